@@ -1,0 +1,12 @@
+FROM python:3.11-slim-bookworm
+RUN apt-get update && apt-get install -y --no-install-recommends \
+      libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
+RUN pip install --no-cache-dir uv
+WORKDIR /app
+COPY pyproject.toml uv.lock ./
+RUN uv sync --frozen --no-dev
+COPY . .
+ENV PATH="/app/.venv/bin:$PATH" PYTHONUNBUFFERED=1
+RUN DJANGO_SECRET_KEY=build python manage.py collectstatic --noinput
+CMD ["gunicorn", "msu_portal.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3"]

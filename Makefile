@@ -1,0 +1,57 @@
+# The two commands of the README: `make run` and `make test`. Everything installs through uv.
+SHELL := /bin/bash
+UV ?= $(shell command -v uv 2>/dev/null || echo "$(HOME)/.local/bin/uv")
+PY := $(UV) run --frozen python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run install uv migrate demo test test-fast e2e bench lint format worker beat messages clean
+
+uv:
+	@command -v $(UV) >/dev/null 2>&1 || python3 -m pip install --quiet --user uv
+
+install: uv
+	$(UV) sync --frozen
+	@mkdir -p var
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py load_demo
+
+run: demo
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install
+	$(UV) run --frozen pytest
+
+test-fast: install
+	$(UV) run --frozen pytest -m "not e2e"
+
+e2e: install
+	$(UV) run --frozen pytest -m e2e
+
+bench: install
+	$(UV) run --frozen pytest tests/bench -p no:cacheprovider -o addopts=""
+
+lint: install
+	$(UV) run --frozen ruff check .
+	$(UV) run --frozen ruff format --check .
+
+format: install
+	$(UV) run --frozen ruff format .
+	$(UV) run --frozen ruff check --fix .
+
+worker: install
+	$(UV) run --frozen celery -A msu_portal worker -l info
+
+beat: install
+	$(UV) run --frozen celery -A msu_portal beat -l info
+
+messages: install
+	$(PY) manage.py makemessages -l en --ignore=.venv
+	$(PY) manage.py compilemessages --ignore=.venv
+
+clean:
+	rm -rf var .pytest_cache

@@ -1,0 +1,178 @@
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra):
+        if not email:
+            raise ValueError("An e-mail address is required")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email, password=None, **extra):
+        extra.update(is_staff=True, is_superuser=True, is_active=True)
+        extra.setdefault("email_confirmed_at", timezone.now())
+        return self._create_user(email, password, **extra)
+
+    def get_by_natural_key(self, email):
+        return self.get(email__iexact=email)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person signing in with their e-mail address.
+
+    A doctor's account stays inactive until the address is confirmed, so that a mistyped
+    address never becomes a usable account.
+    """
+
+    email = models.EmailField(_("adresse électronique"), unique=True)
+    first_name = models.CharField(_("prénom"), max_length=150, blank=True)
+    last_name = models.CharField(_("nom"), max_length=150, blank=True)
+    is_active = models.BooleanField(_("actif"), default=True)
+    is_staff = models.BooleanField(_("accès à l'administration Django"), default=False)
+    date_joined = models.DateTimeField(_("inscrit le"), default=timezone.now)
+    email_confirmed_at = models.DateTimeField(_("adresse confirmée le"), null=True, blank=True)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    class Meta:
+        verbose_name = _("utilisateur")
+        verbose_name_plural = _("utilisateurs")
+
+    def __str__(self):
+        return self.get_full_name() or self.email
+
+    def get_full_name(self):
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def get_short_name(self):
+        return self.first_name or self.email
+
+    @property
+    def is_doctor(self):
+        return hasattr(self, "doctor")
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        FACULTY = "faculty", _("Faculté (UFR) et son DUMG")
+        UPP = "upp", _("Unité pédagogique de proximité")
+        ARS = "ars", _("Agence régionale de santé")
+
+    kind = models.CharField(_("type"), max_length=16, choices=Kind.choices)
+    name = models.CharField(_("nom"), max_length=200)
+    subdivision = models.CharField(_("subdivision"), max_length=100, blank=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("faculté de rattachement"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="units",
+        help_text=_("Pour une UPP : sa faculté."),
+    )
+    ars = models.ForeignKey(
+        "self",
+        verbose_name=_("ARS compétente"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="faculties",
+        limit_choices_to={"kind": "ars"},
+    )
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["kind", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "name"], name="organisation_unique_kind_name")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class FacultySettings(models.Model):
+    """Rules DOMAIN.md leaves to each faculty, with the defaults it gives."""
+
+    faculty = models.OneToOneField(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="faculty_settings",
+        limit_choices_to={"kind": Organisation.Kind.FACULTY},
+    )
+    years_required_externe = models.PositiveSmallIntegerField(
+        _("années d'installation exigées (externes)"), default=1
+    )
+    years_required_interne = models.PositiveSmallIntegerField(
+        _("années d'installation exigées (internes)"), default=3
+    )
+    training_required_general_practice = models.BooleanField(
+        _("formation pédagogique exigée avant l'agrément en médecine générale"),
+        default=False,
+        help_text=_("Sinon, un engagement écrit à la suivre suffit."),
+    )
+    agrement_duration_years = models.PositiveSmallIntegerField(
+        _("durée de l'agrément (années)"), default=5
+    )
+
+    class Meta:
+        verbose_name = _("réglages de la faculté")
+        verbose_name_plural = _("réglages des facultés")
+
+    def __str__(self):
+        return f"Réglages — {self.faculty}"
+
+    @classmethod
+    def for_faculty(cls, faculty):
+        """The faculty's settings, or the defaults of DOMAIN.md when none were saved."""
+        if faculty is None:
+            return cls()
+        try:
+            return faculty.faculty_settings
+        except cls.DoesNotExist:
+            return cls(faculty=faculty)
+
+
+class Membership(models.Model):
+    """A staff role of a user in an organisation (a doctor has a Doctor profile instead)."""
+
+    class Role(models.TextChoices):
+        SECRETARIAT = "secretariat", _("Secrétariat du DUMG")
+        VISITOR = "visitor", _("Visiteur")
+        COMMISSION = "commission", _("Membre de la commission")
+        FACULTY_ADMIN = "faculty_admin", _("Administrateur de la faculté")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("rôle"), max_length=20, choices=Role.choices)
+
+    class Meta:
+        verbose_name = _("rôle")
+        verbose_name_plural = _("rôles")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation", "role"], name="membership_unique_role"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.get_role_display()} ({self.organisation})"

@@ -1,0 +1,75 @@
+"""Sign-up with e-mail confirmation.
+
+The account is created inactive and only becomes usable through the signed link sent to the
+address, so a mistyped address never turns into an account. Signing up again with an address
+that already has a confirmed account sends that owner a notice instead of saying so on screen
+(no account enumeration).
+"""
+
+from django.conf import settings
+from django.core import signing
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from .mailer import send_templated_mail
+from .models import User
+
+SALT = "accounts.email-confirmation"
+
+
+def make_token(user):
+    return signing.dumps({"u": user.pk, "e": user.email}, salt=SALT)
+
+
+def read_token(token):
+    """The user the token was made for, or None if it is forged, stale or outdated."""
+    try:
+        data = signing.loads(token, salt=SALT, max_age=settings.EMAIL_CONFIRMATION_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    return User.objects.filter(pk=data.get("u"), email=data.get("e")).first()
+
+
+@transaction.atomic
+def register_doctor(email, password, first_name, last_name):
+    email = email.strip().lower()
+    user = User.objects.select_for_update().filter(email__iexact=email).first()
+    if user and user.email_confirmed_at:
+        transaction.on_commit(lambda: send_already_registered(user))
+        return user
+    if user is None:
+        user = User(email=email)
+    user.first_name, user.last_name = first_name, last_name
+    user.is_active = False
+    user.set_password(password)
+    user.save()
+    transaction.on_commit(lambda: send_confirmation(user))
+    return user
+
+
+def send_confirmation(user):
+    link = settings.SITE_URL + reverse("accounts:confirm", args=[make_token(user)])
+    send_templated_mail("emails/signup_confirmation", [user.email], {"user": user, "link": link})
+
+
+def send_already_registered(user):
+    send_templated_mail(
+        "emails/signup_already_registered",
+        [user.email],
+        {
+            "user": user,
+            "login_link": settings.SITE_URL + reverse("accounts:login"),
+            "reset_link": settings.SITE_URL + reverse("accounts:password_reset"),
+        },
+    )
+
+
+@transaction.atomic
+def confirm(user):
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if not user.email_confirmed_at:
+        user.email_confirmed_at = timezone.now()
+        user.is_active = True
+        user.save(update_fields=["email_confirmed_at", "is_active"])
+    return user

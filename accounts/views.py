@@ -1,0 +1,62 @@
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.views.decorators.http import require_http_methods
+
+from . import signup
+from .forms import EmailAuthenticationForm, SignupForm
+
+
+class LoginView(auth_views.LoginView):
+    form_class = EmailAuthenticationForm
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+
+@require_http_methods(["GET", "POST"])
+def signup_view(request):
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        signup.register_doctor(
+            data["email"], data["password1"], data["first_name"], data["last_name"]
+        )
+        request.session["signup_email"] = data["email"].lower()
+        return redirect("accounts:signup_sent")
+    return render(request, "accounts/signup.html", {"form": form})
+
+
+def signup_sent(request):
+    return render(
+        request, "accounts/signup_sent.html", {"email": request.session.get("signup_email")}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def confirm_email(request, token):
+    user = signup.read_token(token)
+    if user is None:
+        return render(request, "accounts/confirm_invalid.html", status=400)
+    if request.method == "POST":
+        signup.confirm(user)
+        messages.success(
+            request, "Votre adresse est confirmée. Vous pouvez maintenant vous connecter."
+        )
+        return redirect("accounts:login")
+    return render(request, "accounts/confirm.html", {"confirm_user": user})
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset.html"
+    email_template_name = "emails/password_reset/body.txt"
+    html_email_template_name = "emails/password_reset/body.html"
+    subject_template_name = "emails/password_reset/subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")

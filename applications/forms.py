@@ -1,0 +1,293 @@
+from django import forms
+from django.forms import inlineformset_factory
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Organisation
+from stages.levels import StageLevel, rules_for
+
+from . import rpps
+from .models import Application, Doctor, PracticeSite
+from .uploads import ACCEPT_ATTRIBUTE, check_upload, limit_text
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class ProfileForm(forms.ModelForm):
+    """Step 1. Edits the Doctor and the names on their User."""
+
+    first_name = forms.CharField(label=_("Prénom"), max_length=150)
+    last_name = forms.CharField(label=_("Nom"), max_length=150)
+
+    class Meta:
+        model = Doctor
+        fields = [
+            "civility",
+            "last_name",
+            "first_name",
+            "rpps",
+            "specialty",
+            "specialty_other",
+            "degree_date",
+            "registered_with_ordre",
+            "installation_date",
+            "exercise_mode",
+            "faculty",
+            "training_completed_on",
+            "phone",
+        ]
+        widgets = {
+            "degree_date": DateInput(),
+            "installation_date": DateInput(),
+            "training_completed_on": DateInput(),
+            "rpps": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        }
+        help_texts = {
+            "rpps": _("11 chiffres, inscrits sur votre carte CPS. Exemple : 10001234567"),
+            "training_completed_on": _(
+                "Laissez vide si vous ne l'avez pas encore suivie (vous pourrez vous engager à "
+                "la suivre)."
+            ),
+            "faculty": _("Le DUMG de la faculté la plus proche, dans votre région."),
+            "installation_date": _("Début de votre exercice installé (hors remplacements)."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = self.instance.user
+        self.fields["first_name"].initial = user.first_name
+        self.fields["last_name"].initial = user.last_name
+        for name in [
+            "civility",
+            "rpps",
+            "specialty",
+            "degree_date",
+            "installation_date",
+            "exercise_mode",
+            "faculty",
+        ]:
+            self.fields[name].required = True
+        self.fields["faculty"].queryset = Organisation.objects.filter(
+            kind=Organisation.Kind.FACULTY
+        ).order_by("name")
+        self.fields["faculty"].empty_label = _("Choisissez votre faculté")
+        self.fields["registered_with_ordre"].label = _(
+            "Je suis inscrit(e) au tableau de l'Ordre des médecins"
+        )
+
+    def clean_rpps(self):
+        value = rpps.normalise(self.cleaned_data.get("rpps"))
+        if not value.isdigit():
+            raise forms.ValidationError(
+                _("Le numéro RPPS ne contient que des chiffres (11 au total)."), code="rpps_digits"
+            )
+        if not rpps.is_well_formed(value):
+            raise forms.ValidationError(
+                _("Le numéro RPPS compte exactement 11 chiffres (vous en avez saisi %(n)d)."),
+                params={"n": len(value)},
+                code="rpps_length",
+            )
+        taken = Doctor.objects.filter(rpps=value).exclude(pk=self.instance.pk).exists()
+        if taken:
+            raise forms.ValidationError(
+                _(
+                    "Ce numéro RPPS est déjà rattaché à un autre compte. Contactez le secrétariat "
+                    "du DUMG si c'est bien le vôtre."
+                ),
+                code="rpps_taken",
+            )
+        return value
+
+    def clean(self):
+        data = super().clean()
+        today = timezone.localdate()
+        degree, installed = data.get("degree_date"), data.get("installation_date")
+        for name in ["degree_date", "installation_date", "training_completed_on"]:
+            if data.get(name) and data[name] > today:
+                self.add_error(name, _("Cette date est dans le futur."))
+        if degree and installed and installed < degree:
+            self.add_error(
+                "installation_date",
+                _("La date d'installation ne peut pas précéder celle du diplôme."),
+            )
+        if data.get("specialty") == Doctor.Specialty.OTHER and not data.get("specialty_other"):
+            self.add_error("specialty_other", _("Précisez votre spécialité."))
+        return data
+
+    def save(self, commit=True):
+        doctor = super().save(commit=False)
+        user = doctor.user
+        user.first_name = self.cleaned_data["first_name"]
+        user.last_name = self.cleaned_data["last_name"]
+        if commit:
+            user.save(update_fields=["first_name", "last_name"])
+            doctor.save()
+        return doctor
+
+
+class EnvironmentForm(forms.ModelForm):
+    """Step 2. The teaching environment of the dossier."""
+
+    class Meta:
+        model = Application
+        fields = [
+            "practice_description",
+            "patient_mix",
+            "coordination",
+            "supervision_time",
+            "student_room",
+            "student_computer",
+            "max_students",
+            "pdsa",
+            "co_msus",
+        ]
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 3})
+            for name in [
+                "practice_description",
+                "patient_mix",
+                "coordination",
+                "supervision_time",
+                "co_msus",
+            ]
+        }
+        help_texts = {
+            "co_msus": _(
+                "Nom, prénom et commune des MSU avec qui vous accueillez l'interne, le cas échéant."
+            ),
+            "supervision_time": _(
+                "Par exemple : reprise quotidienne de 30 minutes en fin de journée."
+            ),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["practice_description"].required = True
+        self.fields["max_students"].min_value = 1
+        self.fields["max_students"].widget.attrs.update(min=1, max=3)
+
+
+class PracticeSiteForm(forms.ModelForm):
+    class Meta:
+        model = PracticeSite
+        fields = ["kind", "name", "address", "postal_code", "commune", "zonage", "is_main"]
+        widgets = {"postal_code": forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 5})}
+
+
+class BaseSiteFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        kept = [f for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+        if not kept:
+            raise forms.ValidationError(_("Indiquez au moins un lieu d'exercice."))
+        mains = [f for f in kept if f.cleaned_data.get("is_main")]
+        if len(mains) > 1:
+            raise forms.ValidationError(_("Un seul lieu peut être le lieu d'exercice principal."))
+        if not mains:
+            kept[0].instance.is_main = True
+
+
+PracticeSiteFormSet = inlineformset_factory(
+    Doctor,
+    PracticeSite,
+    form=PracticeSiteForm,
+    formset=BaseSiteFormSet,
+    extra=1,
+    max_num=5,
+    validate_max=True,
+    can_delete=True,
+)
+
+
+class LevelsForm(forms.Form):
+    levels = forms.MultipleChoiceField(
+        label=_("Niveaux de stage demandés"),
+        choices=StageLevel.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choisissez au moins un niveau de stage.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["levels"].choices = [
+            (level.value, f"{level.label} — {rules_for(level).authority.label}")
+            for level in StageLevel
+        ]
+
+
+class PiecesForm(forms.Form):
+    """Step 4. One optional file input per required piece; each file is checked on its own so
+    that a refused file never costs the others."""
+
+    def __init__(self, *args, pieces=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        for piece in pieces:
+            self.fields[piece.value] = forms.FileField(
+                label=piece.label,
+                required=False,
+                help_text=_("PDF, JPEG ou PNG — %(limit)s maximum") % {"limit": limit_text()},
+                widget=forms.ClearableFileInput(attrs={"accept": ACCEPT_ATTRIBUTE}),
+            )
+        self.detected = {}
+
+    def clean(self):
+        data = super().clean()
+        for name, uploaded in list(data.items()):
+            if not uploaded:
+                continue
+            try:
+                self.detected[name] = check_upload(uploaded)
+            except forms.ValidationError as error:
+                self.add_error(name, error)
+        return data
+
+    def accepted_files(self):
+        """(piece, file, detected type) for every file that passed its checks."""
+        return [
+            (name, self.files[name], detected)
+            for name, detected in self.detected.items()
+            if name not in self.errors
+        ]
+
+
+class CommitmentsForm(forms.ModelForm):
+    class Meta:
+        model = Application
+        fields = ["commit_training", "commit_charter", "commit_insurer", "certify_accuracy"]
+        labels = {
+            "commit_training": _(
+                "Je m'engage à suivre la formation pédagogique initiale des maîtres de stage "
+                "(si je ne l'ai pas déjà suivie)."
+            ),
+            "commit_charter": _(
+                "Je m'engage à respecter la charte des maîtres de stage des universités."
+            ),
+            "commit_insurer": _(
+                "J'informerai mon assureur en responsabilité civile "
+                "professionnelle de l'accueil d'étudiants."
+            ),
+            "certify_accuracy": _("Je certifie l'exactitude des informations de ce dossier."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ["commit_charter", "commit_insurer", "certify_accuracy"]:
+            self.fields[name].required = True
+            self.fields[name].error_messages["required"] = _(
+                "Cet engagement est obligatoire pour transmettre le dossier."
+            )
+
+
+class WithdrawForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Motif (facultatif)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    confirm = forms.BooleanField(
+        label=_("Je confirme vouloir retirer ce dossier ; ce retrait est définitif."),
+        error_messages={"required": _("Cochez la case pour confirmer le retrait.")},
+    )

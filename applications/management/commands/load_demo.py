@@ -1,0 +1,82 @@
+"""Demo data for `make run`: one account per role, all fictional (example.org addresses).
+
+Idempotent: accounts are matched by e-mail and their password is reset to the demo one.
+"""
+
+import datetime
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Membership, Organisation, User
+from applications import services
+from applications.models import Doctor, PracticeSite
+from stages.levels import StageLevel
+
+PASSWORD = "demo-msu-2026"
+FACULTY = "Faculté de médecine Montpellier-Nîmes"
+
+STAFF = [
+    ("secretariat@example.org", "Sophie", "Secrétaire", Membership.Role.SECRETARIAT),
+    ("commission@example.org", "Paul", "Commissaire", Membership.Role.COMMISSION),
+    ("admin@example.org", "Anne", "Administratrice", Membership.Role.FACULTY_ADMIN),
+]
+
+
+def _account(email, first_name, last_name, **extra):
+    user, _ = User.objects.get_or_create(email=email)
+    user.first_name, user.last_name = first_name, last_name
+    user.is_active = True
+    user.email_confirmed_at = user.email_confirmed_at or timezone.now()
+    for key, value in extra.items():
+        setattr(user, key, value)
+    user.set_password(PASSWORD)
+    user.save()
+    return user
+
+
+class Command(BaseCommand):
+    help = "Charge les données de démonstration (un compte par rôle)."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        call_command("load_reference", verbosity=0)
+        faculty = Organisation.objects.get(kind=Organisation.Kind.FACULTY, name=FACULTY)
+
+        _account("superuser@example.org", "Super", "Utilisateur", is_staff=True,
+                 is_superuser=True)
+        for email, first_name, last_name, role in STAFF:
+            user = _account(email, first_name, last_name)
+            Membership.objects.get_or_create(user=user, organisation=faculty, role=role)
+
+        user = _account("medecin@example.org", "Élise", "Morel")
+        doctor, created = Doctor.objects.get_or_create(user=user)
+        if created or not doctor.rpps:
+            doctor.civility = Doctor.Civility.DR_MME
+            doctor.rpps = "10001234565"  # fictional, passes the Luhn check
+            doctor.specialty = Doctor.Specialty.GENERAL_PRACTICE
+            doctor.degree_date = datetime.date(2012, 10, 15)
+            doctor.registered_with_ordre = True
+            doctor.installation_date = datetime.date(2015, 3, 1)
+            doctor.exercise_mode = Doctor.ExerciseMode.LIBERAL
+            doctor.faculty = faculty
+            doctor.save()
+            PracticeSite.objects.create(
+                doctor=doctor, kind=PracticeSite.Kind.GROUP, name="Cabinet des Arceaux",
+                address="12 rue de l'Exemple", postal_code="34000", commune="Montpellier",
+                zonage=PracticeSite.Zonage.NONE, is_main=True,
+            )
+        if not doctor.applications.exists():
+            application = services.start_application(doctor, user)
+            application.practice_description = (
+                "Cabinet de groupe de trois médecins généralistes, secrétariat sur place."
+            )
+            application.patient_mix = "Patientèle familiale, 20 % de plus de 75 ans."
+            application.save()
+            services.set_levels(application, user, [StageLevel.EXTERNE, StageLevel.NIVEAU_1])
+        self.stdout.write(
+            "Comptes de démonstration (mot de passe « demo-msu-2026 ») : medecin@, "
+            "secretariat@, commission@, admin@, superuser@example.org"
+        )

@@ -1,0 +1,286 @@
+import uuid
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.core.files.storage import storages
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Organisation
+from stages.levels import StageLevel
+
+from .workflow import Status
+
+
+class Doctor(models.Model):
+    """The doctor's profile, shared by all their dossiers (names live on the User)."""
+
+    class Civility(models.TextChoices):
+        DR_M = "M", _("Monsieur")
+        DR_MME = "MME", _("Madame")
+
+    class Specialty(models.TextChoices):
+        GENERAL_PRACTICE = "general_practice", _("Médecine générale")
+        OTHER = "other", _("Autre spécialité")
+
+    class ExerciseMode(models.TextChoices):
+        LIBERAL = "liberal", _("Libéral")
+        SALARIED = "salaried", _("Salarié")
+        MIXED = "mixed", _("Mixte")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="doctor"
+    )
+    civility = models.CharField(_("civilité"), max_length=3, choices=Civility.choices, blank=True)
+    rpps = models.CharField(
+        _("numéro RPPS"),
+        max_length=11,
+        blank=True,
+        validators=[
+            RegexValidator(r"^\d{11}$", _("Le numéro RPPS compte exactement 11 chiffres."))
+        ],
+    )
+    specialty = models.CharField(
+        _("spécialité"), max_length=20, choices=Specialty.choices, blank=True
+    )
+    specialty_other = models.CharField(_("autre spécialité (précisez)"), max_length=120, blank=True)
+    degree_date = models.DateField(
+        _("date du diplôme d'État de docteur en médecine"), null=True, blank=True
+    )
+    registered_with_ordre = models.BooleanField(
+        _("inscrit au tableau de l'Ordre des médecins"), default=False
+    )
+    installation_date = models.DateField(_("date de première installation"), null=True, blank=True)
+    exercise_mode = models.CharField(
+        _("mode d'exercice"), max_length=10, choices=ExerciseMode.choices, blank=True
+    )
+    faculty = models.ForeignKey(
+        Organisation,
+        verbose_name=_("faculté de rattachement"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="doctors",
+        limit_choices_to={"kind": Organisation.Kind.FACULTY},
+    )
+    training_completed_on = models.DateField(
+        _("date de la formation pédagogique initiale"), null=True, blank=True
+    )
+    phone = models.CharField(_("téléphone"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("médecin")
+        verbose_name_plural = _("médecins")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rpps"], condition=~models.Q(rpps=""), name="doctor_unique_rpps"
+            )
+        ]
+
+    def __str__(self):
+        return self.user.get_full_name() or self.user.email
+
+    @property
+    def is_general_practitioner(self):
+        return self.specialty == self.Specialty.GENERAL_PRACTICE
+
+
+class PracticeSite(models.Model):
+    class Kind(models.TextChoices):
+        INDIVIDUAL = "individual", _("Cabinet individuel")
+        GROUP = "group", _("Cabinet de groupe")
+        MSP = "msp", _("Maison de santé pluriprofessionnelle")
+        HEALTH_CENTRE = "health_centre", _("Centre de santé")
+        LOCAL_HOSPITAL = "local_hospital", _("Hôpital de proximité (activité de soins primaires)")
+
+    class Zonage(models.TextChoices):
+        NONE = "none", _("Hors zonage")
+        ZIP = "zip", _("ZIP — zone d'intervention prioritaire")
+        ZAC = "zac", _("ZAC — zone d'action complémentaire")
+        QPV = "qpv", _("QPV — quartier prioritaire de la ville")
+
+    doctor = models.ForeignKey(Doctor, on_delete=models.CASCADE, related_name="sites")
+    kind = models.CharField(_("type de lieu"), max_length=20, choices=Kind.choices)
+    name = models.CharField(_("nom du cabinet ou de la structure"), max_length=200, blank=True)
+    address = models.CharField(_("adresse"), max_length=255)
+    postal_code = models.CharField(
+        _("code postal"),
+        max_length=5,
+        validators=[RegexValidator(r"^\d{5}$", _("Le code postal compte 5 chiffres."))],
+    )
+    commune = models.CharField(_("commune"), max_length=120)
+    zonage = models.CharField(_("zonage"), max_length=4, choices=Zonage.choices, default="none")
+    is_main = models.BooleanField(_("lieu d'exercice principal"), default=False)
+
+    class Meta:
+        verbose_name = _("lieu d'exercice")
+        verbose_name_plural = _("lieux d'exercice")
+        ordering = ["-is_main", "pk"]
+
+    def __str__(self):
+        return f"{self.name or self.get_kind_display()} — {self.commune}"
+
+
+class Application(models.Model):
+    """The agrément dossier. Its status only changes through applications.services."""
+
+    class Kind(models.TextChoices):
+        INITIAL = "initial", _("Première demande")
+        RENEWAL = "renewal", _("Renouvellement")
+
+    doctor = models.ForeignKey(Doctor, on_delete=models.PROTECT, related_name="applications")
+    faculty = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="applications", null=True
+    )
+    kind = models.CharField(
+        _("type de demande"), max_length=10, choices=Kind.choices, default=Kind.INITIAL
+    )
+    status = models.CharField(
+        _("état"), max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False
+    )
+
+    # Teaching environment
+    practice_description = models.TextField(_("description de l'activité du cabinet"), blank=True)
+    patient_mix = models.TextField(_("patientèle (âges, pathologies, actes)"), blank=True)
+    coordination = models.TextField(_("coordination pluriprofessionnelle"), blank=True)
+    student_room = models.BooleanField(_("une pièce disponible pour l'étudiant"), default=False)
+    student_computer = models.BooleanField(
+        _("un poste informatique pour l'étudiant"), default=False
+    )
+    supervision_time = models.TextField(_("temps de supervision et de reprise prévu"), blank=True)
+    max_students = models.PositiveSmallIntegerField(
+        _("nombre maximal d'étudiants accueillis en même temps"), default=1
+    )
+    pdsa = models.BooleanField(_("participation à la permanence des soins (PDSA)"), default=False)
+    co_msus = models.TextField(_("co-MSU du binôme ou trinôme"), blank=True)
+
+    # Commitments
+    commit_training = models.BooleanField(default=False)
+    commit_charter = models.BooleanField(default=False)
+    commit_insurer = models.BooleanField(default=False)
+    certify_accuracy = models.BooleanField(default=False)
+
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    status_changed_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("dossier")
+        verbose_name_plural = _("dossiers")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["faculty", "status"])]
+
+    def __str__(self):
+        return f"Dossier n° {self.pk} — {self.doctor}"
+
+    @property
+    def reference(self):
+        return f"MSU-{self.created_at:%Y}-{self.pk:05d}"
+
+    @property
+    def levels(self):
+        return [StageLevel(r.level) for r in self.requested_levels.all()]
+
+
+class RequestedLevel(models.Model):
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="requested_levels"
+    )
+    level = models.CharField(_("niveau"), max_length=20, choices=StageLevel.choices)
+
+    class Meta:
+        verbose_name = _("niveau demandé")
+        verbose_name_plural = _("niveaux demandés")
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "level"], name="requested_level_unique")
+        ]
+
+    def __str__(self):
+        return self.get_level_display()
+
+
+def private_storage():
+    return storages["private"]
+
+
+def document_path(instance, filename):
+    # The name is ours, never the uploader's: the extension comes from the detected content.
+    ext = PurePosixPath(filename).suffix.lower()
+    return f"dossiers/{instance.application_id}/{uuid.uuid4().hex}{ext}"
+
+
+class Document(models.Model):
+    class Piece(models.TextChoices):
+        CV = "cv", _("Curriculum vitae")
+        NO_CONVICTION = (
+            "no_conviction",
+            _(
+                "Attestation d'absence de condamnation disciplinaire ou pénale incompatible avec "
+                "l'enseignement"
+            ),
+        )
+        INSURANCE = "insurance", _("Attestation d'assurance responsabilité civile professionnelle")
+        TRAINING = (
+            "training",
+            _("Attestation de formation pédagogique ou engagement signé à la suivre"),
+        )
+        ACTIVITY_REPORT = (
+            "activity_report",
+            _("Rapport d'activité pédagogique de la période écoulée"),
+        )
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="documents")
+    piece = models.CharField(_("pièce"), max_length=20, choices=Piece.choices)
+    file = models.FileField(storage=private_storage, upload_to=document_path, max_length=255)
+    original_name = models.CharField(_("nom du fichier envoyé"), max_length=255)
+    content_type = models.CharField(max_length=50)
+    size = models.PositiveIntegerField()
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("pièce justificative")
+        verbose_name_plural = _("pièces justificatives")
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "piece"], name="document_one_per_piece")
+        ]
+
+    def __str__(self):
+        return f"{self.get_piece_display()} ({self.original_name})"
+
+
+class Event(models.Model):
+    """An immutable line of the dossier's timeline."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(max_length=40)
+    from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    comment = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("événement")
+        verbose_name_plural = _("événements")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.created_at:%d/%m/%Y %H:%M} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Events are immutable")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Events are immutable")

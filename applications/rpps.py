@@ -1,0 +1,26 @@
+"""RPPS numbers: 11 digits, the last one a Luhn check digit."""
+
+import re
+
+RPPS_PATTERN = re.compile(r"^\d{11}$")
+
+
+def normalise(value):
+    """Digits only: people paste numbers with spaces or dots."""
+    return re.sub(r"[\s.\-]", "", value or "")
+
+
+def is_well_formed(value):
+    return bool(RPPS_PATTERN.match(value or ""))
+
+
+def luhn_ok(value):
+    total = 0
+    for position, char in enumerate(reversed(value)):
+        digit = int(char)
+        if position % 2 == 1:
+            digit *= 2
+            if digit > 9:
+                digit -= 9
+        total += digit
+    return total % 10 == 0

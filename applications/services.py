@@ -1,0 +1,285 @@
+"""Business actions on dossiers. Views call these; no view sets a status itself.
+
+Each state change runs in one transaction, locks the dossier row, checks the actor's role and
+the state against workflow.TRANSITIONS, writes an Event and enqueues its e-mails after commit.
+"""
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import FacultySettings, Membership
+
+from . import eligibility, rpps
+from .models import Application, Document, Event, RequestedLevel
+from .pieces import required_pieces
+from .workflow import DOCTOR, DOCTOR_EDITABLE, Action, Status, allowed_roles, target
+
+
+class WorkflowError(Exception):
+    """An action refused; `messages` are French sentences shown as they are."""
+
+    def __init__(self, *messages):
+        super().__init__(" ".join(messages))
+        self.messages = list(messages)
+
+
+def actor_roles(application, user):
+    roles = set()
+    if application.doctor.user_id == user.pk:
+        roles.add(DOCTOR)
+    roles.update(
+        Membership.objects.filter(user=user, organisation_id=application.faculty_id).values_list(
+            "role", flat=True
+        )
+    )
+    return roles
+
+
+def _lock(application):
+    return (
+        Application.objects.select_for_update()
+        .select_related("doctor__user")
+        .get(pk=application.pk)
+    )
+
+
+def _transition(application, action, by, comment=""):
+    """Move a locked dossier along the table; raise WorkflowError when the table says no."""
+    new_status = target(application.status, action)
+    if new_status is None:
+        raise WorkflowError(
+            f"Action impossible : le dossier est « {Status(application.status).label} »."
+        )
+    if not (allowed_roles(application.status, action) & actor_roles(application, by)):
+        raise WorkflowError("Vous n'avez pas le droit d'effectuer cette action sur ce dossier.")
+    old_status = application.status
+    now = timezone.now()
+    application.status = new_status
+    application.status_changed_at = now
+    fields = ["status", "status_changed_at", "updated_at"]
+    if new_status == Status.SUBMITTED:
+        application.submitted_at = now
+        fields.append("submitted_at")
+    application.save(update_fields=fields)
+    Event.objects.create(
+        application=application,
+        actor=by,
+        action=action,
+        from_status=old_status,
+        to_status=new_status,
+        comment=comment,
+        created_at=now,
+    )
+    return application
+
+
+# --- Drafts ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def start_application(doctor, by, kind=Application.Kind.INITIAL):
+    """The doctor's open draft of that kind, or a new one (one draft at a time is enough)."""
+    existing = Application.objects.filter(doctor=doctor, kind=kind, status=Status.DRAFT).first()
+    if existing:
+        return existing
+    application = Application.objects.create(doctor=doctor, kind=kind, faculty=doctor.faculty)
+    Event.objects.create(application=application, actor=by, action="create", to_status=Status.DRAFT)
+    return application
+
+
+def ensure_editable(application, by):
+    if application.doctor.user_id != by.pk:
+        raise WorkflowError("Seul le médecin qui a créé ce dossier peut le modifier.")
+    if application.status not in DOCTOR_EDITABLE:
+        raise WorkflowError(
+            "Ce dossier a été transmis : il n'est plus modifiable, sauf si le secrétariat "
+            "vous demande des compléments."
+        )
+
+
+@transaction.atomic
+def save_step(application, by, *forms_to_save):
+    """Save a step's forms, if the dossier is still the doctor's to edit."""
+    locked = _lock(application)
+    ensure_editable(locked, by)
+    for form in forms_to_save:
+        form.save()
+    if locked.faculty_id != locked.doctor.faculty_id:
+        # The dossier goes to the faculty the doctor attaches to in the profile.
+        locked.faculty_id = locked.doctor.faculty_id
+        locked.save(update_fields=["faculty", "updated_at"])
+    else:
+        locked.save(update_fields=["updated_at"])
+    return locked
+
+
+@transaction.atomic
+def set_levels(application, by, levels):
+    locked = _lock(application)
+    ensure_editable(locked, by)
+    wanted = set(levels)
+    locked.requested_levels.exclude(level__in=wanted).delete()
+    have = set(locked.requested_levels.values_list("level", flat=True))
+    RequestedLevel.objects.bulk_create(
+        RequestedLevel(application=locked, level=level) for level in sorted(wanted - have)
+    )
+    locked.save(update_fields=["updated_at"])
+    return locked
+
+
+@transaction.atomic
+def attach_document(application, by, piece, uploaded, detected):
+    """Store a checked upload as the dossier's piece, replacing the previous file if any."""
+    locked = _lock(application)
+    ensure_editable(locked, by)
+    previous = Document.objects.filter(application=locked, piece=piece).first()
+    if previous:
+        old_file = previous.file
+        previous.delete()
+        transaction.on_commit(lambda: old_file.storage.delete(old_file.name))
+    document = Document(
+        application=locked,
+        piece=piece,
+        original_name=uploaded.name[:255],
+        content_type=detected.content_type,
+        size=uploaded.size,
+        uploaded_by=by,
+    )
+    document.file.save(f"piece{detected.extension}", uploaded, save=False)
+    try:
+        document.save()
+    except Exception:
+        document.file.storage.delete(document.file.name)  # no orphan file on failure
+        raise
+    locked.save(update_fields=["updated_at"])
+    return document
+
+
+@transaction.atomic
+def remove_document(document, by):
+    locked = _lock(document.application)
+    ensure_editable(locked, by)
+    stored = document.file
+    document.delete()
+    transaction.on_commit(lambda: stored.storage.delete(stored.name))
+
+
+# --- Eligibility and completeness ------------------------------------------------------------
+
+
+def profile_of(application):
+    doctor = application.doctor
+    return eligibility.Profile(
+        degree_date=doctor.degree_date,
+        registered_with_ordre=doctor.registered_with_ordre,
+        rpps=doctor.rpps,
+        installation_date=doctor.installation_date,
+        general_practice=doctor.is_general_practitioner,
+        training_completed=doctor.training_completed_on is not None,
+        training_commitment=application.commit_training,
+    )
+
+
+def rules_of(application):
+    settings = FacultySettings.for_faculty(application.faculty)
+    return eligibility.Rules(
+        years_required_externe=settings.years_required_externe,
+        years_required_interne=settings.years_required_interne,
+        training_required_general_practice=settings.training_required_general_practice,
+    )
+
+
+def eligibility_of(application, on=None, levels=None):
+    on = on or timezone.localdate()
+    levels = application.levels if levels is None else levels
+    return eligibility.check_levels(levels, profile_of(application), rules_of(application), on)
+
+
+PROFILE_FIELDS = {
+    "civility": "la civilité",
+    "rpps": "le numéro RPPS",
+    "specialty": "la spécialité",
+    "degree_date": "la date du diplôme",
+    "installation_date": "la date de première installation",
+    "exercise_mode": "le mode d'exercice",
+    "faculty": "la faculté de rattachement",
+}
+
+
+def missing_pieces(application):
+    present = {doc.piece for doc in application.documents.all()}
+    return [p for p in required_pieces(application.levels, application.kind) if p not in present]
+
+
+def completeness_problems(application, on=None):
+    """Every reason the dossier cannot be submitted yet, in French, step by step."""
+    doctor = application.doctor
+    problems = []
+    missing = [
+        label
+        for name, label in PROFILE_FIELDS.items()
+        if not getattr(doctor, name if name != "faculty" else "faculty_id")
+    ]
+    if not doctor.user.first_name or not doctor.user.last_name:
+        missing.insert(0, "vos nom et prénom")
+    if missing:
+        problems.append("Profil : indiquez " + ", ".join(missing) + ".")
+    if not doctor.sites.exists():
+        problems.append("Exercice : ajoutez au moins un lieu d'exercice.")
+    if not application.practice_description.strip():
+        problems.append("Exercice : décrivez l'activité de votre cabinet.")
+    levels = application.levels
+    if not levels:
+        problems.append("Niveaux : choisissez au moins un niveau de stage.")
+    for result in eligibility_of(application, on=on, levels=levels):
+        if not result.eligible:
+            reasons = " ; ".join(check.reason for check in result.unmet)
+            problems.append(
+                f"Niveau « {result.label} » non éligible : {reasons} Retirez ce niveau ou "
+                "complétez votre profil ; les autres niveaux pourront être transmis."
+            )
+    for piece in missing_pieces(application):
+        problems.append(f"Pièces : ajoutez « {piece.label} ».")
+    if not (
+        application.commit_charter and application.commit_insurer and application.certify_accuracy
+    ):
+        problems.append("Engagements : cochez les engagements obligatoires.")
+    return problems
+
+
+def rpps_warning(doctor):
+    if rpps.is_well_formed(doctor.rpps) and not rpps.luhn_ok(doctor.rpps):
+        return (
+            f"Le numéro RPPS {doctor.rpps} ne passe pas le contrôle de clé : vérifiez-le sur "
+            "votre carte CPS. Vous pouvez le conserver s'il est exact."
+        )
+    return ""
+
+
+# --- Transitions wired now (the rest of the table comes with the instruction) ----------------
+
+
+@transaction.atomic
+def submit(application, by):
+    locked = _lock(application)
+    if locked.status not in DOCTOR_EDITABLE:
+        raise WorkflowError(
+            f"Ce dossier est déjà « {Status(locked.status).label} » : il ne peut pas être "
+            "transmis de nouveau."
+        )
+    problems = completeness_problems(locked)
+    if problems:
+        raise WorkflowError(*problems)
+    action = Action.SUBMIT if locked.status == Status.DRAFT else Action.RESUBMIT
+    _transition(locked, action, by)
+    from .tasks import send_submission_receipt
+
+    transaction.on_commit(lambda: send_submission_receipt.delay(locked.pk))
+    return locked
+
+
+@transaction.atomic
+def withdraw(application, by, comment=""):
+    locked = _lock(application)
+    _transition(locked, Action.WITHDRAW, by, comment)
+    return locked

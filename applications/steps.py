@@ -1,0 +1,76 @@
+"""The steps of the doctor's dossier form, in order, and where to resume a draft."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+
+@dataclass(frozen=True)
+class Step:
+    slug: str
+    title: str
+
+
+STEPS = [
+    Step("profil", "Votre profil"),
+    Step("exercice", "Exercice et environnement pédagogique"),
+    Step("niveaux", "Niveaux de stage demandés"),
+    Step("pieces", "Pièces justificatives"),
+    Step("engagements", "Engagements"),
+    Step("recapitulatif", "Récapitulatif et transmission"),
+]
+SLUGS = [step.slug for step in STEPS]
+
+
+def index_of(slug):
+    return SLUGS.index(slug)
+
+
+def step_url(application, slug):
+    return reverse("applications:step", args=[application.pk, slug])
+
+
+def stepper(application, slug):
+    """Context for the DSFR stepper and the step list."""
+    index = index_of(slug)
+    return {
+        "current_step_id": index + 1,
+        "total_steps": len(STEPS),
+        "current_step_title": STEPS[index].title,
+        "next_step_title": STEPS[index + 1].title if index + 1 < len(STEPS) else "",
+        "previous_url": step_url(application, SLUGS[index - 1]) if index else "",
+        "links": [
+            {
+                "title": step.title,
+                "url": step_url(application, step.slug),
+                "current": step.slug == slug,
+                "number": n,
+            }
+            for n, step in enumerate(STEPS, start=1)
+        ],
+    }
+
+
+def first_unfinished_step(application, missing_pieces):
+    """Where a doctor coming back to a draft should land."""
+    doctor = application.doctor
+    if not (
+        doctor.rpps
+        and doctor.degree_date
+        and doctor.installation_date
+        and doctor.faculty_id
+        and doctor.specialty
+        and doctor.exercise_mode
+    ):
+        return "profil"
+    if not doctor.sites.exists() or not application.practice_description:
+        return "exercice"
+    if not application.requested_levels.exists():
+        return "niveaux"
+    if missing_pieces:
+        return "pieces"
+    if not (
+        application.commit_charter and application.commit_insurer and application.certify_accuracy
+    ):
+        return "engagements"
+    return "recapitulatif"

@@ -1,0 +1,367 @@
+from functools import wraps
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from accounts.models import Membership
+
+from . import selectors, services, steps
+from .forms import (
+    CommitmentsForm,
+    EnvironmentForm,
+    LevelsForm,
+    PiecesForm,
+    PracticeSiteFormSet,
+    ProfileForm,
+    WithdrawForm,
+)
+from .models import Doctor
+from .pieces import required_pieces
+from .services import WorkflowError
+from .uploads import limit_text
+from .workflow import DOCTOR, DOCTOR_EDITABLE, DOCTOR_NEXT_STEP, STATUS_BADGE, Action, actions_for
+
+
+def _doctor_of(user):
+    """The signed-in doctor's profile; staff accounts are not doctors."""
+    try:
+        return user.doctor
+    except Doctor.DoesNotExist:
+        if user.is_superuser or Membership.objects.filter(user=user).exists():
+            return None
+        return Doctor.objects.create(user=user)
+
+
+def doctor_required(view):
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        doctor = _doctor_of(request.user)
+        if doctor is None:
+            raise PermissionDenied("Cet espace est réservé aux médecins candidats.")
+        request.doctor = doctor
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def home(request):
+    if not request.user.is_authenticated:
+        return render(request, "home_public.html")
+    doctor = _doctor_of(request.user)
+    if doctor is None:
+        return staff_home(request)
+    dossiers = [
+        {
+            "application": application,
+            "badge": STATUS_BADGE.get(application.status, "info"),
+            "next_step": DOCTOR_NEXT_STEP[application.status],
+            "editable": application.status in DOCTOR_EDITABLE,
+        }
+        for application in selectors.doctor_applications(doctor)
+    ]
+    return render(
+        request,
+        "applications/doctor_home.html",
+        {
+            "doctor": doctor,
+            "dossiers": dossiers,
+            "agrements": [],
+            "has_open_draft": any(d["application"].status == "draft" for d in dossiers),
+        },
+    )
+
+
+def staff_home(request):
+    memberships = Membership.objects.filter(user=request.user).select_related("organisation")
+    return render(
+        request,
+        "applications/staff_home.html",
+        {
+            "memberships": memberships,
+            "applications": selectors.faculty_queue(request.user)[:200],
+        },
+    )
+
+
+@doctor_required
+@require_POST
+def start(request):
+    application = services.start_application(request.doctor, request.user)
+    return redirect("applications:resume", application.pk)
+
+
+@doctor_required
+def resume(request, pk):
+    application = selectors.get_own_application(request.user, pk)
+    if application.status not in DOCTOR_EDITABLE:
+        return redirect("applications:detail", application.pk)
+    slug = steps.first_unfinished_step(application, services.missing_pieces(application))
+    return redirect("applications:step", application.pk, slug)
+
+
+@doctor_required
+def step(request, pk, slug):
+    if slug not in steps.SLUGS:
+        raise Http404("Étape inconnue")
+    application = selectors.get_own_application(request.user, pk)
+    if application.status not in DOCTOR_EDITABLE:
+        messages.info(request, "Ce dossier a été transmis : il est en lecture seule.")
+        return redirect("applications:detail", application.pk)
+    handler = STEP_HANDLERS[slug]
+    try:
+        return handler(request, application, slug)
+    except WorkflowError as error:
+        for text in error.messages:
+            messages.error(request, text)
+        return redirect("applications:detail", application.pk)
+
+
+def _after_save(request, application, slug):
+    if "save_draft" in request.POST:
+        messages.success(request, "Brouillon enregistré.")
+        return redirect("applications:step", application.pk, slug)
+    next_slug = steps.SLUGS[steps.index_of(slug) + 1]
+    return redirect("applications:step", application.pk, next_slug)
+
+
+def _render_step(request, application, slug, context, status=200):
+    context.update(application=application, step=steps.stepper(application, slug), slug=slug)
+    return render(request, f"applications/steps/{slug}.html", context, status=status)
+
+
+def profile_step(request, application, slug):
+    form = ProfileForm(request.POST or None, instance=application.doctor)
+    if request.method == "POST":
+        if form.is_valid():
+            services.save_step(application, request.user, form)
+            warning = services.rpps_warning(application.doctor)
+            if warning:
+                messages.warning(request, warning)
+            return _after_save(request, application, slug)
+        return _render_step(request, application, slug, {"form": form}, status=400)
+    return _render_step(request, application, slug, {"form": form})
+
+
+def environment_step(request, application, slug):
+    doctor = application.doctor
+    form = EnvironmentForm(request.POST or None, instance=application)
+    formset = PracticeSiteFormSet(request.POST or None, instance=doctor, prefix="sites")
+    if request.method == "POST":
+        if form.is_valid() and formset.is_valid():
+            services.save_step(application, request.user, form, formset)
+            return _after_save(request, application, slug)
+        return _render_step(
+            request, application, slug, {"form": form, "formset": formset}, status=400
+        )
+    return _render_step(request, application, slug, {"form": form, "formset": formset})
+
+
+def levels_step(request, application, slug):
+    form = LevelsForm(request.POST or None, initial={"levels": application.levels})
+    if request.method == "POST" and form.is_valid():
+        services.set_levels(application, request.user, form.cleaned_data["levels"])
+        return _after_save(request, application, slug)
+    from stages.levels import StageLevel
+
+    results = {
+        r.level.value: r for r in services.eligibility_of(application, levels=list(StageLevel))
+    }
+    options = [
+        {
+            "value": value,
+            "label": label,
+            "result": results[value],
+            "checked": value in (form["levels"].value() or []),
+        }
+        for value, label in form.fields["levels"].choices
+    ]
+    return _render_step(
+        request,
+        application,
+        slug,
+        {"form": form, "options": options},
+        status=400 if form.errors else 200,
+    )
+
+
+def pieces_step(request, application, slug):
+    pieces = required_pieces(application.levels, application.kind)
+    form = PiecesForm(request.POST or None, request.FILES or None, pieces=pieces)
+    if request.method == "POST":
+        form.is_valid()  # errors are per file; the files that pass are kept below
+        for piece, uploaded, detected in form.accepted_files():
+            services.attach_document(application, request.user, piece, uploaded, detected)
+        if not form.errors:
+            return _after_save(request, application, slug)
+        saved = len(form.accepted_files())
+        if saved:
+            messages.success(
+                request,
+                f"{saved} pièce(s) enregistrée(s) ; "
+                "les autres fichiers ont été refusés, voir ci-dessous.",
+            )
+    documents = {doc.piece: doc for doc in application.documents.all()}
+    rows = [
+        {"field": form[piece.value], "document": documents.pop(piece.value, None)}
+        for piece in pieces
+    ]
+    return _render_step(
+        request,
+        application,
+        slug,
+        {
+            "form": form,
+            "rows": rows,
+            "extra_documents": list(documents.values()),
+            "upload_limit": limit_text(),
+            "upload_limit_bytes": settings.UPLOAD_MAX_BYTES,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def commitments_step(request, application, slug):
+    form = CommitmentsForm(request.POST or None, instance=application)
+    if request.method == "POST":
+        if form.is_valid():
+            services.save_step(application, request.user, form)
+            return _after_save(request, application, slug)
+        return _render_step(request, application, slug, {"form": form}, status=400)
+    return _render_step(
+        request,
+        application,
+        slug,
+        {
+            "form": form,
+            "training_done": application.doctor.training_completed_on,
+        },
+    )
+
+
+def review_step(request, application, slug):
+    return _render_step(
+        request,
+        application,
+        slug,
+        {
+            **_summary_context(application),
+            "problems": services.completeness_problems(application),
+        },
+    )
+
+
+STEP_HANDLERS = {
+    "profil": profile_step,
+    "exercice": environment_step,
+    "niveaux": levels_step,
+    "pieces": pieces_step,
+    "engagements": commitments_step,
+    "recapitulatif": review_step,
+}
+
+
+def _summary_context(application):
+    doctor = application.doctor
+    return {
+        "doctor": doctor,
+        "sites": list(doctor.sites.all()),
+        "eligibility": services.eligibility_of(application),
+        "documents": list(application.documents.all()),
+        "rpps_warning": services.rpps_warning(doctor),
+    }
+
+
+@doctor_required
+@require_POST
+def submit(request, pk):
+    application = selectors.get_own_application(request.user, pk)
+    try:
+        services.submit(application, request.user)
+    except WorkflowError as error:
+        for text in error.messages:
+            messages.error(request, text)
+        if application.status in DOCTOR_EDITABLE:
+            return redirect("applications:step", application.pk, "recapitulatif")
+        return redirect("applications:detail", application.pk)
+    messages.success(
+        request,
+        "Votre dossier a été transmis au secrétariat du DUMG. Un accusé de réception vous a "
+        "été envoyé par courriel.",
+    )
+    return redirect("applications:detail", application.pk)
+
+
+@doctor_required
+def withdraw(request, pk):
+    application = selectors.get_own_application(request.user, pk)
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.withdraw(application, request.user, form.cleaned_data["comment"])
+        except WorkflowError as error:
+            for text in error.messages:
+                messages.error(request, text)
+        else:
+            messages.success(request, "Votre dossier a été retiré.")
+        return redirect("applications:detail", application.pk)
+    return render(
+        request,
+        "applications/withdraw.html",
+        {"application": application, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def detail(request, pk):
+    application = selectors.get_application_for(request.user, pk)
+    roles = services.actor_roles(application, request.user)
+    return render(
+        request,
+        "applications/detail.html",
+        {
+            "application": application,
+            **_summary_context(application),
+            "events": application.events.select_related("actor"),
+            "is_owner": DOCTOR in roles,
+            "editable": DOCTOR in roles and application.status in DOCTOR_EDITABLE,
+            "can_withdraw": Action.WITHDRAW in actions_for(application.status, roles),
+            "next_step": DOCTOR_NEXT_STEP[application.status],
+            "badge": STATUS_BADGE.get(application.status, "info"),
+        },
+    )
+
+
+@login_required
+def document_download(request, pk, document_pk):
+    document = selectors.get_document_for(request.user, pk, document_pk)
+    response = FileResponse(
+        document.file.open("rb"),
+        content_type=document.content_type,
+        as_attachment="download" in request.GET,
+        filename=document.original_name,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@doctor_required
+@require_POST
+def document_delete(request, pk, document_pk):
+    application = selectors.get_own_application(request.user, pk)
+    document = selectors.get_document_for(request.user, application.pk, document_pk)
+    try:
+        services.remove_document(document, request.user)
+    except WorkflowError as error:
+        for text in error.messages:
+            messages.error(request, text)
+        return redirect("applications:detail", application.pk)
+    messages.success(request, f"Pièce « {document.get_piece_display()} » supprimée.")
+    return redirect(reverse("applications:step", args=[application.pk, "pieces"]))

@@ -1,0 +1,123 @@
+"""The dossier's lifecycle as one explicit table, read by the services and the templates.
+
+    TRANSITIONS[state][action] = (target state, roles allowed to take the action)
+
+`doctor` is the dossier's own doctor; the other roles are Membership roles in the dossier's
+faculty. Services in applications.services are the only code that changes a status.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+DOCTOR = "doctor"
+SECRETARIAT = "secretariat"
+VISITOR = "visitor"
+COMMISSION = "commission"
+FACULTY_ADMIN = "faculty_admin"
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Brouillon")
+    SUBMITTED = "submitted", _("Transmis")
+    INCOMPLETE = "incomplete", _("Compléments demandés")
+    ADMISSIBLE = "admissible", _("Recevable")
+    VISIT_SCHEDULED = "visit_scheduled", _("Visite programmée")
+    VISIT_DONE = "visit_done", _("Visite effectuée")
+    IN_COMMISSION = "in_commission", _("En commission")
+    DECIDED = "decided", _("Décidé")
+    WITHDRAWN = "withdrawn", _("Retiré")
+
+
+class Action(models.TextChoices):
+    SUBMIT = "submit", _("Transmettre le dossier")
+    REQUEST_COMPLEMENTS = "request_complements", _("Demander des compléments")
+    RESUBMIT = "resubmit", _("Transmettre les compléments")
+    DECLARE_ADMISSIBLE = "declare_admissible", _("Déclarer le dossier recevable")
+    SCHEDULE_VISIT = "schedule_visit", _("Programmer la visite")
+    RECORD_VISIT = "record_visit", _("Enregistrer le rapport de visite")
+    SEND_TO_COMMISSION = "send_to_commission", _("Inscrire à l'ordre du jour de la commission")
+    RECORD_DECISIONS = "record_decisions", _("Enregistrer les décisions")
+    WITHDRAW = "withdraw", _("Retirer le dossier")
+
+
+_WITHDRAW = (Status.WITHDRAWN, {DOCTOR})
+
+TRANSITIONS = {
+    Status.DRAFT: {
+        Action.SUBMIT: (Status.SUBMITTED, {DOCTOR}),
+        Action.WITHDRAW: _WITHDRAW,
+    },
+    Status.SUBMITTED: {
+        Action.REQUEST_COMPLEMENTS: (Status.INCOMPLETE, {SECRETARIAT}),
+        Action.DECLARE_ADMISSIBLE: (Status.ADMISSIBLE, {SECRETARIAT}),
+        Action.WITHDRAW: _WITHDRAW,
+    },
+    Status.INCOMPLETE: {
+        Action.RESUBMIT: (Status.SUBMITTED, {DOCTOR}),
+        Action.WITHDRAW: _WITHDRAW,
+    },
+    Status.ADMISSIBLE: {
+        Action.SCHEDULE_VISIT: (Status.VISIT_SCHEDULED, {SECRETARIAT}),
+        Action.WITHDRAW: _WITHDRAW,
+    },
+    Status.VISIT_SCHEDULED: {
+        Action.RECORD_VISIT: (Status.VISIT_DONE, {VISITOR}),
+        Action.WITHDRAW: _WITHDRAW,
+    },
+    Status.VISIT_DONE: {
+        Action.SEND_TO_COMMISSION: (Status.IN_COMMISSION, {SECRETARIAT}),
+        Action.WITHDRAW: _WITHDRAW,
+    },
+    Status.IN_COMMISSION: {
+        Action.RECORD_DECISIONS: (Status.DECIDED, {SECRETARIAT}),
+        Action.WITHDRAW: _WITHDRAW,
+    },
+    Status.DECIDED: {},
+    Status.WITHDRAWN: {},
+}
+
+# States in which the doctor may edit the dossier's content.
+DOCTOR_EDITABLE = {Status.DRAFT, Status.INCOMPLETE}
+
+# What the doctor reads on their home page: the state in plain French and what comes next.
+DOCTOR_NEXT_STEP = {
+    Status.DRAFT: _("Complétez les étapes puis transmettez votre dossier."),
+    Status.SUBMITTED: _("Le secrétariat du DUMG vérifie que votre dossier est complet."),
+    Status.INCOMPLETE: _("Le secrétariat attend des compléments de votre part."),
+    Status.ADMISSIBLE: _(
+        "Votre dossier est recevable ; une visite de votre lieu de stage va être programmée."
+    ),
+    Status.VISIT_SCHEDULED: _("Une visite de votre cabinet est programmée."),
+    Status.VISIT_DONE: _("La visite a eu lieu ; votre dossier sera présenté à la commission."),
+    Status.IN_COMMISSION: _("Votre dossier est examiné par la commission ; la décision suivra."),
+    Status.DECIDED: _("Les décisions ont été rendues : voyez vos agréments."),
+    Status.WITHDRAWN: _("Vous avez retiré ce dossier."),
+}
+
+STATUS_BADGE = {
+    Status.DRAFT: "info",
+    Status.SUBMITTED: "new",
+    Status.INCOMPLETE: "warning",
+    Status.DECIDED: "success",
+    Status.WITHDRAWN: "error",
+}
+
+
+def target(status, action):
+    """The state `action` leads to from `status`, or None when the table does not allow it."""
+    entry = TRANSITIONS.get(Status(status), {}).get(Action(action))
+    return entry[0] if entry else None
+
+
+def allowed_roles(status, action):
+    entry = TRANSITIONS.get(Status(status), {}).get(Action(action))
+    return entry[1] if entry else set()
+
+
+def actions_for(status, roles):
+    """The actions the table offers, in `status`, to someone holding `roles`."""
+    return [
+        action
+        for action, (_target, allowed) in TRANSITIONS.get(Status(status), {}).items()
+        if allowed & set(roles)
+    ]

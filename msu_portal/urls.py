@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from applications import views as application_views
+
+admin.site.site_header = "Portail MSU — administration"
+
+urlpatterns = [
+    path("", application_views.home, name="home"),
+    path("compte/", include("accounts.urls")),
+    path("dossiers/", include("applications.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -18,7 +18,7 @@ class LoginView(auth_views.LoginView):
 def signup_view(request):
     if request.user.is_authenticated:
         return redirect("home")
-    form = SignupForm(request.POST or None)
+    form = SignupForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         signup.register_doctor(

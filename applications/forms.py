@@ -23,6 +23,13 @@ class ProfileForm(forms.ModelForm):
 
     first_name = forms.CharField(label=_("Prénom"), max_length=150)
     last_name = forms.CharField(label=_("Nom"), max_length=150)
+    # Longer than 11 on purpose: spaces and dots pasted from a card are removed in clean_rpps.
+    rpps = forms.CharField(
+        label=_("Numéro RPPS"),
+        max_length=20,
+        help_text=_("11 chiffres, inscrits sur votre carte CPS. Exemple : 10001234567"),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
 
     class Meta:
         model = Doctor
@@ -45,10 +52,8 @@ class ProfileForm(forms.ModelForm):
             "degree_date": DateInput(),
             "installation_date": DateInput(),
             "training_completed_on": DateInput(),
-            "rpps": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
         }
         help_texts = {
-            "rpps": _("11 chiffres, inscrits sur votre carte CPS. Exemple : 10001234567"),
             "training_completed_on": _(
                 "Laissez vide si vous ne l'avez pas encore suivie (vous pourrez vous engager à "
                 "la suivre)."

@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounts.models import FacultySettings, Membership
 
 from . import eligibility, rpps
-from .models import Application, Document, Event, RequestedLevel
+from .models import Application, Doctor, Document, Event, RequestedLevel
 from .pieces import required_pieces
 from .workflow import DOCTOR, DOCTOR_EDITABLE, Action, Status, allowed_roles, target
 
@@ -104,9 +104,10 @@ def save_step(application, by, *forms_to_save):
     ensure_editable(locked, by)
     for form in forms_to_save:
         form.save()
-    if locked.faculty_id != locked.doctor.faculty_id:
-        # The dossier goes to the faculty the doctor attaches to in the profile.
-        locked.faculty_id = locked.doctor.faculty_id
+    # The dossier goes to the faculty the doctor attaches to in the profile.
+    faculty_id = Doctor.objects.values_list("faculty_id", flat=True).get(pk=locked.doctor_id)
+    if locked.faculty_id != faculty_id:
+        locked.faculty_id = faculty_id
         locked.save(update_fields=["faculty", "updated_at"])
     else:
         locked.save(update_fields=["updated_at"])

@@ -38,6 +38,11 @@ def _doctor_of(user):
         return Doctor.objects.create(user=user)
 
 
+def _posted(request):
+    """The POST data, bound even when empty (an empty form must show its errors)."""
+    return request.POST if request.method == "POST" else None
+
+
 def doctor_required(view):
     @login_required
     @wraps(view)
@@ -137,7 +142,7 @@ def _render_step(request, application, slug, context, status=200):
 
 
 def profile_step(request, application, slug):
-    form = ProfileForm(request.POST or None, instance=application.doctor)
+    form = ProfileForm(_posted(request), instance=application.doctor)
     if request.method == "POST":
         if form.is_valid():
             services.save_step(application, request.user, form)
@@ -151,8 +156,8 @@ def profile_step(request, application, slug):
 
 def environment_step(request, application, slug):
     doctor = application.doctor
-    form = EnvironmentForm(request.POST or None, instance=application)
-    formset = PracticeSiteFormSet(request.POST or None, instance=doctor, prefix="sites")
+    form = EnvironmentForm(_posted(request), instance=application)
+    formset = PracticeSiteFormSet(_posted(request), instance=doctor, prefix="sites")
     if request.method == "POST":
         if form.is_valid() and formset.is_valid():
             services.save_step(application, request.user, form, formset)
@@ -164,7 +169,7 @@ def environment_step(request, application, slug):
 
 
 def levels_step(request, application, slug):
-    form = LevelsForm(request.POST or None, initial={"levels": application.levels})
+    form = LevelsForm(_posted(request), initial={"levels": application.levels})
     if request.method == "POST" and form.is_valid():
         services.set_levels(application, request.user, form.cleaned_data["levels"])
         return _after_save(request, application, slug)
@@ -193,7 +198,9 @@ def levels_step(request, application, slug):
 
 def pieces_step(request, application, slug):
     pieces = required_pieces(application.levels, application.kind)
-    form = PiecesForm(request.POST or None, request.FILES or None, pieces=pieces)
+    form = PiecesForm(
+        _posted(request), request.FILES if request.method == "POST" else None, pieces=pieces
+    )
     if request.method == "POST":
         form.is_valid()  # errors are per file; the files that pass are kept below
         for piece, uploaded, detected in form.accepted_files():
@@ -228,7 +235,7 @@ def pieces_step(request, application, slug):
 
 
 def commitments_step(request, application, slug):
-    form = CommitmentsForm(request.POST or None, instance=application)
+    form = CommitmentsForm(_posted(request), instance=application)
     if request.method == "POST":
         if form.is_valid():
             services.save_step(application, request.user, form)
@@ -301,7 +308,7 @@ def submit(request, pk):
 @doctor_required
 def withdraw(request, pk):
     application = selectors.get_own_application(request.user, pk)
-    form = WithdrawForm(request.POST or None)
+    form = WithdrawForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.withdraw(application, request.user, form.cleaned_data["comment"])

@@ -110,14 +110,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # permission-checked view (applications.views.documents). No MEDIA_URL is exposed.
 PRIVATE_STORAGE_ROOT = env.path("PRIVATE_STORAGE_ROOT", default=BASE_DIR / "var" / "private")
 STORAGES = {
-    "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(PRIVATE_STORAGE_ROOT), "base_url": None},
-    },
-    "private": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(PRIVATE_STORAGE_ROOT), "base_url": None},
-    },
+    "default": {"BACKEND": "applications.storage.PrivateFileSystemStorage"},
+    "private": {"BACKEND": "applications.storage.PrivateFileSystemStorage"},
     # WhiteNoise serves the DSFR assets from gunicorn itself (no CDN, no extra web server).
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }

@@ -43,5 +43,5 @@ class Command(BaseCommand):
             )
         if options["verbosity"]:
             self.stdout.write(
-                    f"{len(ars)} ARS, {len(faculties)} facultés, {len(data['upps'])} UPP chargées."
+                f"{len(ars)} ARS, {len(faculties)} facultés, {len(data['upps'])} UPP chargées."
             )

@@ -45,8 +45,7 @@ class Command(BaseCommand):
         call_command("load_reference", verbosity=0)
         faculty = Organisation.objects.get(kind=Organisation.Kind.FACULTY, name=FACULTY)
 
-        _account("superuser@example.org", "Super", "Utilisateur", is_staff=True,
-                 is_superuser=True)
+        _account("superuser@example.org", "Super", "Utilisateur", is_staff=True, is_superuser=True)
         for email, first_name, last_name, role in STAFF:
             user = _account(email, first_name, last_name)
             Membership.objects.get_or_create(user=user, organisation=faculty, role=role)
@@ -64,9 +63,14 @@ class Command(BaseCommand):
             doctor.faculty = faculty
             doctor.save()
             PracticeSite.objects.create(
-                doctor=doctor, kind=PracticeSite.Kind.GROUP, name="Cabinet des Arceaux",
-                address="12 rue de l'Exemple", postal_code="34000", commune="Montpellier",
-                zonage=PracticeSite.Zonage.NONE, is_main=True,
+                doctor=doctor,
+                kind=PracticeSite.Kind.GROUP,
+                name="Cabinet des Arceaux",
+                address="12 rue de l'Exemple",
+                postal_code="34000",
+                commune="Montpellier",
+                zonage=PracticeSite.Zonage.NONE,
+                is_main=True,
             )
         if not doctor.applications.exists():
             application = services.start_application(doctor, user)

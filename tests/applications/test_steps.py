@@ -1,0 +1,247 @@
+"""Every step of the doctor's dossier form, and resuming a draft."""
+
+import pytest
+from django.urls import reverse
+
+from applications.models import Application, Doctor, Event
+from tests.factories import DoctorFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def step_url(application, slug):
+    return reverse("applications:step", args=[application.pk, slug])
+
+
+@pytest.fixture
+def new_doctor(client, reference):
+    """A doctor who has just confirmed their address: empty profile, no dossier."""
+    doctor = DoctorFactory(
+        civility="",
+        rpps="",
+        specialty="",
+        degree_date=None,
+        installation_date=None,
+        exercise_mode="",
+        faculty=None,
+        training_completed_on=None,
+        registered_with_ordre=False,
+    )
+    client.force_login(doctor.user)
+    return doctor
+
+
+def start(client):
+    response = client.post(reverse("applications:start"))
+    assert response.status_code == 302
+    return Application.objects.latest("pk")
+
+
+def faculty_id():
+    from accounts.models import Organisation
+
+    return Organisation.objects.get(name="Faculté de médecine Montpellier-Nîmes").pk
+
+
+PROFILE = {
+    "civility": "MME",
+    "last_name": "Morel",
+    "first_name": "Élise",
+    "rpps": "100 012 345 65",
+    "specialty": "general_practice",
+    "degree_date": "2010-06-01",
+    "registered_with_ordre": "on",
+    "installation_date": "2012-01-01",
+    "exercise_mode": "liberal",
+    "training_completed_on": "",
+    "phone": "",
+}
+
+SITES = {
+    "sites-TOTAL_FORMS": "1",
+    "sites-INITIAL_FORMS": "0",
+    "sites-MIN_NUM_FORMS": "0",
+    "sites-MAX_NUM_FORMS": "5",
+    "sites-0-kind": "msp",
+    "sites-0-name": "MSP des Tests",
+    "sites-0-address": "2 rue Neuve",
+    "sites-0-postal_code": "30000",
+    "sites-0-commune": "Nîmes",
+    "sites-0-zonage": "zip",
+}
+
+ENVIRONMENT = {
+    "practice_description": "Maison de santé, 6 médecins.",
+    "patient_mix": "Familiale",
+    "coordination": "Infirmières, kinés",
+    "supervision_time": "30 min par jour",
+    "student_room": "on",
+    "student_computer": "on",
+    "max_students": "2",
+    "co_msus": "",
+}
+
+
+def test_new_dossier_starts_at_the_profile_and_records_its_creation(client, new_doctor):
+    application = start(client)
+    assert application.status == "draft"
+    assert Event.objects.filter(application=application, action="create").count() == 1
+    response = client.get(reverse("applications:resume", args=[application.pk]))
+    assert response.url == step_url(application, "profil")
+    page = client.get(response.url).content.decode()
+    assert "Étape 1 sur 6" in page and "Votre profil" in page
+
+
+def test_starting_twice_reuses_the_open_draft(client, new_doctor):
+    first = start(client)
+    second = start(client)
+    assert first.pk == second.pk
+
+
+def test_profile_step_saves_doctor_and_names_and_moves_on(client, new_doctor):
+    application = start(client)
+    data = {**PROFILE, "faculty": faculty_id()}
+    response = client.post(step_url(application, "profil"), data)
+    assert response.status_code == 302
+    assert response.url == step_url(application, "exercice")
+    doctor = Doctor.objects.get(pk=new_doctor.pk)
+    assert doctor.rpps == "10001234565"
+    assert doctor.user.last_name == "Morel"
+    application.refresh_from_db()
+    assert application.faculty_id == faculty_id()  # the dossier follows the profile's faculty
+
+
+def test_profile_step_errors_are_shown_in_french_and_input_kept(client, new_doctor):
+    application = start(client)
+    data = {**PROFILE, "faculty": faculty_id(), "rpps": "12345", "installation_date": "2009-01-01"}
+    response = client.post(step_url(application, "profil"), data)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Le numéro RPPS compte exactement 11 chiffres (vous en avez saisi 5)." in page
+    assert "La date d&#x27;installation ne peut pas précéder celle du diplôme." in page
+    assert 'value="Morel"' in page  # what was typed is still there
+    assert "fr-input--error" in page
+    assert Doctor.objects.get(pk=new_doctor.pk).rpps == ""
+
+
+def test_save_draft_stays_on_the_step(client, new_doctor):
+    application = start(client)
+    data = {**PROFILE, "faculty": faculty_id(), "save_draft": "1"}
+    response = client.post(step_url(application, "profil"), data, follow=True)
+    assert response.redirect_chain[-1][0] == step_url(application, "profil")
+    assert "Brouillon enregistré." in response.content.decode()
+
+
+def test_failed_luhn_is_a_warning_not_a_block(client, new_doctor):
+    application = start(client)
+    data = {**PROFILE, "faculty": faculty_id(), "rpps": "10001234566"}
+    response = client.post(step_url(application, "profil"), data, follow=True)
+    assert response.redirect_chain[-1][0] == step_url(application, "exercice")
+    assert "ne passe pas le contrôle de clé" in response.content.decode()
+
+
+def test_environment_step_saves_sites_and_teaching_environment(client, new_doctor):
+    application = start(client)
+    response = client.post(step_url(application, "exercice"), {**SITES, **ENVIRONMENT})
+    assert response.status_code == 302
+    site = new_doctor.sites.get()
+    assert (site.commune, site.zonage, site.is_main) == ("Nîmes", "zip", True)
+    application.refresh_from_db()
+    assert application.max_students == 2 and application.student_room
+
+
+def test_environment_step_needs_one_site_and_a_valid_postal_code(client, new_doctor):
+    application = start(client)
+    empty_site = {
+        **SITES,
+        "sites-0-kind": "",
+        "sites-0-address": "",
+        "sites-0-postal_code": "",
+        "sites-0-commune": "",
+        "sites-0-name": "",
+        "sites-0-zonage": "none",
+    }
+    response = client.post(step_url(application, "exercice"), {**empty_site, **ENVIRONMENT})
+    assert response.status_code == 400
+    assert "Indiquez au moins un lieu d&#x27;exercice." in response.content.decode()
+    bad_code = {**SITES, "sites-0-postal_code": "3400"}
+    response = client.post(step_url(application, "exercice"), {**bad_code, **ENVIRONMENT})
+    assert "Le code postal compte 5 chiffres." in response.content.decode()
+    assert not new_doctor.sites.exists()
+
+
+def test_levels_step_shows_eligibility_and_saves_choice(client, doctor, draft):
+    client.force_login(doctor.user)
+    page = client.get(step_url(draft, "niveaux")).content.decode()
+    assert "Ce niveau concerne les spécialités autres que la médecine générale" in page
+    response = client.post(step_url(draft, "niveaux"), {"levels": ["externe", "saspas"]})
+    assert response.status_code == 302
+    assert sorted(draft.levels) == ["externe", "saspas"]
+
+
+def test_levels_step_requires_one_level(client, doctor, draft):
+    client.force_login(doctor.user)
+    response = client.post(step_url(draft, "niveaux"), {})
+    assert response.status_code == 400
+    assert "Choisissez au moins un niveau de stage." in response.content.decode()
+    assert draft.levels == ["niveau_1"]
+
+
+def test_pieces_required_depend_on_levels_and_kind(client, doctor, draft):
+    client.force_login(doctor.user)
+    client.post(step_url(draft, "niveaux"), {"levels": ["externe"]})
+    page = client.get(step_url(draft, "pieces")).content.decode()
+    assert "Curriculum vitae" in page
+    assert "Attestation de formation pédagogique" not in page
+    client.post(step_url(draft, "niveaux"), {"levels": ["externe", "niveau_1"]})
+    page = client.get(step_url(draft, "pieces")).content.decode()
+    assert "Attestation de formation pédagogique" in page
+    assert "10 Mo" in page  # the limit is said before the upload
+
+
+def test_commitments_step_requires_the_mandatory_ones(client, doctor, draft):
+    client.force_login(doctor.user)
+    response = client.post(step_url(draft, "engagements"), {"commit_charter": "on"})
+    assert response.status_code == 400
+    assert "Cet engagement est obligatoire pour transmettre le dossier." in (
+        response.content.decode()
+    )
+    response = client.post(
+        step_url(draft, "engagements"),
+        {
+            "commit_charter": "on",
+            "commit_insurer": "on",
+            "certify_accuracy": "on",
+        },
+    )
+    assert response.url == step_url(draft, "recapitulatif")
+
+
+def test_review_lists_what_is_missing(client, doctor, draft):
+    client.force_login(doctor.user)
+    page = client.get(step_url(draft, "recapitulatif")).content.decode()
+    assert "Avant de transmettre, complétez" in page
+    assert "Pièces : ajoutez « Curriculum vitae »." in page
+
+
+def test_unknown_step_is_404(client, doctor, draft):
+    client.force_login(doctor.user)
+    assert client.get(step_url(draft, "nimporte")).status_code == 404
+
+
+def test_resuming_a_draft_lands_on_the_first_unfinished_step_with_data_kept(client, new_doctor):
+    application = start(client)
+    client.post(step_url(application, "profil"), {**PROFILE, "faculty": faculty_id()})
+    client.post(step_url(application, "exercice"), {**SITES, **ENVIRONMENT})
+    client.logout()
+
+    client.force_login(new_doctor.user)
+    home = client.get(reverse("home")).content.decode()
+    assert "Reprendre le brouillon" in home
+    response = client.get(reverse("applications:resume", args=[application.pk]))
+    assert response.url == step_url(application, "niveaux")
+    profile_page = client.get(step_url(application, "profil")).content.decode()
+    assert 'value="10001234565"' in profile_page
+    environment_page = client.get(step_url(application, "exercice")).content.decode()
+    assert "Maison de santé, 6 médecins." in environment_page
+    assert 'value="Nîmes"' in environment_page

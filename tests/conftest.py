@@ -3,7 +3,7 @@ from django.core.management import call_command
 
 from msu_portal.celery import app as celery_app
 
-from .factories import ApplicationFactory, DoctorFactory, PASSWORD  # noqa: F401
+from .factories import PASSWORD, ApplicationFactory, DoctorFactory  # noqa: F401
 
 
 @pytest.fixture(autouse=True)

@@ -3,7 +3,7 @@ from django.core.management import call_command
 
 from msu_portal.celery import app as celery_app
 
-from .factories import PASSWORD, ApplicationFactory, DoctorFactory  # noqa: F401
+from .factories import ApplicationFactory, DoctorFactory
 
 
 @pytest.fixture(autouse=True)
@@ -20,15 +20,6 @@ def _celery_eager():
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = previous
-
-
-@pytest.fixture(autouse=True)
-def _static_storage(settings):
-    # No collectstatic in tests: the plain storage finds DSFR assets through the finders.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
 
 
 @pytest.fixture

@@ -1,0 +1,149 @@
+"""The foundation as users and operators meet it: DSFR layout, French forms, reference and demo
+data, the compose file."""
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from django import forms
+from django.core.management import call_command
+from django.template import Context, Template
+from django.urls import reverse
+
+from accounts.models import Membership, Organisation, User
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.django_db
+def test_pages_have_dsfr_header_with_institution_skip_links_breadcrumb_and_local_assets(
+    client, settings
+):
+    settings.INSTITUTION_NAME = "Faculté de médecine de Nulle-Part"
+    page = client.get(reverse("accounts:login")).content.decode()
+    assert '<html lang="fr"' in page
+    assert 'class="fr-header"' in page and "Faculté de médecine de Nulle-Part" in page
+    assert 'class="fr-skiplinks"' in page and 'href="#contenu"' in page
+    assert 'class="fr-breadcrumb"' in page
+    assert 'class="fr-footer"' in page
+    assert "/static/dsfr/dist/dsfr/dsfr.min.css" in page  # served by us, not from a CDN
+    assert "cdn" not in page.lower()
+
+
+@pytest.mark.django_db
+def test_dsfr_stylesheet_is_served_locally(live_server):
+    import urllib.request
+
+    with urllib.request.urlopen(
+        live_server.url + "/static/dsfr/dist/dsfr/dsfr.min.css"
+    ) as response:
+        assert response.status == 200
+        assert b".fr-btn" in response.read()
+
+
+class SampleForm(forms.Form):
+    name = forms.CharField(label="Nom", help_text="Votre nom d'usage")
+    kind = forms.ChoiceField(label="Type", choices=[("a", "A"), ("b", "B")])
+    agree = forms.BooleanField(label="J'accepte")
+    piece = forms.FileField(label="Pièce")
+    levels = forms.MultipleChoiceField(
+        label="Niveaux", choices=[("x", "X")], widget=forms.CheckboxSelectMultiple
+    )
+
+
+def render_crispy(form):
+    return Template("{% load crispy_forms_tags %}{{ form|crispy }}").render(Context({"form": form}))
+
+
+def test_crispy_pack_renders_every_field_kind_as_dsfr_with_errors():
+    form = SampleForm(data={})
+    form.is_valid()
+    html = render_crispy(form)
+    assert 'class="fr-input-group fr-input-group--error' in html
+    assert "fr-input fr-input--error" in html and 'aria-describedby="id_name-desc-error"' in html
+    assert 'class="fr-hint-text" id="id_name-hint">Votre nom d&#x27;usage' in html
+    assert "fr-select-group--error" in html and "fr-select fr-select--error" in html
+    assert "fr-checkbox-group fr-checkbox-group--error" in html
+    assert "fr-upload" in html
+    assert 'class="fr-fieldset fr-fieldset--error"' in html
+    assert html.count("Ce champ est obligatoire.") == 5
+
+
+def test_crispy_pack_renders_a_valid_form_without_error_markup():
+    html = render_crispy(SampleForm())
+    assert "error" not in html
+
+
+@pytest.mark.django_db
+def test_reference_data_has_28_subdivisions_18_ars_and_montpellier_upps():
+    call_command("load_reference", verbosity=0)
+    call_command("load_reference", verbosity=0)  # idempotent
+    faculties = Organisation.objects.filter(kind=Organisation.Kind.FACULTY)
+    assert faculties.values("subdivision").distinct().count() == 28
+    assert Organisation.objects.filter(kind=Organisation.Kind.ARS).count() == 18
+    montpellier = faculties.get(name="Faculté de médecine Montpellier-Nîmes")
+    assert montpellier.ars.name == "ARS Occitanie"
+    assert sorted(montpellier.units.values_list("name", flat=True)) == [
+        "UPP Béziers",
+        "UPP Montpellier",
+        "UPP Narbonne",
+        "UPP Nîmes-Alès-Bagnols-sur-Cèze et Lozère",
+        "UPP Perpignan",
+    ]
+    for city in ["Brest", "Rennes"]:
+        assert faculties.filter(subdivision=city).exists()
+
+
+@pytest.mark.django_db
+def test_demo_accounts_one_per_role_sign_in_with_the_demo_password(client):
+    call_command("load_demo", verbosity=0)
+    call_command("load_demo", verbosity=0)  # idempotent
+    roles = {
+        "secretariat@example.org": Membership.Role.SECRETARIAT,
+        "commission@example.org": Membership.Role.COMMISSION,
+        "admin@example.org": Membership.Role.FACULTY_ADMIN,
+    }
+    for email, role in roles.items():
+        membership = Membership.objects.get(user__email=email)
+        assert membership.role == role
+        assert membership.organisation.name == "Faculté de médecine Montpellier-Nîmes"
+    assert User.objects.get(email="superuser@example.org").is_superuser
+    doctor = User.objects.get(email="medecin@example.org").doctor
+    assert doctor.applications.get().status == "draft"
+    for email in [*roles, "superuser@example.org", "medecin@example.org"]:
+        assert client.login(username=email, password="demo-msu-2026"), email
+        assert client.get(reverse("home")).status_code == 200
+        client.logout()
+    assert not User.objects.exclude(email__endswith="@example.org").exists()
+
+
+def test_compose_file_is_accepted_by_docker_compose():
+    command = None
+    if (
+        shutil.which("docker")
+        and subprocess.run(["docker", "compose", "version"], capture_output=True).returncode == 0
+    ):
+        command = ["docker", "compose"]
+    elif shutil.which("docker-compose"):
+        command = ["docker-compose"]
+    if command is None:
+        pytest.skip("ni « docker compose » ni « docker-compose » : apt-get install docker-compose")
+    result = subprocess.run([*command, "config", "-q"], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    rendered = subprocess.run([*command, "config"], cwd=ROOT, capture_output=True, text=True)
+    for service in ["web", "worker", "beat", "postgres", "redis", "mailpit"]:
+        assert f"  {service}:" in rendered.stdout
+    assert "CELERY_BROKER_URL: redis://redis:6379/0" in rendered.stdout
+
+
+def test_workflow_table_covers_every_state_and_only_the_doctor_withdraws():
+    from applications.workflow import TRANSITIONS, Action, Status, actions_for, target
+
+    assert set(TRANSITIONS) == set(Status)
+    assert target(Status.DRAFT, Action.SUBMIT) == Status.SUBMITTED
+    assert target(Status.DECIDED, Action.WITHDRAW) is None
+    for status in Status:
+        if status not in (Status.DECIDED, Status.WITHDRAWN):
+            assert Action.WITHDRAW in actions_for(status, {"doctor"})
+            assert Action.WITHDRAW not in actions_for(status, {"secretariat"})

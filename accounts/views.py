@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from . import signup
@@ -43,7 +44,7 @@ def confirm_email(request, token):
     if request.method == "POST":
         signup.confirm(user)
         messages.success(
-            request, "Votre adresse est confirmée. Vous pouvez maintenant vous connecter."
+            request, _("Votre adresse est confirmée. Vous pouvez maintenant vous connecter.")
         )
         return redirect("accounts:login")
     return render(request, "accounts/confirm.html", {"confirm_user": user})

@@ -8,6 +8,9 @@ import calendar
 import datetime
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 from stages.levels import StageLevel, rules_for
 
 from . import rpps as rpps_rules
@@ -63,62 +66,55 @@ def add_years(day, years):
     return day.replace(year=year, day=min(day.day, last))
 
 
-def _plural_years(n):
-    return f"{n} an" if n == 1 else f"{n} ans"
+def _check(label, ok, reason):
+    """A checklist line; the reason is only kept when the rule is not met."""
+    return Check(str(label), ok, "" if ok else str(reason))
+
+
+def _date(day):
+    return f"{day:%d/%m/%Y}"
 
 
 def check_level(level, profile, rules, on):
     level_rules = rules_for(level)
-    checks = []
-
-    ok = profile.degree_date is not None and profile.degree_date <= on
-    checks.append(
-        Check(
-            "Diplôme d'État de docteur en médecine",
-            ok,
-            "" if ok else "Indiquez la date d'obtention du diplôme d'État de docteur en médecine.",
-        )
-    )
-    checks.append(
-        Check(
-            "Inscription au tableau de l'Ordre des médecins",
+    checks = [
+        _check(
+            _("Diplôme d'État de docteur en médecine"),
+            profile.degree_date is not None and profile.degree_date <= on,
+            _("Indiquez la date d'obtention du diplôme d'État de docteur en médecine."),
+        ),
+        _check(
+            _("Inscription au tableau de l'Ordre des médecins"),
             profile.registered_with_ordre,
-            ""
-            if profile.registered_with_ordre
-            else "L'inscription au tableau de l'Ordre est requise : cochez-la dans votre profil.",
-        )
-    )
-    ok = rpps_rules.is_well_formed(profile.rpps)
-    checks.append(
-        Check(
-            "Numéro RPPS",
-            ok,
-            "" if ok else "Indiquez votre numéro RPPS (11 chiffres).",
-        )
-    )
+            _("L'inscription au tableau de l'Ordre est requise : cochez-la dans votre profil."),
+        ),
+        _check(
+            _("Numéro RPPS"),
+            rpps_rules.is_well_formed(profile.rpps),
+            _("Indiquez votre numéro RPPS (11 chiffres)."),
+        ),
+    ]
 
     if level_rules.general_practice is True:
-        ok = profile.general_practice
         checks.append(
-            Check(
-                "Spécialité : médecine générale",
-                ok,
-                ""
-                if ok
-                else "Ce niveau accueille des internes de médecine générale : il est "
-                "réservé aux médecins généralistes.",
+            _check(
+                _("Spécialité : médecine générale"),
+                profile.general_practice,
+                _(
+                    "Ce niveau accueille des internes de médecine générale : il est réservé aux "
+                    "médecins généralistes."
+                ),
             )
         )
     elif level_rules.general_practice is False:
-        ok = not profile.general_practice
         checks.append(
-            Check(
-                "Spécialité autre que la médecine générale",
-                ok,
-                ""
-                if ok
-                else "Ce niveau concerne les spécialités autres que la médecine générale ; "
-                "choisissez « Niveau 1 » ou « SASPAS ».",
+            _check(
+                _("Spécialité autre que la médecine générale"),
+                not profile.general_practice,
+                _(
+                    "Ce niveau concerne les spécialités autres que la médecine générale ; "
+                    "choisissez « Niveau 1 » ou « SASPAS »."
+                ),
             )
         )
 
@@ -127,51 +123,54 @@ def check_level(level, profile, rules, on):
         if level_rules.seniority == "externe"
         else rules.years_required_interne
     )
-    label = f"Au moins {_plural_years(years)} d'exercice depuis l'installation"
+    label = ngettext(
+        "Au moins %(years)d an d'exercice depuis l'installation",
+        "Au moins %(years)d ans d'exercice depuis l'installation",
+        years,
+    ) % {"years": years}
     if profile.installation_date is None:
-        checks.append(Check(label, False, "Indiquez la date de votre première installation."))
+        checks.append(_check(label, False, _("Indiquez la date de votre première installation.")))
     else:
         reached = add_years(profile.installation_date, years)
-        ok = reached <= on
         checks.append(
-            Check(
+            _check(
                 label,
-                ok,
-                ""
-                if ok
-                else f"Installation le {profile.installation_date:%d/%m/%Y} : la durée "
-                f"requise sera atteinte le {reached:%d/%m/%Y}.",
+                reached <= on,
+                _("Installation le %(installed)s : la durée requise sera atteinte le %(reached)s.")
+                % {"installed": _date(profile.installation_date), "reached": _date(reached)},
             )
         )
 
-    training_required = not profile.general_practice or rules.training_required_general_practice
-    if training_required:
-        ok = profile.training_completed
-        reason = (
-            "La formation pédagogique initiale (2 jours, organisme agréé) doit être suivie "
-            "avant l'agrément : indiquez sa date dans votre profil."
-        )
-        checks.append(Check("Formation pédagogique initiale suivie", ok, "" if ok else reason))
-    else:
-        ok = profile.training_completed or profile.training_commitment
-        reason = (
-            "Indiquez la date de votre formation pédagogique ou engagez-vous à la suivre "
-            "(étape « Engagements »)."
-        )
+    if not profile.general_practice or rules.training_required_general_practice:
         checks.append(
-            Check(
-                "Formation pédagogique suivie ou engagement à la suivre",
-                ok,
-                "" if ok else reason,
+            _check(
+                _("Formation pédagogique initiale suivie"),
+                profile.training_completed,
+                _(
+                    "La formation pédagogique initiale (2 jours, organisme agréé) doit être "
+                    "suivie avant l'agrément : indiquez sa date dans votre profil."
+                ),
+            )
+        )
+    else:
+        checks.append(
+            _check(
+                _("Formation pédagogique suivie ou engagement à la suivre"),
+                profile.training_completed or profile.training_commitment,
+                _(
+                    "Indiquez la date de votre formation pédagogique ou engagez-vous à la suivre "
+                    "(étape « Engagements »)."
+                ),
             )
         )
 
     if level_rules.available_from and on < level_rules.available_from:
         checks.append(
-            Check(
-                "Niveau ouvert",
+            _check(
+                _("Niveau ouvert"),
                 False,
-                f"Ce niveau n'est ouvert qu'à partir du {level_rules.available_from:%d/%m/%Y}.",
+                _("Ce niveau n'est ouvert qu'à partir du %(date)s.")
+                % {"date": _date(level_rules.available_from)},
             )
         )
     return LevelEligibility(StageLevel(level), checks)

@@ -6,6 +6,8 @@ the state against workflow.TRANSITIONS, writes an Event and enqueues its e-mails
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import FacultySettings, Membership
 
@@ -48,10 +50,11 @@ def _transition(application, action, by, comment=""):
     new_status = target(application.status, action)
     if new_status is None:
         raise WorkflowError(
-            f"Action impossible : le dossier est « {Status(application.status).label} »."
+            _("Action impossible : le dossier est « %(status)s ».")
+            % {"status": Status(application.status).label}
         )
     if not (allowed_roles(application.status, action) & actor_roles(application, by)):
-        raise WorkflowError("Vous n'avez pas le droit d'effectuer cette action sur ce dossier.")
+        raise WorkflowError(_("Vous n'avez pas le droit d'effectuer cette action sur ce dossier."))
     old_status = application.status
     now = timezone.now()
     application.status = new_status
@@ -89,11 +92,13 @@ def start_application(doctor, by, kind=Application.Kind.INITIAL):
 
 def ensure_editable(application, by):
     if application.doctor.user_id != by.pk:
-        raise WorkflowError("Seul le médecin qui a créé ce dossier peut le modifier.")
+        raise WorkflowError(_("Seul le médecin qui a créé ce dossier peut le modifier."))
     if application.status not in DOCTOR_EDITABLE:
         raise WorkflowError(
-            "Ce dossier a été transmis : il n'est plus modifiable, sauf si le secrétariat "
-            "vous demande des compléments."
+            _(
+                "Ce dossier a été transmis : il n'est plus modifiable, sauf si le secrétariat "
+                "vous demande des compléments."
+            )
         )
 
 
@@ -197,13 +202,13 @@ def eligibility_of(application, on=None, levels=None):
 
 
 PROFILE_FIELDS = {
-    "civility": "la civilité",
-    "rpps": "le numéro RPPS",
-    "specialty": "la spécialité",
-    "degree_date": "la date du diplôme",
-    "installation_date": "la date de première installation",
-    "exercise_mode": "le mode d'exercice",
-    "faculty": "la faculté de rattachement",
+    "civility": gettext_lazy("la civilité"),
+    "rpps": gettext_lazy("le numéro RPPS"),
+    "specialty": gettext_lazy("la spécialité"),
+    "degree_date": gettext_lazy("la date du diplôme"),
+    "installation_date": gettext_lazy("la date de première installation"),
+    "exercise_mode": gettext_lazy("le mode d'exercice"),
+    "faculty": gettext_lazy("la faculté de rattachement"),
 }
 
 
@@ -222,38 +227,43 @@ def completeness_problems(application, on=None):
         if not getattr(doctor, name if name != "faculty" else "faculty_id")
     ]
     if not doctor.user.first_name or not doctor.user.last_name:
-        missing.insert(0, "vos nom et prénom")
+        missing.insert(0, _("vos nom et prénom"))
     if missing:
-        problems.append("Profil : indiquez " + ", ".join(missing) + ".")
+        problems.append(
+            _("Profil : indiquez %(fields)s.") % {"fields": ", ".join(str(m) for m in missing)}
+        )
     if not doctor.sites.exists():
-        problems.append("Exercice : ajoutez au moins un lieu d'exercice.")
+        problems.append(_("Exercice : ajoutez au moins un lieu d'exercice."))
     if not application.practice_description.strip():
-        problems.append("Exercice : décrivez l'activité de votre cabinet.")
+        problems.append(_("Exercice : décrivez l'activité de votre cabinet."))
     levels = application.levels
     if not levels:
-        problems.append("Niveaux : choisissez au moins un niveau de stage.")
+        problems.append(_("Niveaux : choisissez au moins un niveau de stage."))
     for result in eligibility_of(application, on=on, levels=levels):
         if not result.eligible:
             reasons = " ; ".join(check.reason for check in result.unmet)
             problems.append(
-                f"Niveau « {result.label} » non éligible : {reasons} Retirez ce niveau ou "
-                "complétez votre profil ; les autres niveaux pourront être transmis."
+                _(
+                    "Niveau « %(level)s » non éligible : %(reasons)s Retirez ce niveau ou "
+                    "complétez votre profil ; les autres niveaux pourront être transmis."
+                )
+                % {"level": result.label, "reasons": reasons}
             )
     for piece in missing_pieces(application):
-        problems.append(f"Pièces : ajoutez « {piece.label} ».")
+        problems.append(_("Pièces : ajoutez « %(piece)s ».") % {"piece": piece.label})
     if not (
         application.commit_charter and application.commit_insurer and application.certify_accuracy
     ):
-        problems.append("Engagements : cochez les engagements obligatoires.")
+        problems.append(_("Engagements : cochez les engagements obligatoires."))
     return problems
 
 
 def rpps_warning(doctor):
     if rpps.is_well_formed(doctor.rpps) and not rpps.luhn_ok(doctor.rpps):
-        return (
-            f"Le numéro RPPS {doctor.rpps} ne passe pas le contrôle de clé : vérifiez-le sur "
+        return _(
+            "Le numéro RPPS %(rpps)s ne passe pas le contrôle de clé : vérifiez-le sur "
             "votre carte CPS. Vous pouvez le conserver s'il est exact."
-        )
+        ) % {"rpps": doctor.rpps}
     return ""
 
 
@@ -265,8 +275,8 @@ def submit(application, by):
     locked = _lock(application)
     if locked.status not in DOCTOR_EDITABLE:
         raise WorkflowError(
-            f"Ce dossier est déjà « {Status(locked.status).label} » : il ne peut pas être "
-            "transmis de nouveau."
+            _("Ce dossier est déjà « %(status)s » : il ne peut pas être transmis de nouveau.")
+            % {"status": Status(locked.status).label}
         )
     problems = completeness_problems(locked)
     if problems:

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import formats
+from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
 ACCEPT_ATTRIBUTE = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
@@ -27,11 +29,11 @@ PNG = DetectedType("image/png", ".png", "PNG")
 
 def human_size(n_bytes):
     megabytes = n_bytes / (1024 * 1024)
-    return f"{megabytes:.1f} Mo".replace(".", ",")
+    return formats.number_format(round(megabytes, 1), 1) + " " + _("Mo")
 
 
 def limit_text():
-    return f"{settings.UPLOAD_MAX_BYTES // (1024 * 1024)} Mo"
+    return f"{settings.UPLOAD_MAX_BYTES // (1024 * 1024)} " + _("Mo")
 
 
 def sniff(head):
@@ -51,12 +53,14 @@ def check_upload(uploaded):
     size = uploaded.size or 0
     if size == 0:
         raise ValidationError(
-            "Le fichier « %(name)s » est vide.", params={"name": uploaded.name}, code="empty"
+            _("Le fichier « %(name)s » est vide."), params={"name": uploaded.name}, code="empty"
         )
     if size > settings.UPLOAD_MAX_BYTES:
         raise ValidationError(
-            "Le fichier « %(name)s » pèse %(size)s : la limite est de %(limit)s par pièce. "
-            "Réduisez-le (numérisation en 150 ppp, noir et blanc) puis renvoyez-le.",
+            _(
+                "Le fichier « %(name)s » pèse %(size)s : la limite est de %(limit)s par pièce. "
+                "Réduisez-le (numérisation en 150 ppp, noir et blanc) puis renvoyez-le."
+            ),
             params={"name": uploaded.name, "size": human_size(size), "limit": limit_text()},
             code="too_big",
         )
@@ -66,8 +70,10 @@ def check_upload(uploaded):
     detected = sniff(head)
     if detected is None:
         raise ValidationError(
-            "Le fichier « %(name)s » n'est ni un PDF, ni une image JPEG ou PNG : son contenu a "
-            "été vérifié, pas seulement son nom. Enregistrez-le en PDF puis renvoyez-le.",
+            _(
+                "Le fichier « %(name)s » n'est ni un PDF, ni une image JPEG ou PNG : son contenu "
+                "a été vérifié, pas seulement son nom. Enregistrez-le en PDF puis renvoyez-le."
+            ),
             params={"name": uploaded.name},
             code="bad_type",
         )
@@ -77,7 +83,7 @@ def check_upload(uploaded):
                 image.verify()
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
             raise ValidationError(
-                "L'image « %(name)s » est illisible ou tronquée. Renvoyez-la ou envoyez un PDF.",
+                _("L'image « %(name)s » est illisible ou tronquée. Renvoyez-la ou envoyez un PDF."),
                 params={"name": uploaded.name},
                 code="bad_image",
             ) from exc

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Membership
@@ -49,7 +50,7 @@ def doctor_required(view):
     def wrapper(request, *args, **kwargs):
         doctor = _doctor_of(request.user)
         if doctor is None:
-            raise PermissionDenied("Cet espace est réservé aux médecins candidats.")
+            raise PermissionDenied(_("Cet espace est réservé aux médecins candidats."))
         request.doctor = doctor
         return view(request, *args, **kwargs)
 
@@ -114,10 +115,10 @@ def resume(request, pk):
 @doctor_required
 def step(request, pk, slug):
     if slug not in steps.SLUGS:
-        raise Http404("Étape inconnue")
+        raise Http404(_("Étape inconnue"))
     application = selectors.get_own_application(request.user, pk)
     if application.status not in DOCTOR_EDITABLE:
-        messages.info(request, "Ce dossier a été transmis : il est en lecture seule.")
+        messages.info(request, _("Ce dossier a été transmis : il est en lecture seule."))
         return redirect("applications:detail", application.pk)
     handler = STEP_HANDLERS[slug]
     try:
@@ -130,7 +131,7 @@ def step(request, pk, slug):
 
 def _after_save(request, application, slug):
     if "save_draft" in request.POST:
-        messages.success(request, "Brouillon enregistré.")
+        messages.success(request, _("Brouillon enregistré."))
         return redirect("applications:step", application.pk, slug)
     next_slug = steps.SLUGS[steps.index_of(slug) + 1]
     return redirect("applications:step", application.pk, next_slug)
@@ -211,8 +212,11 @@ def pieces_step(request, application, slug):
         if saved:
             messages.success(
                 request,
-                f"{saved} pièce(s) enregistrée(s) ; "
-                "les autres fichiers ont été refusés, voir ci-dessous.",
+                _(
+                    "%(count)d pièce(s) enregistrée(s) ; les autres fichiers ont été refusés, "
+                    "voir ci-dessous."
+                )
+                % {"count": saved},
             )
     documents = {doc.piece: doc for doc in application.documents.all()}
     rows = [
@@ -299,8 +303,10 @@ def submit(request, pk):
         return redirect("applications:detail", application.pk)
     messages.success(
         request,
-        "Votre dossier a été transmis au secrétariat du DUMG. Un accusé de réception vous a "
-        "été envoyé par courriel.",
+        _(
+            "Votre dossier a été transmis au secrétariat du DUMG. Un accusé de réception vous "
+            "a été envoyé par courriel."
+        ),
     )
     return redirect("applications:detail", application.pk)
 
@@ -316,7 +322,7 @@ def withdraw(request, pk):
             for text in error.messages:
                 messages.error(request, text)
         else:
-            messages.success(request, "Votre dossier a été retiré.")
+            messages.success(request, _("Votre dossier a été retiré."))
         return redirect("applications:detail", application.pk)
     return render(
         request,
@@ -370,5 +376,7 @@ def document_delete(request, pk, document_pk):
         for text in error.messages:
             messages.error(request, text)
         return redirect("applications:detail", application.pk)
-    messages.success(request, f"Pièce « {document.get_piece_display()} » supprimée.")
+    messages.success(
+        request, _("Pièce « %(piece)s » supprimée.") % {"piece": document.get_piece_display()}
+    )
     return redirect(reverse("applications:step", args=[application.pk, "pieces"]))

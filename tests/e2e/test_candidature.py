@@ -17,6 +17,18 @@ def pdf_file(name):
     return {"name": name, "mimeType": "application/pdf", "buffer": pdf_bytes(name)}
 
 
+def upload_every_piece(page):
+    for piece in ["cv", "no_conviction", "insurance", "training"]:
+        page.set_input_files(f"#id_{piece}", pdf_file(f"{piece}.pdf"))
+    page.get_by_role("button", name="Enregistrer et continuer").click()
+
+
+def tick_every_commitment(page):
+    for name in ["commit_training", "commit_charter", "commit_insurer", "certify_accuracy"]:
+        page.click(f"label[for=id_{name}]")  # a user clicks the DSFR label, not the hidden box
+    page.get_by_role("button", name="Enregistrer et continuer").click()
+
+
 def test_doctor_signs_up_fills_every_step_and_submits(page, live_server):
     call_command("load_reference", verbosity=0)
     page.goto(live_server.url + "/")
@@ -76,15 +88,11 @@ def test_doctor_signs_up_fills_every_step_and_submits(page, live_server):
 
     # 4. Pieces.
     page.get_by_text("Étape 4 sur 6").wait_for()
-    for piece in ["cv", "no_conviction", "insurance", "training"]:
-        page.set_input_files(f"#id_{piece}", pdf_file(f"{piece}.pdf"))
-    page.get_by_role("button", name="Enregistrer et continuer").click()
+    upload_every_piece(page)
 
     # 5. Commitments.
     page.get_by_text("Étape 5 sur 6").wait_for()
-    for name in ["commit_training", "commit_charter", "commit_insurer", "certify_accuracy"]:
-        page.click(f"label[for=id_{name}]")
-    page.get_by_role("button", name="Enregistrer et continuer").click()
+    tick_every_commitment(page)
 
     # 6. Review and submit.
     page.get_by_text("Votre dossier est complet.").wait_for()
@@ -116,13 +124,9 @@ def test_demo_doctor_completes_the_demo_draft_and_submits(page, live_server):
 
     # The demo draft lacks its pieces: resuming lands there.
     page.get_by_text("Étape 4 sur 6").wait_for()
-    for piece in ["cv", "no_conviction", "insurance", "training"]:
-        page.set_input_files(f"#id_{piece}", pdf_file(f"{piece}.pdf"))
-    page.get_by_role("button", name="Enregistrer et continuer").click()
+    upload_every_piece(page)
     page.get_by_text("Étape 5 sur 6").wait_for()
-    for name in ["commit_training", "commit_charter", "commit_insurer", "certify_accuracy"]:
-        page.click(f"label[for=id_{name}]")
-    page.get_by_role("button", name="Enregistrer et continuer").click()
+    tick_every_commitment(page)
     page.get_by_role("button", name="Transmettre mon dossier").click()
     page.get_by_text("Votre dossier a été transmis").wait_for()
     assert Application.objects.get(doctor__user__email="medecin@example.org").status == (

@@ -11,6 +11,7 @@ from django.core import signing
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 
 from .mailer import send_templated_mail
 from .models import User
@@ -18,8 +19,14 @@ from .models import User
 SALT = "accounts.email-confirmation"
 
 
+def _password_stamp(user):
+    # Bound to the password hash: if someone signs up again with the same pending address
+    # (and so sets another password), the links sent before stop working.
+    return salted_hmac(SALT, user.password).hexdigest()[:20]
+
+
 def make_token(user):
-    return signing.dumps({"u": user.pk, "e": user.email}, salt=SALT)
+    return signing.dumps({"u": user.pk, "e": user.email, "p": _password_stamp(user)}, salt=SALT)
 
 
 def read_token(token):
@@ -28,7 +35,10 @@ def read_token(token):
         data = signing.loads(token, salt=SALT, max_age=settings.EMAIL_CONFIRMATION_MAX_AGE)
     except signing.BadSignature:
         return None
-    return User.objects.filter(pk=data.get("u"), email=data.get("e")).first()
+    user = User.objects.filter(pk=data.get("u"), email=data.get("e")).first()
+    if user is None or not constant_time_compare(data.get("p", ""), _password_stamp(user)):
+        return None
+    return user
 
 
 @transaction.atomic

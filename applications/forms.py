@@ -62,8 +62,12 @@ class ProfileForm(forms.ModelForm):
             "installation_date": _("Début de votre exercice installé (hors remplacements)."),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, lock_faculty=False, draft=False, **kwargs):
+        """`draft`: "Enregistrer le brouillon" saves what is filled; formats are still checked,
+        required fields are only enforced at submission (services.completeness_problems).
+        `lock_faculty`: once a dossier is submitted it stays with the faculty instructing it."""
         super().__init__(*args, **kwargs)
+        self.draft = draft
         user = self.instance.user
         self.fields["first_name"].initial = user.first_name
         self.fields["last_name"].initial = user.last_name
@@ -76,7 +80,13 @@ class ProfileForm(forms.ModelForm):
             "exercise_mode",
             "faculty",
         ]:
-            self.fields[name].required = True
+            self.fields[name].required = not draft
+        if lock_faculty:
+            self.fields["faculty"].disabled = True
+            self.fields["faculty"].help_text = _(
+                "Votre dossier est instruit par cette faculté ; pour en changer, contactez son "
+                "secrétariat."
+            )
         self.fields["faculty"].queryset = Organisation.objects.filter(
             kind=Organisation.Kind.FACULTY
         ).order_by("name")
@@ -87,7 +97,9 @@ class ProfileForm(forms.ModelForm):
 
     def clean_rpps(self):
         value = rpps.normalise(self.cleaned_data.get("rpps"))
-        if not value.isdigit():
+        if not value and self.draft:
+            return value
+        if not (value.isascii() and value.isdigit()):
             raise forms.ValidationError(
                 _("Le numéro RPPS ne contient que des chiffres (11 au total)."), code="rpps_digits"
             )
@@ -138,6 +150,13 @@ class ProfileForm(forms.ModelForm):
 class EnvironmentForm(forms.ModelForm):
     """Step 2. The teaching environment of the dossier."""
 
+    max_students = forms.IntegerField(
+        label=_("Nombre maximal d'étudiants accueillis en même temps"),
+        min_value=1,
+        max_value=3,
+        initial=1,
+    )
+
     class Meta:
         model = Application
         fields = [
@@ -170,11 +189,9 @@ class EnvironmentForm(forms.ModelForm):
             ),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, draft=False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["practice_description"].required = True
-        self.fields["max_students"].min_value = 1
-        self.fields["max_students"].widget.attrs.update(min=1, max=3)
+        self.fields["practice_description"].required = not draft
 
 
 class PracticeSiteForm(forms.ModelForm):
@@ -185,16 +202,25 @@ class PracticeSiteForm(forms.ModelForm):
 
 
 class BaseSiteFormSet(forms.BaseInlineFormSet):
+    def __init__(self, *args, draft=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.draft = draft
+
     def clean(self):
         super().clean()
         kept = [f for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
-        if not kept:
+        if not kept and not self.draft:
             raise forms.ValidationError(_("Indiquez au moins un lieu d'exercice."))
-        mains = [f for f in kept if f.cleaned_data.get("is_main")]
-        if len(mains) > 1:
+        if len([f for f in kept if f.cleaned_data.get("is_main")]) > 1:
             raise forms.ValidationError(_("Un seul lieu peut être le lieu d'exercice principal."))
-        if not mains:
-            kept[0].instance.is_main = True
+
+    def save(self, commit=True):
+        saved = super().save(commit)
+        sites = self.instance.sites.order_by("pk")
+        if commit and not sites.filter(is_main=True).exists() and sites.exists():
+            # Without a choice, the first site is the main one (fees depend on its zonage).
+            sites.filter(pk=sites.first().pk).update(is_main=True)
+        return saved
 
 
 PracticeSiteFormSet = inlineformset_factory(
@@ -261,6 +287,8 @@ class PiecesForm(forms.Form):
 
 
 class CommitmentsForm(forms.ModelForm):
+    """Step 5. The mandatory commitments are only enforced when not saving a draft."""
+
     class Meta:
         model = Application
         fields = ["commit_training", "commit_charter", "commit_insurer", "certify_accuracy"]
@@ -279,10 +307,10 @@ class CommitmentsForm(forms.ModelForm):
             "certify_accuracy": _("Je certifie l'exactitude des informations de ce dossier."),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, draft=False, **kwargs):
         super().__init__(*args, **kwargs)
         for name in ["commit_charter", "commit_insurer", "certify_accuracy"]:
-            self.fields[name].required = True
+            self.fields[name].required = not draft
             self.fields[name].error_messages["required"] = _(
                 "Cet engagement est obligatoire pour transmettre le dossier."
             )

@@ -39,7 +39,7 @@ class Doctor(models.Model):
         max_length=11,
         blank=True,
         validators=[
-            RegexValidator(r"^\d{11}$", _("Le numéro RPPS compte exactement 11 chiffres."))
+            RegexValidator(r"^[0-9]{11}\Z", _("Le numéro RPPS compte exactement 11 chiffres."))
         ],
     )
     specialty = models.CharField(
@@ -108,7 +108,7 @@ class PracticeSite(models.Model):
     postal_code = models.CharField(
         _("code postal"),
         max_length=5,
-        validators=[RegexValidator(r"^\d{5}$", _("Le code postal compte 5 chiffres."))],
+        validators=[RegexValidator(r"^[0-9]{5}\Z", _("Le code postal compte 5 chiffres."))],
     )
     commune = models.CharField(_("commune"), max_length=120)
     zonage = models.CharField(_("zonage"), max_length=4, choices=Zonage.choices, default="none")

@@ -2,7 +2,7 @@
 
 import re
 
-RPPS_PATTERN = re.compile(r"^\d{11}$")
+RPPS_PATTERN = re.compile(r"[0-9]{11}")  # ASCII digits only: "１" is a digit for \d
 
 
 def normalise(value):
@@ -11,7 +11,7 @@ def normalise(value):
 
 
 def is_well_formed(value):
-    return bool(RPPS_PATTERN.match(value or ""))
+    return bool(RPPS_PATTERN.fullmatch(value or ""))
 
 
 def luhn_ok(value):

@@ -14,7 +14,15 @@ from accounts.models import FacultySettings, Membership
 from . import eligibility, rpps
 from .models import Application, Doctor, Document, Event, RequestedLevel
 from .pieces import required_pieces
-from .workflow import DOCTOR, DOCTOR_EDITABLE, Action, Status, allowed_roles, target
+from .workflow import (
+    CLOSED,
+    DOCTOR,
+    DOCTOR_EDITABLE,
+    Action,
+    Status,
+    allowed_roles,
+    target,
+)
 
 
 class WorkflowError(Exception):
@@ -81,10 +89,23 @@ def _transition(application, action, by, comment=""):
 
 @transaction.atomic
 def start_application(doctor, by, kind=Application.Kind.INITIAL):
-    """The doctor's open draft of that kind, or a new one (one draft at a time is enough)."""
-    existing = Application.objects.filter(doctor=doctor, kind=kind, status=Status.DRAFT).first()
-    if existing:
-        return existing
+    """The doctor's dossier still in their hands, or a new one.
+
+    One dossier in progress at a time: its profile and practice sites are the doctor's own, so
+    a second dossier could otherwise change what the first one, already submitted, shows.
+    """
+    Doctor.objects.select_for_update().get(pk=doctor.pk)  # two clicks create one dossier
+    current = Application.objects.filter(doctor=doctor).exclude(status__in=CLOSED).first()
+    if current and current.status in DOCTOR_EDITABLE:
+        return current
+    if current:
+        raise WorkflowError(
+            _(
+                "Votre dossier %(reference)s est en cours d'instruction : une nouvelle demande "
+                "pourra être déposée une fois la décision rendue ou ce dossier retiré."
+            )
+            % {"reference": current.reference}
+        )
     application = Application.objects.create(doctor=doctor, kind=kind, faculty=doctor.faculty)
     Event.objects.create(application=application, actor=by, action="create", to_status=Status.DRAFT)
     return application
@@ -109,9 +130,10 @@ def save_step(application, by, *forms_to_save):
     ensure_editable(locked, by)
     for form in forms_to_save:
         form.save()
-    # The dossier goes to the faculty the doctor attaches to in the profile.
+    # A draft goes to the faculty the doctor attaches to in the profile; once submitted, the
+    # dossier stays with the faculty instructing it (the profile form locks the field).
     faculty_id = Doctor.objects.values_list("faculty_id", flat=True).get(pk=locked.doctor_id)
-    if locked.faculty_id != faculty_id:
+    if locked.status == Status.DRAFT and locked.faculty_id != faculty_id:
         locked.faculty_id = faculty_id
         locked.save(update_fields=["faculty", "updated_at"])
     else:

@@ -3,21 +3,22 @@
 from dataclasses import dataclass
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 
 @dataclass(frozen=True)
 class Step:
     slug: str
-    title: str
+    title: object  # a lazy translation
 
 
 STEPS = [
-    Step("profil", "Votre profil"),
-    Step("exercice", "Exercice et environnement pédagogique"),
-    Step("niveaux", "Niveaux de stage demandés"),
-    Step("pieces", "Pièces justificatives"),
-    Step("engagements", "Engagements"),
-    Step("recapitulatif", "Récapitulatif et transmission"),
+    Step("profil", _("Votre profil")),
+    Step("exercice", _("Exercice et environnement pédagogique")),
+    Step("niveaux", _("Niveaux de stage demandés")),
+    Step("pieces", _("Pièces justificatives")),
+    Step("engagements", _("Engagements")),
+    Step("recapitulatif", _("Récapitulatif et transmission")),
 ]
 SLUGS = [step.slug for step in STEPS]
 

@@ -42,8 +42,9 @@ def sniff(head):
         return PNG
     if head.startswith(b"\xff\xd8\xff"):
         return JPEG
-    # The PDF header may follow some junk, within the first 1024 bytes (ISO 32000-1, 7.5.2).
-    if b"%PDF-" in head[:1024]:
+    # Readers tolerate junk before the header; we do not: a file that merely carries
+    # "%PDF-" somewhere (an executable, an HTML page) is not taken for a PDF.
+    if head.startswith(b"%PDF-"):
         return PDF
     return None
 

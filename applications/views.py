@@ -26,7 +26,16 @@ from .models import Doctor
 from .pieces import required_pieces
 from .services import WorkflowError
 from .uploads import limit_text
-from .workflow import DOCTOR, DOCTOR_EDITABLE, DOCTOR_NEXT_STEP, STATUS_BADGE, Action, actions_for
+from .workflow import (
+    CLOSED,
+    DOCTOR,
+    DOCTOR_EDITABLE,
+    DOCTOR_NEXT_STEP,
+    STATUS_BADGE,
+    Action,
+    Status,
+    actions_for,
+)
 
 
 def _doctor_of(user):
@@ -79,7 +88,7 @@ def home(request):
             "doctor": doctor,
             "dossiers": dossiers,
             "agrements": [],
-            "has_open_draft": any(d["application"].status == "draft" for d in dossiers),
+            "can_start": all(d["application"].status in CLOSED for d in dossiers),
         },
     )
 
@@ -99,7 +108,12 @@ def staff_home(request):
 @doctor_required
 @require_POST
 def start(request):
-    application = services.start_application(request.doctor, request.user)
+    try:
+        application = services.start_application(request.doctor, request.user)
+    except WorkflowError as error:
+        for text in error.messages:
+            messages.error(request, text)
+        return redirect("home")
     return redirect("applications:resume", application.pk)
 
 
@@ -143,7 +157,12 @@ def _render_step(request, application, slug, context, status=200):
 
 
 def profile_step(request, application, slug):
-    form = ProfileForm(_posted(request), instance=application.doctor)
+    form = ProfileForm(
+        _posted(request),
+        instance=application.doctor,
+        lock_faculty=application.status != Status.DRAFT,
+        draft="save_draft" in request.POST,
+    )
     if request.method == "POST":
         if form.is_valid():
             services.save_step(application, request.user, form)
@@ -157,8 +176,9 @@ def profile_step(request, application, slug):
 
 def environment_step(request, application, slug):
     doctor = application.doctor
-    form = EnvironmentForm(_posted(request), instance=application)
-    formset = PracticeSiteFormSet(_posted(request), instance=doctor, prefix="sites")
+    draft = "save_draft" in request.POST
+    form = EnvironmentForm(_posted(request), instance=application, draft=draft)
+    formset = PracticeSiteFormSet(_posted(request), instance=doctor, prefix="sites", draft=draft)
     if request.method == "POST":
         if form.is_valid() and formset.is_valid():
             services.save_step(application, request.user, form, formset)
@@ -239,7 +259,9 @@ def pieces_step(request, application, slug):
 
 
 def commitments_step(request, application, slug):
-    form = CommitmentsForm(_posted(request), instance=application)
+    form = CommitmentsForm(
+        _posted(request), instance=application, draft="save_draft" in request.POST
+    )
     if request.method == "POST":
         if form.is_valid():
             services.save_step(application, request.user, form)

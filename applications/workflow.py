@@ -76,6 +76,10 @@ TRANSITIONS = {
     Status.WITHDRAWN: {},
 }
 
+# A dossier in one of these states is still in progress; a doctor has one at most, because
+# the profile and practice sites it shows are the doctor's (shared by all their dossiers).
+CLOSED = {Status.DECIDED, Status.WITHDRAWN}
+
 # States in which the doctor may edit the dossier's content.
 DOCTOR_EDITABLE = {Status.DRAFT, Status.INCOMPLETE}
 

@@ -58,7 +58,7 @@ def test_sign_up_creates_an_inactive_account_until_the_address_is_confirmed(
         },
     )
     assert response.status_code == 302
-    assert client.get(reverse("home")).status_code == 200
+    assert int(client.session["_auth_user_id"]) == user.pk
 
 
 def test_login_of_an_unconfirmed_account_says_so_and_resends_the_link(

@@ -68,12 +68,21 @@ def test_a_document_id_of_another_dossier_under_my_dossier_id_is_404(client, min
     assert client.get(url).status_code == 404
 
 
-def test_secretariat_of_another_faculty_gets_404(client, mine):
+def test_secretariat_of_another_faculty_gets_404_and_changes_nothing(client, mine):
     stranger = StaffFactory(role=(Membership.Role.SECRETARIAT, FacultyFactory()))
     client.force_login(stranger)
+    before = snapshot(mine)
+    document = mine.documents.first()
+    assert client.get(reverse("applications:detail", args=[mine.pk])).status_code == 404
+    url = reverse("applications:document", args=[mine.pk, document.pk])
+    assert client.get(url).status_code == 404
+    # The doctor-only actions: refused before anything is read (staff are not doctors).
     for method, url in urls_of(mine):
-        if method == "get":
-            assert client.get(url).status_code in (403, 404), url
+        if method == "post":
+            response = client.post(url, {"levels": ["niveau_1"], "confirm": "on"})
+            assert response.status_code in (403, 404), url
+    assert snapshot(mine) == before
+    assert mine.reference not in client.get(reverse("home")).content.decode()
 
 
 def test_secretariat_of_the_faculty_sees_the_submitted_dossier_but_cannot_act_as_doctor(

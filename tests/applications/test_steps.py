@@ -3,8 +3,9 @@
 import pytest
 from django.urls import reverse
 
+from applications import services
 from applications.models import Application, Doctor, Event
-from tests.factories import DoctorFactory
+from tests.factories import ApplicationFactory, DoctorFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -89,7 +90,8 @@ def test_new_dossier_starts_at_the_profile_and_records_its_creation(client, new_
     response = client.get(reverse("applications:resume", args=[application.pk]))
     assert response.url == step_url(application, "profil")
     page = client.get(response.url).content.decode()
-    assert "Étape 1 sur 6" in page and "Votre profil" in page
+    title = page.split('class="fr-stepper__title">')[1].split("</h1>")[0]
+    assert "Votre profil" in title and "Étape 1 sur 6" in title
 
 
 def test_starting_twice_reuses_the_open_draft(client, new_doctor):
@@ -130,6 +132,7 @@ def test_save_draft_stays_on_the_step(client, new_doctor):
     response = client.post(step_url(application, "profil"), data, follow=True)
     assert response.redirect_chain[-1][0] == step_url(application, "profil")
     assert "Brouillon enregistré." in response.content.decode()
+    assert Doctor.objects.get(pk=new_doctor.pk).rpps == "10001234565"
 
 
 def test_failed_luhn_is_a_warning_not_a_block(client, new_doctor):
@@ -215,6 +218,8 @@ def test_commitments_step_requires_the_mandatory_ones(client, doctor, draft):
         },
     )
     assert response.url == step_url(draft, "recapitulatif")
+    draft.refresh_from_db()
+    assert draft.commit_charter and draft.certify_accuracy
 
 
 def test_review_lists_what_is_missing(client, doctor, draft):
@@ -245,3 +250,45 @@ def test_resuming_a_draft_lands_on_the_first_unfinished_step_with_data_kept(clie
     environment_page = client.get(step_url(application, "exercice")).content.decode()
     assert "Maison de santé, 6 médecins." in environment_page
     assert 'value="Nîmes"' in environment_page
+
+
+@pytest.mark.parametrize(
+    ("change", "landing"),
+    [
+        ({"doctor": {"rpps": ""}}, "profil"),
+        ({"application": {"practice_description": ""}}, "exercice"),
+        ({"levels": []}, "niveaux"),
+        ({}, "pieces"),
+        ({"pieces": True, "application": {"commit_charter": False}}, "engagements"),
+        ({"pieces": True}, "recapitulatif"),
+    ],
+)
+def test_resume_lands_on_the_first_unfinished_step(client, doctor, draft, change, landing):
+    from tests.files import pdf_upload
+
+    Doctor.objects.filter(pk=doctor.pk).update(**change.get("doctor", {}))
+    Application.objects.filter(pk=draft.pk).update(**change.get("application", {}))
+    if "levels" in change:
+        draft.requested_levels.all().delete()
+    client.force_login(doctor.user)
+    if change.get("pieces"):
+        pieces = ["cv", "no_conviction", "insurance", "training"]
+        client.post(step_url(draft, "pieces"), {p: pdf_upload(f"{p}.pdf") for p in pieces})
+    response = client.get(reverse("applications:resume", args=[draft.pk]))
+    assert response.url == step_url(draft, landing)
+
+
+def test_renewal_asks_for_the_activity_report(client, doctor):
+    renewal = ApplicationFactory(doctor=doctor, kind=Application.Kind.RENEWAL)
+    client.force_login(doctor.user)
+    page = client.get(step_url(renewal, "pieces")).content.decode()
+    assert "Rapport d&#x27;activité pédagogique de la période écoulée" in page
+    problems = services.completeness_problems(renewal)
+    assert "Pièces : ajoutez « Rapport d'activité pédagogique de la période écoulée »." in problems
+
+
+def test_resuming_a_submitted_dossier_opens_it_read_only(client, doctor, draft):
+    services.withdraw(draft, doctor.user)
+    client.force_login(doctor.user)
+    response = client.get(reverse("applications:resume", args=[draft.pk]))
+    assert response.url == reverse("applications:detail", args=[draft.pk])

@@ -1,11 +1,14 @@
 """Submission guards, the receipt e-mail, the Event, read-only after submission, withdrawal."""
 
+import datetime
+
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from applications import services
-from applications.models import Application, Document, Event
+from applications.models import Application, Doctor, Document, Event
 from applications.services import WorkflowError
 from tests.factories import ApplicationFactory, DoctorFactory
 from tests.files import pdf_upload
@@ -60,13 +63,17 @@ def test_missing_piece_blocks_submission_and_says_which(client, doctor, draft):
     response = submit(client, draft)
     draft.refresh_from_db()
     assert draft.status == "draft"
-    assert "Attestation de formation pédagogique" in response.content.decode()
+    assert (
+        "Pièces : ajoutez « Attestation de formation pédagogique ou engagement signé à la "
+        "suivre »." in response.content.decode()
+    )
     assert not Event.objects.filter(application=draft, action="submit").exists()
     assert mail.outbox == []
 
 
 def test_ineligible_level_blocks_submission_but_the_other_levels_can_go(client, doctor):
-    doctor.installation_date = doctor.installation_date.replace(year=2025)  # < 3 years
+    # Installed a year ago: enough for externes, not for internes (3 years).
+    doctor.installation_date = timezone.localdate() - datetime.timedelta(days=400)
     doctor.save()
     application = ApplicationFactory(doctor=doctor, levels=["externe", "niveau_1"])
     client.force_login(doctor.user)
@@ -119,6 +126,11 @@ def test_submitted_dossier_is_read_only_for_the_doctor(client, complete):
         assert response.status_code == 302
         assert response.url == reverse("applications:detail", args=[complete.pk])
     before = complete.doctor.rpps
+    response = client.post(
+        reverse("applications:step", args=[complete.pk, "profil"]),
+        {"rpps": "10001234565", "first_name": "X", "last_name": "Y"},
+    )
+    assert response.url == reverse("applications:detail", args=[complete.pk])
     client.post(
         reverse("applications:step", args=[complete.pk, "niveaux"]), {"levels": ["externe"]}
     )
@@ -130,7 +142,7 @@ def test_submitted_dossier_is_read_only_for_the_doctor(client, complete):
     complete.refresh_from_db()
     assert complete.levels == ["niveau_1"]
     assert Document.objects.get(application=complete, piece="cv").original_name == "cv.pdf"
-    assert complete.doctor.rpps == before
+    assert Doctor.objects.get(pk=complete.doctor_id).rpps == before
     with pytest.raises(WorkflowError):
         services.set_levels(complete, complete.doctor.user, ["externe"])
 
@@ -138,9 +150,11 @@ def test_submitted_dossier_is_read_only_for_the_doctor(client, complete):
 def test_doctor_home_shows_status_in_plain_french_and_next_step(client, complete):
     submit(client, complete)
     page = client.get(reverse("home")).content.decode()
-    assert "Transmis" in page
-    assert "Le secrétariat du DUMG vérifie que votre dossier est complet." in page
-    assert "Vous n'avez pas encore d'agrément." in page
+    row = page.split('id="mes-dossiers"')[1].split("</table>")[0]
+    assert complete.reference in row
+    assert ">Transmis<" in row
+    assert "Le secrétariat du DUMG vérifie que votre dossier est complet." in row
+    assert "Consulter" in row and "Reprendre le brouillon" not in row
 
 
 def test_withdraw_before_decision(client, complete):

@@ -107,12 +107,15 @@ def test_owner_downloads_the_piece_through_the_checked_view(logged, draft):
     assert response["Cache-Control"] == "private, no-store"
 
 
-def test_pieces_have_no_public_url(logged, draft, client, settings):
+def test_pieces_have_no_public_url(logged, draft, client):
     logged.post(pieces_url(draft), {"cv": pdf_upload("cv.pdf")})
     document = Document.objects.get(application=draft)
     with pytest.raises(ValueError):
         document.file.url  # noqa: B018 — the private storage has no base URL to build one
-    assert not str(settings.PRIVATE_STORAGE_ROOT).startswith(str(settings.STATIC_ROOT))
+    for prefix in ["/media/", "/static/", "/private/", "/"]:
+        assert client.get(prefix + document.file.name).status_code == 404
     client.logout()
     url = reverse("applications:document", args=[draft.pk, document.pk])
-    assert client.get(url).status_code == 302  # anonymous: to the login page
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("accounts:login"))

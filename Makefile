@@ -33,7 +33,7 @@ e2e: install
 	$(UV) run --frozen pytest -m e2e
 
 bench: install
-	$(UV) run --frozen pytest tests/bench -p no:cacheprovider -o addopts=""
+	$(UV) run --frozen pytest tests/bench -s -p no:cacheprovider -o addopts=""
 
 lint: install
 	$(UV) run --frozen ruff check .

@@ -4,6 +4,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from .models import User
+from .signup import send_confirmation
 
 
 class SignupForm(forms.Form):
@@ -69,8 +70,6 @@ class EmailAuthenticationForm(AuthenticationForm):
                     email__iexact=email, is_active=False, email_confirmed_at__isnull=True
                 ).first()
                 if pending and pending.check_password(password):
-                    from .signup import send_confirmation
-
                     send_confirmation(pending)
                     raise forms.ValidationError(
                         self.error_messages["unconfirmed"], code="unconfirmed"

@@ -234,15 +234,21 @@ PROFILE_FIELDS = {
 }
 
 
-def missing_pieces(application):
+def missing_pieces(application, levels=None):
+    levels = application.levels if levels is None else levels
     present = {doc.piece for doc in application.documents.all()}
-    return [p for p in required_pieces(application.levels, application.kind) if p not in present]
+    return [p for p in required_pieces(levels, application.kind) if p not in present]
 
 
-def completeness_problems(application, on=None):
-    """Every reason the dossier cannot be submitted yet, in French, step by step."""
+def unfinished(application, on=None):
+    """(step slug, French sentence) for everything that stops submission, in step order.
+
+    The one source of both the review's checklist and where a resumed draft lands. An
+    ineligible level is tagged with the review step: it follows from the profile, it is not an
+    input missing from the levels step.
+    """
     doctor = application.doctor
-    problems = []
+    found = []
     missing = [
         label
         for name, label in PROFILE_FIELDS.items()
@@ -251,33 +257,50 @@ def completeness_problems(application, on=None):
     if not doctor.user.first_name or not doctor.user.last_name:
         missing.insert(0, _("vos nom et prénom"))
     if missing:
-        problems.append(
-            _("Profil : indiquez %(fields)s.") % {"fields": ", ".join(str(m) for m in missing)}
+        found.append(
+            (
+                "profil",
+                _("Profil : indiquez %(fields)s.") % {"fields": ", ".join(map(str, missing))},
+            )
         )
     if not doctor.sites.exists():
-        problems.append(_("Exercice : ajoutez au moins un lieu d'exercice."))
+        found.append(("exercice", _("Exercice : ajoutez au moins un lieu d'exercice.")))
     if not application.practice_description.strip():
-        problems.append(_("Exercice : décrivez l'activité de votre cabinet."))
+        found.append(("exercice", _("Exercice : décrivez l'activité de votre cabinet.")))
     levels = application.levels
     if not levels:
-        problems.append(_("Niveaux : choisissez au moins un niveau de stage."))
+        found.append(("niveaux", _("Niveaux : choisissez au moins un niveau de stage.")))
     for result in eligibility_of(application, on=on, levels=levels):
         if not result.eligible:
             reasons = " ; ".join(check.reason for check in result.unmet)
-            problems.append(
-                _(
-                    "Niveau « %(level)s » non éligible : %(reasons)s Retirez ce niveau ou "
-                    "complétez votre profil ; les autres niveaux pourront être transmis."
+            found.append(
+                (
+                    "recapitulatif",
+                    _(
+                        "Niveau « %(level)s » non éligible : %(reasons)s Retirez ce niveau ou "
+                        "complétez votre profil ; les autres niveaux pourront être transmis."
+                    )
+                    % {"level": result.label, "reasons": reasons},
                 )
-                % {"level": result.label, "reasons": reasons}
             )
-    for piece in missing_pieces(application):
-        problems.append(_("Pièces : ajoutez « %(piece)s ».") % {"piece": piece.label})
+    for piece in missing_pieces(application, levels):
+        found.append(("pieces", _("Pièces : ajoutez « %(piece)s ».") % {"piece": piece.label}))
     if not (
         application.commit_charter and application.commit_insurer and application.certify_accuracy
     ):
-        problems.append(_("Engagements : cochez les engagements obligatoires."))
-    return problems
+        found.append(("engagements", _("Engagements : cochez les engagements obligatoires.")))
+    return found
+
+
+def completeness_problems(application, on=None):
+    """Every reason the dossier cannot be submitted yet, in French, step by step."""
+    return [text for _step, text in unfinished(application, on)]
+
+
+def first_unfinished_step(application):
+    """Where a doctor coming back to a draft should land."""
+    steps = [step for step, _text in unfinished(application) if step != "recapitulatif"]
+    return steps[0] if steps else "recapitulatif"
 
 
 def rpps_warning(doctor):

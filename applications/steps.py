@@ -1,4 +1,8 @@
-"""The steps of the doctor's dossier form, in order, and where to resume a draft."""
+"""The steps of the doctor's dossier form, in order.
+
+Where a resumed draft lands is services.first_unfinished_step (from the same checks as the
+review), so the two cannot disagree.
+"""
 
 from dataclasses import dataclass
 
@@ -50,28 +54,3 @@ def stepper(application, slug):
             for n, step in enumerate(STEPS, start=1)
         ],
     }
-
-
-def first_unfinished_step(application, missing_pieces):
-    """Where a doctor coming back to a draft should land."""
-    doctor = application.doctor
-    if not (
-        doctor.rpps
-        and doctor.degree_date
-        and doctor.installation_date
-        and doctor.faculty_id
-        and doctor.specialty
-        and doctor.exercise_mode
-    ):
-        return "profil"
-    if not doctor.sites.exists() or not application.practice_description:
-        return "exercice"
-    if not application.requested_levels.exists():
-        return "niveaux"
-    if missing_pieces:
-        return "pieces"
-    if not (
-        application.commit_charter and application.commit_insurer and application.certify_accuracy
-    ):
-        return "engagements"
-    return "recapitulatif"

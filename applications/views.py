@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Membership
+from stages.levels import StageLevel
 
 from . import selectors, services, steps
 from .forms import (
@@ -122,7 +123,7 @@ def resume(request, pk):
     application = selectors.get_own_application(request.user, pk)
     if application.status not in DOCTOR_EDITABLE:
         return redirect("applications:detail", application.pk)
-    slug = steps.first_unfinished_step(application, services.missing_pieces(application))
+    slug = services.first_unfinished_step(application)
     return redirect("applications:step", application.pk, slug)
 
 
@@ -194,8 +195,6 @@ def levels_step(request, application, slug):
     if request.method == "POST" and form.is_valid():
         services.set_levels(application, request.user, form.cleaned_data["levels"])
         return _after_save(request, application, slug)
-    from stages.levels import StageLevel
-
     results = {
         r.level.value: r for r in services.eligibility_of(application, levels=list(StageLevel))
     }

@@ -256,6 +256,7 @@ def test_resuming_a_draft_lands_on_the_first_unfinished_step_with_data_kept(clie
     ("change", "landing"),
     [
         ({"doctor": {"rpps": ""}}, "profil"),
+        ({"doctor": {"civility": ""}}, "profil"),  # the review asks for it too
         ({"application": {"practice_description": ""}}, "exercice"),
         ({"levels": []}, "niveaux"),
         ({}, "pieces"),

@@ -131,6 +131,15 @@ class FacultySettings(models.Model):
     agrement_duration_years = models.PositiveSmallIntegerField(
         _("durée de l'agrément (années)"), default=5
     )
+    alert_months_in_state = models.PositiveSmallIntegerField(
+        _("signaler un dossier resté plus de … mois dans le même état"), default=2
+    )
+    alert_months_total = models.PositiveSmallIntegerField(
+        _("signaler un dossier transmis depuis plus de … mois"), default=6
+    )
+    # {level: [piece codes]}: pieces a dossier must carry for each level it asks. Empty means
+    # the portal's defaults (applications.pieces.DEFAULT_PIECES).
+    required_pieces = models.JSONField(_("pièces exigées par niveau"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("réglages de la faculté")

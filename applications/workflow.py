@@ -36,6 +36,7 @@ class Action(models.TextChoices):
     SCHEDULE_VISIT = "schedule_visit", _("Programmer la visite")
     RECORD_VISIT = "record_visit", _("Enregistrer le rapport de visite")
     SEND_TO_COMMISSION = "send_to_commission", _("Inscrire à l'ordre du jour de la commission")
+    POSTPONE = "postpone", _("Ajourner à une prochaine commission")
     RECORD_DECISIONS = "record_decisions", _("Enregistrer les décisions")
     WITHDRAW = "withdraw", _("Retirer le dossier")
 
@@ -69,6 +70,9 @@ TRANSITIONS = {
         Action.WITHDRAW: _WITHDRAW,
     },
     Status.IN_COMMISSION: {
+        # Taken when the session closes with a level postponed: back to the next agenda.
+        Action.POSTPONE: (Status.VISIT_DONE, {SECRETARIAT}),
+        # Taken with the last level's decision (each level is recorded on its own).
         Action.RECORD_DECISIONS: (Status.DECIDED, {SECRETARIAT}),
         Action.WITHDRAW: _WITHDRAW,
     },

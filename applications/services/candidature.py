@@ -1,88 +1,17 @@
-"""Business actions on dossiers. Views call these; no view sets a status itself.
-
-Each state change runs in one transaction, locks the dossier row, checks the actor's role and
-the state against workflow.TRANSITIONS, writes an Event and enqueues its e-mails after commit.
-"""
+"""The doctor's side: drafts, pieces, eligibility, submission, withdrawal."""
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.models import FacultySettings, Membership
+from accounts.models import FacultySettings
 
-from . import eligibility, rpps
-from .models import Application, Doctor, Document, Event, RequestedLevel
-from .pieces import required_pieces
-from .workflow import (
-    CLOSED,
-    DOCTOR,
-    DOCTOR_EDITABLE,
-    Action,
-    Status,
-    allowed_roles,
-    target,
-)
-
-
-class WorkflowError(Exception):
-    """An action refused; `messages` are French sentences shown as they are."""
-
-    def __init__(self, *messages):
-        super().__init__(" ".join(messages))
-        self.messages = list(messages)
-
-
-def actor_roles(application, user):
-    roles = set()
-    if application.doctor.user_id == user.pk:
-        roles.add(DOCTOR)
-    roles.update(
-        Membership.objects.filter(user=user, organisation_id=application.faculty_id).values_list(
-            "role", flat=True
-        )
-    )
-    return roles
-
-
-def _lock(application):
-    return (
-        Application.objects.select_for_update()
-        .select_related("doctor__user")
-        .get(pk=application.pk)
-    )
-
-
-def _transition(application, action, by, comment=""):
-    """Move a locked dossier along the table; raise WorkflowError when the table says no."""
-    new_status = target(application.status, action)
-    if new_status is None:
-        raise WorkflowError(
-            _("Action impossible : le dossier est « %(status)s ».")
-            % {"status": Status(application.status).label}
-        )
-    if not (allowed_roles(application.status, action) & actor_roles(application, by)):
-        raise WorkflowError(_("Vous n'avez pas le droit d'effectuer cette action sur ce dossier."))
-    old_status = application.status
-    now = timezone.now()
-    application.status = new_status
-    application.status_changed_at = now
-    fields = ["status", "status_changed_at", "updated_at"]
-    if new_status == Status.SUBMITTED:
-        application.submitted_at = now
-        fields.append("submitted_at")
-    application.save(update_fields=fields)
-    Event.objects.create(
-        application=application,
-        actor=by,
-        action=action,
-        from_status=old_status,
-        to_status=new_status,
-        comment=comment,
-        created_at=now,
-    )
-    return application
-
+from .. import eligibility, rpps, snapshot
+from ..models import Application, Doctor, Document, Event, RequestedLevel
+from ..pieces import required_pieces
+from ..workflow import CLOSED, DOCTOR_EDITABLE, Action, Status
+from .common import WorkflowError, lock, transition
 
 # --- Drafts ---------------------------------------------------------------------------------
 
@@ -111,7 +40,31 @@ def start_application(doctor, by, kind=Application.Kind.INITIAL):
     return application
 
 
-def ensure_editable(application, by):
+def open_complement_request(application):
+    return application.complement_requests.filter(answered_at__isnull=True).first()
+
+
+def editable_sections(application):
+    """What the doctor may change: everything in a draft; in a dossier sent back, only what the
+    secretariat's request names (step slugs, and "piece:<code>" for single pieces)."""
+    if application.status == Status.DRAFT:
+        return None
+    request = open_complement_request(application)
+    return set(request.items) if request else set()
+
+
+def section_editable(application, section):
+    sections = editable_sections(application)
+    if sections is None:
+        return True
+    if section == "pieces":
+        return any(item.startswith("piece:") or item == "pieces" for item in sections)
+    if section.startswith("piece:"):
+        return section in sections or "pieces" in sections
+    return section in sections
+
+
+def ensure_editable(application, by, section=None):
     if application.doctor.user_id != by.pk:
         raise WorkflowError(_("Seul le médecin qui a créé ce dossier peut le modifier."))
     if application.status not in DOCTOR_EDITABLE:
@@ -121,13 +74,20 @@ def ensure_editable(application, by):
                 "vous demande des compléments."
             )
         )
+    if section and not section_editable(application, section):
+        raise WorkflowError(
+            _(
+                "Le secrétariat n'a pas demandé de modifier cette partie du dossier : elle reste "
+                "telle que vous l'avez transmise."
+            )
+        )
 
 
 @transaction.atomic
-def save_step(application, by, *forms_to_save):
+def save_step(application, by, *forms_to_save, section=None):
     """Save a step's forms, if the dossier is still the doctor's to edit."""
-    locked = _lock(application)
-    ensure_editable(locked, by)
+    locked = lock(application)
+    ensure_editable(locked, by, section)
     for form in forms_to_save:
         form.save()
     # A draft goes to the faculty the doctor attaches to in the profile; once submitted, the
@@ -143,8 +103,8 @@ def save_step(application, by, *forms_to_save):
 
 @transaction.atomic
 def set_levels(application, by, levels):
-    locked = _lock(application)
-    ensure_editable(locked, by)
+    locked = lock(application)
+    ensure_editable(locked, by, "niveaux")
     wanted = set(levels)
     locked.requested_levels.exclude(level__in=wanted).delete()
     have = set(locked.requested_levels.values_list("level", flat=True))
@@ -158,8 +118,8 @@ def set_levels(application, by, levels):
 @transaction.atomic
 def attach_document(application, by, piece, uploaded, detected):
     """Store a checked upload as the dossier's piece, replacing the previous file if any."""
-    locked = _lock(application)
-    ensure_editable(locked, by)
+    locked = lock(application)
+    ensure_editable(locked, by, f"piece:{piece}")
     previous = Document.objects.filter(application=locked, piece=piece).first()
     if previous:
         old_file = previous.file
@@ -185,8 +145,8 @@ def attach_document(application, by, piece, uploaded, detected):
 
 @transaction.atomic
 def remove_document(document, by):
-    locked = _lock(document.application)
-    ensure_editable(locked, by)
+    locked = lock(document.application)
+    ensure_editable(locked, by, f"piece:{document.piece}")
     stored = document.file
     document.delete()
     transaction.on_commit(lambda: stored.storage.delete(stored.name))
@@ -237,7 +197,8 @@ PROFILE_FIELDS = {
 def missing_pieces(application, levels=None):
     levels = application.levels if levels is None else levels
     present = {doc.piece for doc in application.documents.all()}
-    return [p for p in required_pieces(levels, application.kind) if p not in present]
+    settings = FacultySettings.for_faculty(application.faculty)
+    return [p for p in required_pieces(levels, application.kind, settings) if p not in present]
 
 
 def unfinished(application, on=None):
@@ -317,7 +278,7 @@ def rpps_warning(doctor):
 
 @transaction.atomic
 def submit(application, by):
-    locked = _lock(application)
+    locked = lock(application)
     if locked.status not in DOCTOR_EDITABLE:
         raise WorkflowError(
             _("Ce dossier est déjà « %(status)s » : il ne peut pas être transmis de nouveau.")
@@ -327,8 +288,13 @@ def submit(application, by):
     if problems:
         raise WorkflowError(*problems)
     action = Action.SUBMIT if locked.status == Status.DRAFT else Action.RESUBMIT
-    _transition(locked, action, by)
-    from .tasks import send_submission_receipt
+    request = open_complement_request(locked) if action == Action.RESUBMIT else None
+    transition(locked, action, by)
+    if request:
+        request.answered_at = timezone.now()
+        request.changes = snapshot.changes(request.snapshot, snapshot.take(locked))
+        request.save(update_fields=["answered_at", "changes"])
+    from ..tasks import send_submission_receipt
 
     transaction.on_commit(lambda: send_submission_receipt.delay(locked.pk))
     return locked
@@ -336,6 +302,6 @@ def submit(application, by):
 
 @transaction.atomic
 def withdraw(application, by, comment=""):
-    locked = _lock(application)
-    _transition(locked, Action.WITHDRAW, by, comment)
+    locked = lock(application)
+    transition(locked, Action.WITHDRAW, by, comment)
     return locked

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Organisation
 from stages.levels import StageLevel
 
-from .workflow import Status
+from ..workflow import Status
 
 
 class Doctor(models.Model):
@@ -69,6 +69,15 @@ class Doctor(models.Model):
         _("date de la formation pédagogique initiale"), null=True, blank=True
     )
     phone = models.CharField(_("téléphone"), max_length=20, blank=True)
+    upp = models.ForeignKey(
+        Organisation,
+        verbose_name=_("unité pédagogique de proximité (UPP)"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="upp_doctors",
+        limit_choices_to={"kind": Organisation.Kind.UPP},
+    )
 
     class Meta:
         verbose_name = _("médecin")
@@ -166,6 +175,9 @@ class Application(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
     status_changed_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Bumped by every transition: a form posted against an older version is refused, so two
+    # staff members acting at once never both succeed on the same state.
+    version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("dossier")

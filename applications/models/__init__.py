@@ -1,0 +1,35 @@
+"""The dossier and everything its instruction records, one module per stage of the path."""
+
+from .agrement import Agrement, Decision
+from .commission import AgendaItem, CommissionSession, Review
+from .dossier import (
+    Application,
+    Doctor,
+    Document,
+    Event,
+    PracticeSite,
+    RequestedLevel,
+    document_path,
+    private_storage,
+)
+from .instruction import ComplementRequest, Message, SiteVisit, StaffNote
+
+__all__ = [
+    "AgendaItem",
+    "Agrement",
+    "Application",
+    "CommissionSession",
+    "ComplementRequest",
+    "Decision",
+    "Doctor",
+    "Document",
+    "Event",
+    "Message",
+    "PracticeSite",
+    "RequestedLevel",
+    "Review",
+    "SiteVisit",
+    "StaffNote",
+    "document_path",
+    "private_storage",
+]

@@ -1,0 +1,117 @@
+"""What every business action shares: the refusal, the actor's roles, the row lock and the one
+function that changes a dossier's status."""
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.models import Membership
+
+from ..models import AgendaItem, Application, Event, SiteVisit
+from ..workflow import COMMISSION, DOCTOR, VISITOR, Status, allowed_roles, target
+
+
+class WorkflowError(Exception):
+    """An action refused; `messages` are French sentences shown as they are."""
+
+    def __init__(self, *messages):
+        super().__init__(" ".join(messages))
+        self.messages = list(messages)
+
+
+STALE = gettext_lazy(
+    "Le dossier a été modifié par quelqu'un d'autre pendant que vous le consultiez : "
+    "rien n'a été enregistré. Rechargez la page pour voir son état actuel."
+)
+
+
+def actor_roles(application, user):
+    """The workflow roles `user` holds on this dossier.
+
+    A visitor acts only on the dossiers of their own visits, a commission member only on the
+    dossiers on the agenda of a session they sit in.
+    """
+    roles = set()
+    if not user.is_authenticated:
+        return roles
+    if application.doctor.user_id == user.pk:
+        roles.add(DOCTOR)
+    roles.update(
+        Membership.objects.filter(user=user, organisation_id=application.faculty_id).values_list(
+            "role", flat=True
+        )
+    )
+    if (
+        VISITOR in roles
+        and not SiteVisit.objects.filter(application_id=application.pk, visitors=user).exists()
+    ):
+        roles.discard(VISITOR)
+    if (
+        COMMISSION in roles
+        and not AgendaItem.objects.filter(
+            application_id=application.pk, session__members=user
+        ).exists()
+    ):
+        roles.discard(COMMISSION)
+    return roles
+
+
+def require_roles(application, user, roles, message=None):
+    if not (set(roles) & actor_roles(application, user)):
+        raise WorkflowError(
+            message or _("Vous n'avez pas le droit d'effectuer cette action sur ce dossier.")
+        )
+
+
+def lock(application):
+    return (
+        Application.objects.select_for_update()
+        .select_related("doctor__user", "faculty")
+        .get(pk=application.pk)
+    )
+
+
+def check_version(locked, expected_version):
+    """Refuse an action prepared on a page showing an older state of the dossier."""
+    if expected_version is not None and int(expected_version) != locked.version:
+        raise WorkflowError(str(STALE))
+
+
+def record_event(application, by, action, comment="", from_status="", to_status="", now=None):
+    return Event.objects.create(
+        application=application,
+        actor=by,
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        comment=comment,
+        created_at=now or timezone.now(),
+    )
+
+
+def transition(application, action, by, comment="", expected_version=None):
+    """Move a locked dossier along the table; raise WorkflowError when the table says no.
+
+    The only code in the portal that writes Application.status.
+    """
+    check_version(application, expected_version)
+    new_status = target(application.status, action)
+    if new_status is None:
+        raise WorkflowError(
+            _("Action impossible : le dossier est « %(status)s ».")
+            % {"status": Status(application.status).label}
+        )
+    if not (allowed_roles(application.status, action) & actor_roles(application, by)):
+        raise WorkflowError(_("Vous n'avez pas le droit d'effectuer cette action sur ce dossier."))
+    old_status = application.status
+    now = timezone.now()
+    application.status = new_status
+    application.status_changed_at = now
+    application.version += 1
+    fields = ["status", "status_changed_at", "version", "updated_at"]
+    if new_status == Status.SUBMITTED and old_status == Status.DRAFT:
+        application.submitted_at = now
+        fields.append("submitted_at")
+    application.save(update_fields=fields)
+    record_event(application, by, action, comment, old_status, new_status, now)
+    return application

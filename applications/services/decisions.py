@@ -1,0 +1,175 @@
+"""The competent authority's decision per requested level, the agréments it creates, and the
+renewal a nearly expired agrément opens."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import FacultySettings
+from stages.levels import rules_for
+
+from ..models import Agrement, Application, Decision, Doctor, RequestedLevel, Review
+from ..models.agrement import validity_end
+from ..workflow import CLOSED, Action, Status, allowed_roles
+from .common import WorkflowError, actor_roles, check_version, lock, record_event, transition
+
+
+def fixed_opinion(requested_level):
+    """The opinion of the latest closed session on this level, or None."""
+    return (
+        Review.objects.filter(requested_level=requested_level, session__closed_at__isnull=False)
+        .order_by("-session__meets_at")
+        .first()
+    )
+
+
+@transaction.atomic
+def record_decision(
+    application,
+    requested_level,
+    by,
+    *,
+    decided_on,
+    reference,
+    granted,
+    reason="",
+    duration_years=None,
+    expected_version=None,
+):
+    """Record what the UFR director or the ARS decided for one level.
+
+    A granted level creates its Agrement. The last level decided closes the dossier.
+    """
+    locked = lock(application)
+    check_version(locked, expected_version)
+    if locked.status != Status.IN_COMMISSION:
+        raise WorkflowError(
+            _("Action impossible : le dossier est « %(status)s ».")
+            % {"status": Status(locked.status).label}
+        )
+    if not (allowed_roles(locked.status, Action.RECORD_DECISIONS) & actor_roles(locked, by)):
+        raise WorkflowError(_("Vous n'avez pas le droit d'effectuer cette action sur ce dossier."))
+    requested_level = RequestedLevel.objects.get(pk=requested_level.pk, application=locked)
+    if Decision.objects.filter(requested_level=requested_level).exists():
+        raise WorkflowError(
+            _("La décision pour « %(level)s » est déjà enregistrée.")
+            % {"level": requested_level.get_level_display()}
+        )
+    if fixed_opinion(requested_level) is None:
+        raise WorkflowError(
+            _("La commission doit avoir rendu son avis (séance close) avant la décision.")
+        )
+    settings = FacultySettings.for_faculty(locked.faculty)
+    errors = []
+    if decided_on is None or decided_on > timezone.localdate():
+        errors.append(_("La date de la décision ne peut pas être dans le futur."))
+    if not (reference or "").strip():
+        errors.append(_("Indiquez la référence de l'arrêté ou de la décision."))
+    if not granted and not (reason or "").strip():
+        errors.append(_("Un refus doit être motivé."))
+    years = duration_years or settings.agrement_duration_years
+    if granted and not 1 <= years <= settings.agrement_duration_years:
+        errors.append(
+            _("La durée de l'agrément va de 1 à %(max)d ans dans votre faculté.")
+            % {"max": settings.agrement_duration_years}
+        )
+    if errors:
+        raise WorkflowError(*errors)
+    authority = rules_for(requested_level.level).authority
+    decision = Decision.objects.create(
+        requested_level=requested_level,
+        authority=authority,
+        decided_on=decided_on,
+        reference=reference.strip(),
+        outcome=Decision.Outcome.GRANTED if granted else Decision.Outcome.REFUSED,
+        reason=(reason or "").strip(),
+        recorded_by=by,
+    )
+    if granted:
+        Agrement.objects.create(
+            doctor_id=locked.doctor_id,
+            application=locked,
+            decision=decision,
+            level=requested_level.level,
+            authority=authority,
+            reference=decision.reference,
+            valid_from=decided_on,
+            valid_until=validity_end(decided_on, years),
+        )
+    summary = _("%(level)s : %(outcome)s par %(authority)s le %(date)s (%(reference)s)") % {
+        "level": requested_level.get_level_display(),
+        "outcome": decision.get_outcome_display().lower(),
+        "authority": decision.get_authority_display().lower(),
+        "date": decided_on.strftime("%d/%m/%Y"),
+        "reference": decision.reference,
+    }
+    undecided = locked.requested_levels.filter(decision__isnull=True).exists()
+    if undecided:
+        record_event(locked, by, "record_decision", summary)
+        locked.version += 1  # the page that showed this level as undecided is now stale
+        locked.save(update_fields=["version", "updated_at"])
+    else:
+        transition(locked, Action.RECORD_DECISIONS, by, summary)
+        from ..tasks import send_decision_notification
+
+        transaction.on_commit(lambda: send_decision_notification.delay(locked.pk))
+    return decision
+
+
+def renewable_agrements(doctor, today=None):
+    today = today or timezone.localdate()
+    return [a for a in doctor.agrements.all() if a.state(today) == "renewable"]
+
+
+@transaction.atomic
+def start_renewal(doctor, by, today=None):
+    """A renewal dossier prefilled from the last decided one, asking again for the levels whose
+    agrément ends within six months (and for the pedagogical activity report)."""
+    Doctor.objects.select_for_update().get(pk=doctor.pk)
+    if doctor.user_id != by.pk:
+        raise WorkflowError(_("Seul le médecin titulaire peut renouveler ses agréments."))
+    expiring = renewable_agrements(doctor, today)
+    if not expiring:
+        raise WorkflowError(
+            _("Le renouvellement s'ouvre six mois avant la fin de validité de l'agrément.")
+        )
+    current = Application.objects.filter(doctor=doctor).exclude(status__in=CLOSED).first()
+    if current:
+        if current.kind == Application.Kind.RENEWAL:
+            return current
+        raise WorkflowError(
+            _("Votre dossier %(reference)s est en cours : terminez-le ou retirez-le d'abord.")
+            % {"reference": current.reference}
+        )
+    last = expiring[0].application
+    renewal = Application.objects.create(
+        doctor=doctor,
+        faculty=last.faculty,
+        kind=Application.Kind.RENEWAL,
+        **{
+            name: getattr(last, name)
+            for name in [
+                "practice_description",
+                "patient_mix",
+                "coordination",
+                "student_room",
+                "student_computer",
+                "supervision_time",
+                "max_students",
+                "pdsa",
+                "co_msus",
+            ]
+        },
+    )
+    RequestedLevel.objects.bulk_create(
+        RequestedLevel(application=renewal, level=level)
+        for level in sorted({a.level for a in expiring})
+    )
+    record_event(
+        renewal,
+        by,
+        "create",
+        _("Renouvellement du dossier %(reference)s") % {"reference": last.reference},
+        to_status=Status.DRAFT,
+    )
+    return renewal

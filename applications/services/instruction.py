@@ -1,0 +1,212 @@
+"""The secretariat's instruction: admissibility, complement requests, messages, notes and the
+site visit."""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.models import Membership
+
+from .. import snapshot
+from ..models import ComplementRequest, Message, SiteVisit, StaffNote
+from ..workflow import COMMISSION, DOCTOR, FACULTY_ADMIN, SECRETARIAT, VISITOR, Action, Status
+from .common import WorkflowError, actor_roles, lock, record_event, require_roles, transition
+
+STAFF = {SECRETARIAT, FACULTY_ADMIN, VISITOR, COMMISSION}
+THREAD = {DOCTOR, SECRETARIAT, FACULTY_ADMIN}
+
+# What a complement request may point at: the doctor's steps, and each piece on its own.
+SECTIONS = {
+    "profil": gettext_lazy("Profil"),
+    "exercice": gettext_lazy("Exercice et environnement pédagogique"),
+    "niveaux": gettext_lazy("Niveaux demandés"),
+    "engagements": gettext_lazy("Engagements"),
+}
+
+
+def _notify(task, *args):
+    transaction.on_commit(lambda: task.delay(*args))
+
+
+@transaction.atomic
+def declare_admissible(application, by, comment="", expected_version=None):
+    locked = lock(application)
+    transition(locked, Action.DECLARE_ADMISSIBLE, by, comment, expected_version)
+    return locked
+
+
+@transaction.atomic
+def request_complements(application, by, message, due_date, items, expected_version=None):
+    """Send the dossier back to its doctor, naming what to fix and by when."""
+    locked = lock(application)
+    errors = []
+    if not items:
+        errors.append(_("Indiquez au moins une pièce ou une partie du dossier à corriger."))
+    if not (message or "").strip():
+        errors.append(_("Écrivez au médecin ce qui manque ou doit être corrigé."))
+    if due_date is None or due_date <= timezone.localdate():
+        errors.append(_("La date limite doit être postérieure à aujourd'hui."))
+    if errors:
+        raise WorkflowError(*errors)
+    transition(locked, Action.REQUEST_COMPLEMENTS, by, message.strip(), expected_version)
+    request = ComplementRequest.objects.create(
+        application=locked,
+        requested_by=by,
+        message=message.strip(),
+        due_date=due_date,
+        items=sorted(set(items)),
+        snapshot=snapshot.take(locked),
+    )
+    from ..tasks import send_complement_request
+
+    _notify(send_complement_request, request.pk)
+    return request
+
+
+@transaction.atomic
+def post_message(application, by, body, attachment=None, detected=None):
+    """A message of the thread between the doctor and the secretariat, e-mailed to the other
+    side after commit. `attachment` has passed uploads.check_upload (`detected`)."""
+    locked = lock(application)
+    roles = actor_roles(locked, by)
+    if not roles & THREAD:
+        raise WorkflowError(_("Seuls le médecin et le secrétariat échangent des messages ici."))
+    if locked.status == Status.DRAFT:
+        raise WorkflowError(_("La messagerie s'ouvre quand le dossier est transmis."))
+    if not (body or "").strip():
+        raise WorkflowError(_("Le message est vide."))
+    message = Message(application=locked, author=by, from_doctor=DOCTOR in roles, body=body.strip())
+    if attachment is not None:
+        message.attachment_name = attachment.name[:255]
+        message.attachment_type = detected.content_type
+        message.attachment_size = attachment.size
+        message.attachment.save(f"message{detected.extension}", attachment, save=False)
+    try:
+        message.save()
+    except Exception:
+        if message.attachment:
+            message.attachment.storage.delete(message.attachment.name)
+        raise
+    from ..tasks import send_message_notification
+
+    _notify(send_message_notification, message.pk)
+    return message
+
+
+def mark_thread_read(application, by):
+    """The reader's side has seen the other side's messages."""
+    roles = actor_roles(application, by)
+    if DOCTOR in roles:
+        other = application.messages.filter(from_doctor=False)
+    elif roles & {SECRETARIAT, FACULTY_ADMIN}:
+        other = application.messages.filter(from_doctor=True)
+    else:
+        return 0
+    return other.filter(read_at__isnull=True).update(read_at=timezone.now())
+
+
+@transaction.atomic
+def add_note(application, by, body):
+    locked = lock(application)
+    require_roles(locked, by, STAFF)
+    if not (body or "").strip():
+        raise WorkflowError(_("La note est vide."))
+    return StaffNote.objects.create(application=locked, author=by, body=body.strip())
+
+
+def faculty_visitors(faculty):
+    from accounts.models import User
+
+    return User.objects.filter(
+        is_active=True,
+        memberships__organisation=faculty,
+        memberships__role=Membership.Role.VISITOR,
+    ).order_by("last_name", "first_name")
+
+
+@transaction.atomic
+def schedule_visit(application, by, scheduled_for, visitors, expected_version=None):
+    """Plan the site visit: a date and one or two visitors of the faculty."""
+    locked = lock(application)
+    visitors = list(visitors)
+    errors = []
+    allowed = set(faculty_visitors(locked.faculty).values_list("pk", flat=True))
+    if not visitors or len(visitors) > 2:
+        errors.append(
+            _("Choisissez un visiteur (enseignant du DUMG) ou un binôme de deux visiteurs.")
+        )
+    elif any(v.pk not in allowed for v in visitors):
+        errors.append(_("Les visiteurs doivent avoir le rôle de visiteur dans votre faculté."))
+    if scheduled_for is None or scheduled_for <= timezone.now():
+        errors.append(_("La visite doit être programmée à une date future."))
+    if errors:
+        raise WorkflowError(*errors)
+    when = timezone.localtime(scheduled_for)
+    transition(
+        locked,
+        Action.SCHEDULE_VISIT,
+        by,
+        _("Visite le %(date)s") % {"date": when.strftime("%d/%m/%Y %H:%M")},
+        expected_version,
+    )
+    visit, _created = SiteVisit.objects.update_or_create(
+        application=locked, defaults={"scheduled_for": scheduled_for, "scheduled_by": by}
+    )
+    visit.visitors.set(visitors)
+    from ..tasks import send_visit_scheduled
+
+    _notify(send_visit_scheduled, visit.pk)
+    return visit
+
+
+@transaction.atomic
+def record_visit(application, by, checklist, report, recommendation, expected_version=None):
+    """The visitor's report: the checklist, free text and a recommendation."""
+    locked = lock(application)
+    if recommendation not in SiteVisit.Recommendation.values:
+        raise WorkflowError(_("Choisissez un avis : favorable, réservé ou défavorable."))
+    if not (report or "").strip():
+        raise WorkflowError(_("Rédigez le compte rendu de la visite."))
+    transition(
+        locked,
+        Action.RECORD_VISIT,
+        by,
+        _("Avis : %(opinion)s") % {"opinion": SiteVisit.Recommendation(recommendation).label},
+        expected_version,
+    )
+    visit = SiteVisit.objects.select_for_update().get(application=locked)
+    for field, _label in SiteVisit.CHECKLIST:
+        setattr(visit, field, bool(checklist.get(field)))
+    visit.report = report.strip()
+    visit.recommendation = recommendation
+    visit.reported_at = timezone.now()
+    visit.reported_by = by
+    visit.save()
+    return visit
+
+
+def default_due_date(today=None):
+    return (today or timezone.localdate()) + datetime.timedelta(days=30)
+
+
+def record_comment(application, by, action, comment):
+    """An Event that changes no status (e.g. an opinion given), for the timeline."""
+    return record_event(application, by, action, comment)
+
+
+def describe_items(request):
+    """The French names of what a complement request points at."""
+    from ..models import Document
+
+    labels = []
+    for item in request.items:
+        if item.startswith("piece:"):
+            code = item.split(":", 1)[1]
+            if code in Document.Piece.values:
+                labels.append(_("Pièce : %(piece)s") % {"piece": Document.Piece(code).label})
+        elif item in SECTIONS:
+            labels.append(str(SECTIONS[item]))
+    return labels

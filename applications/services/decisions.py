@@ -96,10 +96,10 @@ def record_decision(
             valid_from=decided_on,
             valid_until=validity_end(decided_on, years),
         )
-    summary = _("%(level)s : %(outcome)s par %(authority)s le %(date)s (%(reference)s)") % {
+    summary = _("%(level)s : %(outcome)s — %(authority)s, le %(date)s (%(reference)s)") % {
         "level": requested_level.get_level_display(),
         "outcome": decision.get_outcome_display().lower(),
-        "authority": decision.get_authority_display().lower(),
+        "authority": decision.get_authority_display(),
         "date": decided_on.strftime("%d/%m/%Y"),
         "reference": decision.reference,
     }

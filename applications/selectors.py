@@ -2,15 +2,25 @@
 nobody reaches a dossier that isn't theirs (a 404, never a leak)."""
 
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Membership
 
-from .models import Application, Document
+from .models import AgendaItem, Application, CommissionSession, Document, Message, SiteVisit
 from .workflow import Status
 
-# Roles that see every non-draft dossier of their faculty (the others come with issue 3).
+# Roles that see every non-draft dossier of their faculty.
 FACULTY_WIDE_ROLES = [Membership.Role.SECRETARIAT, Membership.Role.FACULTY_ADMIN]
+
+
+def _faculties(user, *roles):
+    return Membership.objects.filter(user=user, role__in=roles).values("organisation_id")
+
+
+def staff_faculties(user):
+    """The faculties whose whole instruction the user sees (secretariat, faculty admin)."""
+    return _faculties(user, *FACULTY_WIDE_ROLES)
 
 
 def _visibility(user):
@@ -19,10 +29,19 @@ def _visibility(user):
     if user.is_superuser:
         return Q()
     condition = Q(doctor__user=user)
-    faculties = Membership.objects.filter(user=user, role__in=FACULTY_WIDE_ROLES).values(
-        "organisation_id"
-    )
-    condition |= Q(faculty_id__in=faculties) & ~Q(status=Status.DRAFT)
+    condition |= Q(faculty_id__in=staff_faculties(user)) & ~Q(status=Status.DRAFT)
+    # A visitor: the dossiers of the visits they are assigned to, in a faculty where they hold
+    # the visitor role.
+    visits = SiteVisit.objects.filter(
+        visitors=user, application__faculty_id__in=_faculties(user, Membership.Role.VISITOR)
+    ).values("application_id")
+    condition |= Q(pk__in=visits)
+    # A commission member: the dossiers on the agenda of the sessions they sit in.
+    agenda = AgendaItem.objects.filter(
+        session__members=user,
+        session__faculty_id__in=_faculties(user, Membership.Role.COMMISSION),
+    ).values("application_id")
+    condition |= Q(pk__in=agenda)
     return condition
 
 
@@ -55,13 +74,42 @@ def doctor_applications(doctor):
     )
 
 
-def faculty_queue(user):
-    """Submitted dossiers of the faculties where the user works (a first list; the full queue
-    with tabs and filters is issue 3)."""
+def sessions_visible_to(user):
+    """Commission sessions: all of their faculty for the secretariat and the faculty admin;
+    for a commission member, the sessions they sit in."""
+    if user.is_superuser:
+        return CommissionSession.objects.all()
+    return CommissionSession.objects.filter(
+        Q(faculty_id__in=staff_faculties(user))
+        | Q(members=user, faculty_id__in=_faculties(user, Membership.Role.COMMISSION))
+    ).distinct()
+
+
+def get_session_for(user, pk):
+    return get_object_or_404(sessions_visible_to(user).select_related("faculty"), pk=pk)
+
+
+def visits_of(user):
+    """The visits a visitor is assigned to, next first."""
     return (
-        applications_visible_to(user)
-        .exclude(status=Status.DRAFT)
-        .select_related("doctor__user", "faculty")
-        .prefetch_related("requested_levels")
-        .order_by("-submitted_at")
+        SiteVisit.objects.filter(
+            visitors=user,
+            application__faculty_id__in=_faculties(user, Membership.Role.VISITOR),
+        )
+        .select_related("application__doctor__user")
+        .prefetch_related("application__doctor__sites")
+        .order_by("reported_at", "scheduled_for")
+    )
+
+
+def get_attachment_for(user, application_pk, message_pk):
+    """A message's attachment, for the two sides of the thread only."""
+    from .services import actor_roles
+    from .workflow import DOCTOR, FACULTY_ADMIN, SECRETARIAT
+
+    application = get_application_for(user, application_pk)
+    if not actor_roles(application, user) & {DOCTOR, SECRETARIAT, FACULTY_ADMIN}:
+        raise Http404
+    return get_object_or_404(
+        Message.objects.exclude(attachment=""), pk=message_pk, application=application
     )

@@ -1,11 +1,13 @@
 from django.urls import path
 
-from . import views
+from . import commission_views, settings_views, staff_views, views
 
 app_name = "applications"
 
 urlpatterns = [
+    # The doctor's dossier
     path("nouveau/", views.start, name="start"),
+    path("renouveler/", views.renew, name="renew"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/reprendre/", views.resume, name="resume"),
     path("<int:pk>/etape/<slug:slug>/", views.step, name="step"),
@@ -16,5 +18,44 @@ urlpatterns = [
         "<int:pk>/pieces/<int:document_pk>/supprimer/",
         views.document_delete,
         name="document_delete",
+    ),
+    # Messages and notes
+    path("<int:pk>/messages/", staff_views.post_message, name="post_message"),
+    path(
+        "<int:pk>/messages/<int:message_pk>/piece-jointe/",
+        staff_views.message_attachment,
+        name="message_attachment",
+    ),
+    path("<int:pk>/notes/", staff_views.add_note, name="add_note"),
+    # Instruction
+    path("instruction/", staff_views.queue_page, name="queue"),
+    path("visites/", staff_views.my_visits, name="my_visits"),
+    path("<int:pk>/recevable/", staff_views.declare_admissible, name="declare_admissible"),
+    path("<int:pk>/complements/", staff_views.request_complements, name="request_complements"),
+    path("<int:pk>/visite/programmer/", staff_views.schedule_visit, name="schedule_visit"),
+    path("<int:pk>/visite/rapport/", staff_views.record_visit, name="record_visit"),
+    path("<int:pk>/commission/", staff_views.add_to_agenda, name="add_to_agenda"),
+    path("<int:pk>/decisions/", staff_views.record_decisions, name="record_decisions"),
+    # Commission
+    path("commission/", commission_views.session_list, name="sessions"),
+    path("commission/nouvelle/", commission_views.session_create, name="session_create"),
+    path("commission/<int:pk>/", commission_views.session_detail, name="session"),
+    path("commission/<int:pk>/inscrire/", commission_views.session_add, name="session_add"),
+    path(
+        "commission/<int:pk>/avis/<int:level_pk>/",
+        commission_views.give_opinion,
+        name="give_opinion",
+    ),
+    path("commission/<int:pk>/cloturer/", commission_views.session_close, name="session_close"),
+    path(
+        "commission/<int:pk>/proces-verbal/",
+        commission_views.session_minutes,
+        name="session_minutes",
+    ),
+    # Faculty settings
+    path(
+        "faculte/<int:faculty_pk>/reglages/",
+        settings_views.faculty_settings,
+        name="faculty_settings",
     ),
 ]

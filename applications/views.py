@@ -10,10 +10,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.models import Membership
+from accounts.models import FacultySettings, Membership
 from stages.levels import StageLevel
 
-from . import selectors, services, steps
+from . import queue, selectors, services, staff_views, steps
 from .forms import (
     CommitmentsForm,
     EnvironmentForm,
@@ -23,9 +23,10 @@ from .forms import (
     ProfileForm,
     WithdrawForm,
 )
-from .models import Doctor
+from .models import Decision, Doctor, Document, SiteVisit
 from .pieces import required_pieces
 from .services import WorkflowError
+from .staff_forms import MessageForm
 from .uploads import limit_text
 from .workflow import (
     CLOSED,
@@ -88,22 +89,60 @@ def home(request):
         {
             "doctor": doctor,
             "dossiers": dossiers,
-            "agrements": [],
+            "agrements": [
+                {"agrement": a, "state": a.state(), "label": a.state_label()}
+                for a in doctor.agrements.all()
+            ],
+            "can_renew": bool(services.renewable_agrements(doctor))
+            and all(d["application"].status in CLOSED for d in dossiers),
             "can_start": all(d["application"].status in CLOSED for d in dossiers),
         },
     )
 
 
 def staff_home(request):
-    memberships = Membership.objects.filter(user=request.user).select_related("organisation")
+    """Each staff role's way in: the queue, the visits, the commission sessions, the settings."""
+    memberships = list(Membership.objects.filter(user=request.user).select_related("organisation"))
+    roles = {m.role for m in memberships}
     return render(
         request,
         "applications/staff_home.html",
         {
             "memberships": memberships,
-            "applications": selectors.faculty_queue(request.user)[:200],
+            "roles": roles,
+            "tab_counts": queue.counted_tabs(queue.base_queryset(request.user))
+            if roles & {Membership.Role.SECRETARIAT, Membership.Role.FACULTY_ADMIN}
+            else None,
+            "visits": list(selectors.visits_of(request.user).filter(reported_at__isnull=True))
+            if Membership.Role.VISITOR in roles
+            else [],
+            "sessions": list(
+                selectors.sessions_visible_to(request.user).filter(closed_at__isnull=True)
+            ),
+            "admin_faculties": [
+                m.organisation for m in memberships if m.role == Membership.Role.FACULTY_ADMIN
+            ],
         },
     )
+
+
+@doctor_required
+@require_POST
+def renew(request):
+    try:
+        application = services.start_renewal(request.doctor, request.user)
+    except WorkflowError as error:
+        for text in error.messages:
+            messages.error(request, text)
+        return redirect("home")
+    messages.success(
+        request,
+        _(
+            "Dossier de renouvellement créé à partir de votre dernier dossier : vérifiez-le et "
+            "joignez le rapport d'activité pédagogique."
+        ),
+    )
+    return redirect("applications:resume", application.pk)
 
 
 @doctor_required
@@ -123,7 +162,13 @@ def resume(request, pk):
     application = selectors.get_own_application(request.user, pk)
     if application.status not in DOCTOR_EDITABLE:
         return redirect("applications:detail", application.pk)
-    slug = services.first_unfinished_step(application)
+    sections = services.editable_sections(application)
+    if sections is not None:  # sent back: the first part the secretariat asked to fix
+        slug = next(
+            (s for s in steps.SLUGS if services.section_editable(application, s)), "recapitulatif"
+        )
+    else:
+        slug = services.first_unfinished_step(application)
     return redirect("applications:step", application.pk, slug)
 
 
@@ -134,6 +179,16 @@ def step(request, pk, slug):
     application = selectors.get_own_application(request.user, pk)
     if application.status not in DOCTOR_EDITABLE:
         messages.info(request, _("Ce dossier a été transmis : il est en lecture seule."))
+        return redirect("applications:detail", application.pk)
+    if slug != "recapitulatif" and not services.section_editable(application, slug):
+        messages.info(
+            request,
+            _(
+                "Le secrétariat n'a pas demandé de modifier « %(step)s » : cette partie reste "
+                "telle que vous l'avez transmise."
+            )
+            % {"step": steps.STEPS[steps.index_of(slug)].title},
+        )
         return redirect("applications:detail", application.pk)
     handler = STEP_HANDLERS[slug]
     try:
@@ -148,7 +203,11 @@ def _after_save(request, application, slug):
     if "save_draft" in request.POST:
         messages.success(request, _("Brouillon enregistré."))
         return redirect("applications:step", application.pk, slug)
-    next_slug = steps.SLUGS[steps.index_of(slug) + 1]
+    later = steps.SLUGS[steps.index_of(slug) + 1 :]
+    next_slug = next(
+        (s for s in later if s == "recapitulatif" or services.section_editable(application, s)),
+        "recapitulatif",
+    )
     return redirect("applications:step", application.pk, next_slug)
 
 
@@ -166,7 +225,7 @@ def profile_step(request, application, slug):
     )
     if request.method == "POST":
         if form.is_valid():
-            services.save_step(application, request.user, form)
+            services.save_step(application, request.user, form, section=slug)
             warning = services.rpps_warning(application.doctor)
             if warning:
                 messages.warning(request, warning)
@@ -182,7 +241,7 @@ def environment_step(request, application, slug):
     formset = PracticeSiteFormSet(_posted(request), instance=doctor, prefix="sites", draft=draft)
     if request.method == "POST":
         if form.is_valid() and formset.is_valid():
-            services.save_step(application, request.user, form, formset)
+            services.save_step(application, request.user, form, formset, section=slug)
             return _after_save(request, application, slug)
         return _render_step(
             request, application, slug, {"form": form, "formset": formset}, status=400
@@ -217,7 +276,15 @@ def levels_step(request, application, slug):
 
 
 def pieces_step(request, application, slug):
-    pieces = required_pieces(application.levels, application.kind)
+    pieces = [
+        piece
+        for piece in required_pieces(
+            application.levels,
+            application.kind,
+            FacultySettings.for_faculty(application.faculty),
+        )
+        if services.section_editable(application, f"piece:{piece.value}")
+    ]
     form = PiecesForm(
         _posted(request), request.FILES if request.method == "POST" else None, pieces=pieces
     )
@@ -263,7 +330,7 @@ def commitments_step(request, application, slug):
     )
     if request.method == "POST":
         if form.is_valid():
-            services.save_step(application, request.user, form)
+            services.save_step(application, request.user, form, section=slug)
             return _after_save(request, application, slug)
         return _render_step(request, application, slug, {"form": form}, status=400)
     return _render_step(
@@ -283,7 +350,7 @@ def review_step(request, application, slug):
         application,
         slug,
         {
-            **_summary_context(application),
+            **staff_views.summary_context(application),
             "problems": services.completeness_problems(application),
         },
     )
@@ -297,17 +364,6 @@ STEP_HANDLERS = {
     "engagements": commitments_step,
     "recapitulatif": review_step,
 }
-
-
-def _summary_context(application):
-    doctor = application.doctor
-    return {
-        "doctor": doctor,
-        "sites": list(doctor.sites.all()),
-        "eligibility": services.eligibility_of(application),
-        "documents": list(application.documents.all()),
-        "rpps_warning": services.rpps_warning(doctor),
-    }
 
 
 @doctor_required
@@ -356,21 +412,60 @@ def withdraw(request, pk):
 @login_required
 def detail(request, pk):
     application = selectors.get_application_for(request.user, pk)
+    return render_detail(request, application)
+
+
+def render_detail(request, application, message_form=None, status=200):
+    """The dossier page: the doctor's own view, or the staff view with the instruction."""
     roles = services.actor_roles(application, request.user)
+    if DOCTOR not in roles:
+        return staff_views.staff_detail(request, application, roles, message_form, status)
+    services.mark_thread_read(application, request.user)
+    complement = services.open_complement_request(application)
     return render(
         request,
         "applications/detail.html",
         {
             "application": application,
-            **_summary_context(application),
+            **staff_views.summary_context(application),
             "events": application.events.select_related("actor"),
-            "is_owner": DOCTOR in roles,
-            "editable": DOCTOR in roles and application.status in DOCTOR_EDITABLE,
+            "is_owner": True,
+            "editable": application.status in DOCTOR_EDITABLE,
             "can_withdraw": Action.WITHDRAW in actions_for(application.status, roles),
             "next_step": DOCTOR_NEXT_STEP[application.status],
             "badge": STATUS_BADGE.get(application.status, "info"),
+            "complement": complement,
+            "complement_items": _complement_links(application, complement),
+            "visit": SiteVisit.objects.filter(application=application).first(),
+            "decisions": Decision.objects.filter(
+                requested_level__application=application
+            ).select_related("requested_level"),
+            "thread": application.messages.select_related("author"),
+            "message_form": message_form
+            or (MessageForm() if application.status != Status.DRAFT else None),
         },
+        status=status,
     )
+
+
+def _complement_links(application, complement):
+    """What the secretariat asked, each with the step where the doctor fixes it."""
+    if complement is None:
+        return []
+    from .services.instruction import SECTIONS
+
+    links = []
+    for item in complement.items:
+        if item.startswith("piece:"):
+            code = item.split(":", 1)[1]
+            label = _("Pièce : %(piece)s") % {"piece": Document.Piece(code).label}
+            slug = "pieces"
+        else:
+            label, slug = SECTIONS.get(item, item), item
+        links.append(
+            {"label": label, "url": reverse("applications:step", args=[application.pk, slug])}
+        )
+    return links
 
 
 @login_required

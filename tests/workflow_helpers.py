@@ -126,5 +126,3 @@ def advance(application, staff, to, session=None, opinions=True, close=True):
                     granted=True,
                 )
     return Application.objects.get(pk=app.pk)
-
-

@@ -8,6 +8,7 @@ import datetime
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from accounts.models import Membership, Organisation, User
@@ -22,6 +23,7 @@ STAFF = [
     ("secretariat@example.org", "Sophie", "Secrétaire", Membership.Role.SECRETARIAT),
     ("commission@example.org", "Paul", "Commissaire", Membership.Role.COMMISSION),
     ("admin@example.org", "Anne", "Administratrice", Membership.Role.FACULTY_ADMIN),
+    ("visiteur@example.org", "Victor", "Visiteur", Membership.Role.VISITOR),
 ]
 
 
@@ -80,7 +82,12 @@ class Command(BaseCommand):
             application.patient_mix = "Patientèle familiale, 20 % de plus de 75 ans."
             application.save()
             services.set_levels(application, user, [StageLevel.EXTERNE, StageLevel.NIVEAU_1])
+        from applications.demo import load_instruction_demo
+
+        # The demo's e-mails (receipts, convocations, decisions) would flood the console.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            load_instruction_demo(faculty)
         self.stdout.write(
             "Comptes de démonstration (mot de passe « demo-msu-2026 ») : medecin@, "
-            "secretariat@, commission@, admin@, superuser@example.org"
+            "secretariat@, visiteur@, commission@, admin@, superuser@example.org"
         )

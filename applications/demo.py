@@ -1,0 +1,207 @@
+"""Demo dossiers spread over every state of the lifecycle, so that each demo account has
+something to do. Every dossier walks through the real services (no status set by hand); only
+timestamps are moved back afterwards, to show the queue's age flags.
+
+All people are fictional; addresses are on example.org.
+"""
+
+import datetime
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from accounts.models import Organisation, User
+
+from . import services
+from .minimal_pdf import pdf_bytes
+from .models import Application, Doctor, PracticeSite, Review
+from .uploads import check_upload
+from .workflow import Status
+
+PASSWORD = "demo-msu-2026"
+
+# (e-mail, first name, last name, levels, state to reach, UPP name)
+DOSSIERS = [
+    ("lucas.garnier", "Lucas", "Garnier", ["externe"], Status.SUBMITTED, "UPP Montpellier"),
+    ("chloe.bernard", "Chloé", "Bernard", ["niveau_1"], Status.SUBMITTED, "UPP Béziers"),
+    ("hugo.lambert", "Hugo", "Lambert", ["externe", "niveau_1"], Status.INCOMPLETE, "UPP Nîmes"),
+    ("manon.roux", "Manon", "Roux", ["saspas"], Status.ADMISSIBLE, "UPP Perpignan"),
+    ("nathan.girard", "Nathan", "Girard", ["niveau_1"], Status.VISIT_SCHEDULED, "UPP Narbonne"),
+    ("lea.fontaine", "Léa", "Fontaine", ["externe"], Status.VISIT_SCHEDULED, "UPP Montpellier"),
+    ("theo.chevalier", "Théo", "Chevalier", ["externe", "saspas"], Status.VISIT_DONE, "UPP Nîmes"),
+    ("camille.perrin", "Camille", "Perrin", ["niveau_1"], "commission_open", "UPP Béziers"),
+    ("jules.mercier", "Jules", "Mercier", ["externe", "niveau_1"], "commission_open", None),
+    ("ines.blanc", "Inès", "Blanc", ["niveau_1", "saspas"], "awaiting_decision", None),
+    ("louis.guerin", "Louis", "Guérin", ["externe", "niveau_1"], Status.DECIDED, None),
+    ("sarah.faure", "Sarah", "Faure", ["externe"], Status.WITHDRAWN, None),
+    ("adam.rousseau", "Adam", "Rousseau", ["externe", "niveau_1"], "renewable", None),
+]
+
+
+def _user(email, first_name, last_name):
+    user, _ = User.objects.get_or_create(email=email)
+    user.first_name, user.last_name = first_name, last_name
+    user.is_active = True
+    user.email_confirmed_at = user.email_confirmed_at or timezone.now()
+    user.set_password(PASSWORD)
+    user.save()
+    return user
+
+
+def _doctor(user, faculty, upp, index):
+    doctor, _ = Doctor.objects.get_or_create(user=user)
+    doctor.civility = Doctor.Civility.DR_MME if index % 2 else Doctor.Civility.DR_M
+    doctor.rpps = f"{10009000000 + index * 7:011d}"
+    doctor.specialty = Doctor.Specialty.GENERAL_PRACTICE
+    doctor.degree_date = datetime.date(2008 + index % 5, 10, 1)
+    doctor.registered_with_ordre = True
+    doctor.installation_date = datetime.date(2012 + index % 5, 1, 1)
+    doctor.exercise_mode = Doctor.ExerciseMode.LIBERAL
+    doctor.faculty = faculty
+    doctor.upp = upp
+    doctor.training_completed_on = datetime.date(2019, 5, 1)
+    doctor.save()
+    if not doctor.sites.exists():
+        PracticeSite.objects.create(
+            doctor=doctor,
+            kind=PracticeSite.Kind.MSP,
+            name=f"Maison de santé n° {index + 1}",
+            address=f"{index + 3} avenue de l'Exemple",
+            postal_code="34000",
+            commune="Montpellier",
+            zonage=PracticeSite.Zonage.ZIP if index % 3 == 0 else PracticeSite.Zonage.NONE,
+            is_main=True,
+        )
+    return doctor
+
+
+def _submitted(doctor, levels):
+    user = doctor.user
+    application = services.start_application(doctor, user)
+    for name, value in {
+        "practice_description": "Maison de santé de quatre médecins et deux infirmières.",
+        "patient_mix": "Patientèle familiale, pédiatrie et gériatrie.",
+        "coordination": "Réunions pluriprofessionnelles mensuelles.",
+        "supervision_time": "Une heure de reprise chaque soir.",
+        "student_room": True,
+        "student_computer": True,
+        "commit_training": True,
+        "commit_charter": True,
+        "commit_insurer": True,
+        "certify_accuracy": True,
+    }.items():
+        setattr(application, name, value)
+    application.save()
+    services.set_levels(application, user, levels)
+    for piece in services.missing_pieces(Application.objects.get(pk=application.pk)):
+        upload = SimpleUploadedFile(f"{piece.value}.pdf", pdf_bytes(f"Piece {piece.value}"))
+        services.attach_document(application, user, piece, upload, check_upload(upload))
+    services.submit(application, user)
+    return Application.objects.get(pk=application.pk)
+
+
+def _fresh(application):
+    return Application.objects.get(pk=application.pk)
+
+
+def load_instruction_demo(faculty):
+    if Application.objects.filter(doctor__user__email__startswith="lucas.garnier").exists():
+        return  # already loaded
+    secretariat = User.objects.get(email="secretariat@example.org")
+    visitor = User.objects.get(email="visiteur@example.org")
+    member = User.objects.get(email="commission@example.org")
+    upps = {u.name: u for u in Organisation.objects.filter(kind=Organisation.Kind.UPP)}
+    now = timezone.now()
+    open_session = closed_session = None
+
+    for index, (login, first, last, levels, state, upp) in enumerate(DOSSIERS):
+        user = _user(f"{login}@example.org", first, last)
+        doctor = _doctor(user, faculty, upps.get(upp), index)
+        app = _submitted(doctor, levels)
+        if state == Status.SUBMITTED:
+            continue
+        if state == Status.INCOMPLETE:
+            services.request_complements(
+                app,
+                secretariat,
+                "L'attestation d'assurance est celle de l'an dernier : merci d'envoyer "
+                "l'attestation en cours de validité.",
+                timezone.localdate() + datetime.timedelta(days=21),
+                ["piece:insurance"],
+            )
+            continue
+        if state == Status.WITHDRAWN:
+            services.withdraw(app, user, "Départ du cabinet prévu cette année.")
+            continue
+        services.declare_admissible(_fresh(app), secretariat)
+        if state == Status.ADMISSIBLE:
+            continue
+        services.schedule_visit(
+            _fresh(app), secretariat, now + datetime.timedelta(days=7 + index), [visitor]
+        )
+        if state == Status.VISIT_SCHEDULED:
+            continue
+        services.record_visit(
+            _fresh(app),
+            visitor,
+            {field: True for field, _label in _checklist()},
+            "Locaux adaptés, bureau et poste dédiés à l'étudiant, équipe motivée.",
+            "favourable",
+        )
+        if state == Status.VISIT_DONE:
+            continue
+        if state == "commission_open":
+            open_session = open_session or services.create_session(
+                faculty,
+                secretariat,
+                now + datetime.timedelta(days=14),
+                "Salle du conseil",
+                [member],
+            )
+            services.add_to_agenda(open_session, _fresh(app), secretariat)
+            continue
+        decided_on = timezone.localdate()
+        if state == "renewable":  # an agrément granted 4.7 years ago, in its last six months
+            decided_on -= datetime.timedelta(days=int(365.25 * 4.7))
+            session = services.create_session(
+                faculty,
+                secretariat,
+                now - datetime.timedelta(days=int(365.25 * 4.7) + 20),
+                "Salle du conseil",
+                [member],
+            )
+        else:
+            closed_session = closed_session or services.create_session(
+                faculty, secretariat, now + datetime.timedelta(days=1), "Salle du conseil", [member]
+            )
+            session = closed_session
+        services.add_to_agenda(session, _fresh(app), secretariat)
+        for level in app.requested_levels.all():
+            services.give_opinion(session, level, member, Review.Opinion.FAVOURABLE)
+        if state == "awaiting_decision":
+            continue
+        session.refresh_from_db()
+        if not session.is_closed:
+            services.close_session(session, secretariat)
+        for level in app.requested_levels.all():
+            services.record_decision(
+                _fresh(app),
+                level,
+                secretariat,
+                decided_on=decided_on,
+                reference=f"ARR-{decided_on:%Y}-{level.pk:04d}",
+                granted=True,
+            )
+
+    # Two dossiers waiting long enough to be flagged in the queue.
+    for login, months in [("chloe.bernard", 3), ("hugo.lambert", 7)]:
+        Application.objects.filter(doctor__user__email=f"{login}@example.org").update(
+            submitted_at=now - datetime.timedelta(days=30 * months),
+            status_changed_at=now - datetime.timedelta(days=30 * months),
+        )
+
+
+def _checklist():
+    from .models import SiteVisit
+
+    return SiteVisit.CHECKLIST

@@ -1,0 +1,277 @@
+"""Forms of the faculty's staff: instruction, visit, commission, decisions, settings."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import FacultySettings
+from stages.levels import StageLevel
+
+from .forms import DateInput
+from .models import CommissionSession, Decision, Document, Review, SiteVisit
+from .pieces import CONFIGURABLE, pieces_by_level
+from .services.instruction import SECTIONS, default_due_date
+from .uploads import ACCEPT_ATTRIBUTE, check_upload, limit_text
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class VersionForm(forms.Form):
+    """The dossier's version the page showed: services refuse an action on a newer state."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class ComplementRequestForm(VersionForm):
+    items = forms.MultipleChoiceField(
+        label=_("Ce qui manque ou doit être corrigé"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Cochez au moins une pièce ou une partie du dossier.")},
+    )
+    message = forms.CharField(
+        label=_("Message au médecin"),
+        help_text=_("Expliquez précisément ce qu'il faut fournir ou corriger."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    due_date = forms.DateField(label=_("À fournir avant le"), widget=DateInput())
+
+    def __init__(self, *args, application=None, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("due_date", default_due_date())
+        super().__init__(*args, **kwargs)
+        present = {doc.piece for doc in application.documents.all()}
+        from .services import missing_pieces
+
+        missing = {p.value for p in missing_pieces(application)}
+        pieces = [
+            (
+                f"piece:{piece.value}",
+                _("Pièce : %(piece)s") % {"piece": piece.label}
+                if piece.value in present
+                else _("Pièce : %(piece)s (absente)") % {"piece": piece.label},
+            )
+            for piece in Document.Piece
+            if piece.value in present | missing
+        ]
+        self.fields["items"].choices = [(k, v) for k, v in SECTIONS.items()] + pieces
+
+    def clean_due_date(self):
+        due = self.cleaned_data["due_date"]
+        if due <= timezone.localdate():
+            raise forms.ValidationError(_("La date limite doit être postérieure à aujourd'hui."))
+        return due
+
+
+class VisitScheduleForm(VersionForm):
+    scheduled_for = forms.DateTimeField(
+        label=_("Date et heure de la visite"), widget=DateTimeInput()
+    )
+    visitors = forms.ModelMultipleChoiceField(
+        label=_("Visiteurs"),
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Un enseignant du DUMG, ou un binôme de deux maîtres de stage."),
+        error_messages={"required": _("Choisissez au moins un visiteur.")},
+    )
+
+    def __init__(self, *args, visitors=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["visitors"].queryset = visitors
+        self.fields["visitors"].label_from_instance = lambda u: u.get_full_name() or u.email
+
+    def clean_visitors(self):
+        chosen = self.cleaned_data["visitors"]
+        if len(chosen) > 2:
+            raise forms.ValidationError(_("Deux visiteurs au plus."))
+        return chosen
+
+    def clean_scheduled_for(self):
+        when = self.cleaned_data["scheduled_for"]
+        if when <= timezone.now():
+            raise forms.ValidationError(_("La visite doit être programmée à une date future."))
+        return when
+
+
+class VisitReportForm(VersionForm):
+    recommendation = forms.ChoiceField(
+        label=_("Avis du visiteur"),
+        choices=SiteVisit.Recommendation.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choisissez un avis.")},
+    )
+    report = forms.CharField(
+        label=_("Compte rendu"),
+        help_text=_("Motivation, locaux, pratiques, points forts pour l'enseignement."),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": _("Rédigez le compte rendu de la visite.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        checks = {
+            field: forms.BooleanField(label=label, required=False)
+            for field, label in SiteVisit.CHECKLIST
+        }
+        self.fields = {**checks, **self.fields}
+
+    def checklist(self):
+        return {field: self.cleaned_data.get(field) for field, _label in SiteVisit.CHECKLIST}
+
+
+class SessionForm(forms.ModelForm):
+    class Meta:
+        model = CommissionSession
+        fields = ["meets_at", "place", "members"]
+        widgets = {"meets_at": DateTimeInput(), "members": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, members=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["members"].queryset = members
+        self.fields["members"].label_from_instance = lambda u: u.get_full_name() or u.email
+
+
+class OpinionForm(forms.Form):
+    opinion = forms.ChoiceField(
+        label=_("Avis"), choices=Review.Opinion.choices, widget=forms.RadioSelect
+    )
+    reason = forms.CharField(
+        label=_("Motif"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Obligatoire pour un avis défavorable ou un ajournement."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("opinion") not in (None, Review.Opinion.FAVOURABLE)
+            and not (data.get("reason") or "").strip()
+        ):
+            self.add_error("reason", _("Motivez un avis défavorable ou un ajournement."))
+        return data
+
+
+class DecisionForm(VersionForm):
+    outcome = forms.ChoiceField(
+        label=_("Décision"), choices=Decision.Outcome.choices, widget=forms.RadioSelect
+    )
+    decided_on = forms.DateField(label=_("Date de la décision"), widget=DateInput())
+    reference = forms.CharField(label=_("Référence de l'arrêté ou de la décision"), max_length=100)
+    duration_years = forms.IntegerField(
+        label=_("Durée de l'agrément (années)"), min_value=1, required=False
+    )
+    reason = forms.CharField(
+        label=_("Motif"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Obligatoire en cas de refus."),
+    )
+
+    def __init__(self, *args, max_years=5, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["duration_years"]
+        field.max_value = max_years
+        field.validators.append(_max_validator(max_years))
+        field.help_text = _("De 1 à %(max)d ans ; %(max)d par défaut.") % {"max": max_years}
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decided_on") and data["decided_on"] > timezone.localdate():
+            self.add_error("decided_on", _("La date de la décision ne peut pas être future."))
+        if (
+            data.get("outcome") == Decision.Outcome.REFUSED
+            and not (data.get("reason") or "").strip()
+        ):
+            self.add_error("reason", _("Un refus doit être motivé."))
+        return data
+
+
+def _max_validator(max_years):
+    from django.core.validators import MaxValueValidator
+
+    return MaxValueValidator(
+        max_years, _("La durée de l'agrément est de %(limit_value)s ans au plus.")
+    )
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(
+        label=_("Votre message"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Le message est vide.")},
+    )
+    attachment = forms.FileField(
+        label=_("Pièce jointe (facultatif)"),
+        required=False,
+        help_text=_("PDF, JPEG ou PNG — %(limit)s maximum") % {"limit": limit_text()},
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT_ATTRIBUTE}),
+    )
+
+    def clean_attachment(self):
+        uploaded = self.cleaned_data.get("attachment")
+        self.detected = check_upload(uploaded) if uploaded else None
+        return uploaded
+
+
+class NoteForm(forms.Form):
+    body = forms.CharField(
+        label=_("Note interne (jamais visible du médecin)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("La note est vide.")},
+    )
+
+
+class FacultySettingsForm(forms.ModelForm):
+    """The faculty's rules, plus one checkbox per (level, piece) for the required pieces."""
+
+    class Meta:
+        model = FacultySettings
+        fields = [
+            "years_required_externe",
+            "years_required_interne",
+            "training_required_general_practice",
+            "agrement_duration_years",
+            "alert_months_in_state",
+            "alert_months_total",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = pieces_by_level(self.instance)
+        for name in ("years_required_externe", "years_required_interne"):
+            self.fields[name].min_value = 0
+            self.fields[name].widget.attrs["max"] = 10
+        self.fields["agrement_duration_years"].validators.append(_range(1, 5))
+        self.fields["alert_months_in_state"].validators.append(_range(1, 24))
+        self.fields["alert_months_total"].validators.append(_range(1, 36))
+        self.piece_fields = []
+        for level in StageLevel:
+            name = f"pieces_{level.value}"
+            self.fields[name] = forms.MultipleChoiceField(
+                label=level.label,
+                required=False,
+                choices=[(p.value, p.label) for p in CONFIGURABLE],
+                initial=current[level.value],
+                widget=forms.CheckboxSelectMultiple,
+            )
+            self.piece_fields.append(name)
+
+    def save(self, commit=True):
+        self.instance.required_pieces = {
+            level.value: self.cleaned_data[f"pieces_{level.value}"] for level in StageLevel
+        }
+        return super().save(commit)
+
+
+def _range(low, high):
+    from django.core.validators import MaxValueValidator, MinValueValidator
+
+    def validate(value):
+        MinValueValidator(low)(value)
+        MaxValueValidator(high)(value)
+
+    return validate

@@ -1,0 +1,492 @@
+"""Pages of the faculty's staff: the queue, the dossier as staff see it, and the instruction
+actions (admissibility, complements, visit, decisions), messages and notes.
+
+Views are thin: they read through selectors, act through services and show WorkflowError's
+French sentences as they are.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import FileResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import FacultySettings, Organisation
+from stages.levels import StageLevel, rules_for
+
+from . import queue, selectors, services
+from .models import AgendaItem, Application, CommissionSession, RequestedLevel, Review, SiteVisit
+from .services import WorkflowError
+from .staff_forms import (
+    ComplementRequestForm,
+    DecisionForm,
+    MessageForm,
+    NoteForm,
+    VersionForm,
+    VisitReportForm,
+    VisitScheduleForm,
+)
+from .workflow import (
+    COMMISSION,
+    DOCTOR,
+    FACULTY_ADMIN,
+    SECRETARIAT,
+    STATUS_BADGE,
+    VISITOR,
+    Action,
+    Status,
+    actions_for,
+)
+
+THREAD_ROLES = {DOCTOR, SECRETARIAT, FACULTY_ADMIN}
+# Actions offered on the staff dossier page, and the page or button that takes each one.
+ACTION_URLS = {
+    Action.DECLARE_ADMISSIBLE: "applications:declare_admissible",
+    Action.REQUEST_COMPLEMENTS: "applications:request_complements",
+    Action.SCHEDULE_VISIT: "applications:schedule_visit",
+    Action.RECORD_VISIT: "applications:record_visit",
+    Action.SEND_TO_COMMISSION: "applications:add_to_agenda",
+    Action.RECORD_DECISIONS: "applications:record_decisions",
+}
+
+
+def _fail(request, error):
+    for text in error.messages:
+        messages.error(request, text)
+
+
+def _version(form):
+    return form.cleaned_data.get("version") if form.is_valid() else None
+
+
+def _allowed(request, pk, action):
+    """The dossier and the user's roles, if the table offers `action` to the user now.
+
+    Not visible: 404. Visible but never theirs to take: 403. Not in this state: None (the
+    caller explains and sends the user back to the dossier).
+    """
+    application = selectors.get_application_for(request.user, pk)
+    roles = services.actor_roles(application, request.user)
+    if action in actions_for(application.status, roles):
+        return application, roles
+    from .workflow import TRANSITIONS
+
+    may_ever = any(action in row and row[action][1] & roles for row in TRANSITIONS.values())
+    if not may_ever:
+        raise PermissionDenied(_("Cette action ne relève pas de votre rôle."))
+    messages.error(
+        request,
+        _("Action impossible : le dossier est « %(status)s ».")
+        % {"status": application.get_status_display()},
+    )
+    return None, roles
+
+
+# --- The queue --------------------------------------------------------------------------------
+
+
+@login_required
+def queue_page(request):
+    if not selectors.staff_faculties(request.user).exists():
+        raise PermissionDenied(_("La file des dossiers est réservée au secrétariat du DUMG."))
+    params = request.GET
+    tab = queue.TAB_BY_SLUG.get(params.get("onglet"), queue.TABS[0])
+    filtered = queue.filtered(request.user, params)
+    paginator = Paginator(queue.page_rows(filtered, tab, params.get("tri")), 25)
+    page = paginator.get_page(params.get("page"))
+    settings_map = queue.settings_by_faculty(request.user)
+    rows = [
+        {"application": a, "age": queue.age_of(a, settings_map[a.faculty_id])}
+        for a in page.object_list
+    ]
+    keep = params.copy()
+    for key in ("onglet", "page"):
+        keep.pop(key, None)
+    return render(
+        request,
+        "applications/staff/queue.html",
+        {
+            "tabs": [
+                {"tab": t, "count": count, "current": t == tab}
+                for t, count in queue.counted_tabs(filtered)
+            ],
+            "tab": tab,
+            "page": page,
+            "rows": rows,
+            "params": params,
+            "keep": keep.urlencode(),
+            "keep_page": _without(params, "page"),
+            "statuses": [(s.value, s.label) for s in Status if s != Status.DRAFT],
+            "levels": StageLevel.choices,
+            "upps": Organisation.objects.filter(
+                kind=Organisation.Kind.UPP, parent__in=selectors.staff_faculties(request.user)
+            ),
+            "kinds": Application.Kind.choices,
+            "ages": queue.AGES.items(),
+            "sorts": [
+                ("anciennete", _("Plus anciens d'abord")),
+                ("-anciennete", _("Plus récents d'abord")),
+                ("etat", _("Depuis le plus longtemps dans leur état")),
+                ("nom", _("Nom du médecin")),
+            ],
+            "badges": STATUS_BADGE,
+        },
+    )
+
+
+def _without(params, *keys):
+    copy = params.copy()
+    for key in keys:
+        copy.pop(key, None)
+    return copy.urlencode()
+
+
+# --- The dossier as staff see it -------------------------------------------------------------
+
+
+def staff_detail(request, application, roles, message_form=None, status=200):
+    services.mark_thread_read(application, request.user)
+    levels = list(
+        RequestedLevel.objects.filter(application=application)
+        .select_related("decision__agrement")
+        .prefetch_related(
+            Prefetch("reviews", queryset=Review.objects.select_related("session", "author"))
+        )
+    )
+    visit = (
+        SiteVisit.objects.filter(application=application)
+        .select_related("reported_by")
+        .prefetch_related("visitors")
+        .first()
+    )
+    sees_thread = bool(roles & THREAD_ROLES)
+    actions = [
+        {"action": action, "url": ACTION_URLS[action]}
+        for action in actions_for(application.status, roles)
+        if action in ACTION_URLS
+    ]
+    open_sessions = []
+    if Action.SEND_TO_COMMISSION in actions_for(application.status, roles):
+        open_sessions = list(
+            CommissionSession.objects.filter(
+                faculty_id=application.faculty_id, closed_at__isnull=True
+            ).order_by("meets_at")
+        )
+    return render(
+        request,
+        "applications/staff/detail.html",
+        {
+            "application": application,
+            **summary_context(application),
+            "roles": roles,
+            "badge": STATUS_BADGE.get(application.status, "info"),
+            "events": application.events.select_related("actor"),
+            "thread": application.messages.select_related("author") if sees_thread else None,
+            "message_form": (message_form or MessageForm()) if sees_thread else None,
+            "notes": application.staff_notes.select_related("author"),
+            "note_form": NoteForm(),
+            "complement_requests": application.complement_requests.select_related("requested_by"),
+            "visit": visit,
+            "levels": levels,
+            "agenda": AgendaItem.objects.filter(application=application).select_related("session"),
+            "actions": actions,
+            "open_sessions": open_sessions,
+            "version_form": VersionForm(initial={"version": application.version}),
+            "is_secretariat": SECRETARIAT in roles,
+            "is_visitor": VISITOR in roles,
+            "is_commission": COMMISSION in roles,
+        },
+        status=status,
+    )
+
+
+def summary_context(application):
+    doctor = application.doctor
+    return {
+        "doctor": doctor,
+        "sites": list(doctor.sites.all()),
+        "eligibility": services.eligibility_of(application),
+        "documents": list(application.documents.all()),
+        "rpps_warning": services.rpps_warning(doctor),
+    }
+
+
+# --- Instruction actions ---------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def declare_admissible(request, pk):
+    application, _roles = _allowed(request, pk, Action.DECLARE_ADMISSIBLE)
+    if application:
+        try:
+            services.declare_admissible(
+                application, request.user, expected_version=_version(VersionForm(request.POST))
+            )
+        except WorkflowError as error:
+            _fail(request, error)
+        else:
+            messages.success(request, _("Dossier déclaré recevable : programmez la visite."))
+    return redirect("applications:detail", pk)
+
+
+def _action_form_page(request, pk, action, form_class, template, act, success, **form_kwargs):
+    """GET shows the form; POST validates it and calls `act(application, form)`.
+
+    On a refusal the form comes back with what was typed and the French reasons."""
+    application, _roles = _allowed(request, pk, action)
+    if application is None:
+        return redirect("applications:detail", pk)
+    kwargs = {key: value(application) for key, value in form_kwargs.items()}
+    form = form_class(
+        request.POST if request.method == "POST" else None,
+        initial={"version": application.version},
+        **kwargs,
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                act(application, form)
+            except WorkflowError as error:
+                for text in error.messages:
+                    form.add_error(None, text)
+            else:
+                messages.success(request, success)
+                return redirect("applications:detail", pk)
+        status = 400
+    return render(
+        request,
+        template,
+        {"application": application, "form": form, **summary_context(application)},
+        status=status,
+    )
+
+
+@login_required
+def request_complements(request, pk):
+    return _action_form_page(
+        request,
+        pk,
+        Action.REQUEST_COMPLEMENTS,
+        ComplementRequestForm,
+        "applications/staff/complements.html",
+        lambda application, form: services.request_complements(
+            application,
+            request.user,
+            form.cleaned_data["message"],
+            form.cleaned_data["due_date"],
+            form.cleaned_data["items"],
+            expected_version=form.cleaned_data.get("version"),
+        ),
+        _("Demande de compléments envoyée au médecin."),
+        application=lambda a: a,
+    )
+
+
+@login_required
+def schedule_visit(request, pk):
+    return _action_form_page(
+        request,
+        pk,
+        Action.SCHEDULE_VISIT,
+        VisitScheduleForm,
+        "applications/staff/visit_schedule.html",
+        lambda application, form: services.schedule_visit(
+            application,
+            request.user,
+            form.cleaned_data["scheduled_for"],
+            form.cleaned_data["visitors"],
+            expected_version=form.cleaned_data.get("version"),
+        ),
+        _("Visite programmée ; le médecin et les visiteurs sont prévenus par courriel."),
+        visitors=lambda a: services.faculty_visitors(a.faculty),
+    )
+
+
+@login_required
+def record_visit(request, pk):
+    return _action_form_page(
+        request,
+        pk,
+        Action.RECORD_VISIT,
+        VisitReportForm,
+        "applications/staff/visit_report.html",
+        lambda application, form: services.record_visit(
+            application,
+            request.user,
+            form.checklist(),
+            form.cleaned_data["report"],
+            form.cleaned_data["recommendation"],
+            expected_version=form.cleaned_data.get("version"),
+        ),
+        _("Rapport de visite enregistré. Merci."),
+    )
+
+
+@login_required
+@require_POST
+def add_to_agenda(request, pk):
+    application, _roles = _allowed(request, pk, Action.SEND_TO_COMMISSION)
+    if application:
+        session = (
+            selectors.sessions_visible_to(request.user)
+            .filter(pk=request.POST.get("session") or 0)
+            .first()
+        )
+        if session is None:
+            messages.error(request, _("Choisissez une séance de commission ouverte."))
+            return redirect("applications:detail", pk)
+        try:
+            services.add_to_agenda(
+                session,
+                application,
+                request.user,
+                expected_version=_version(VersionForm(request.POST)),
+            )
+        except WorkflowError as error:
+            _fail(request, error)
+        else:
+            messages.success(
+                request,
+                _("Dossier inscrit à l'ordre du jour de la %(session)s.")
+                % {"session": str(session).lower()},
+            )
+    return redirect("applications:detail", pk)
+
+
+@login_required
+def record_decisions(request, pk):
+    application, roles = _allowed(request, pk, Action.RECORD_DECISIONS)
+    if application is None:
+        return redirect("applications:detail", pk)
+    settings = FacultySettings.for_faculty(application.faculty)
+    levels = list(RequestedLevel.objects.filter(application=application).select_related("decision"))
+    posted_level = request.POST.get("level") if request.method == "POST" else None
+    rows, status = [], 200
+    for level in levels:
+        bound = posted_level == str(level.pk)
+        form = DecisionForm(
+            request.POST if bound else None,
+            prefix=f"niveau-{level.pk}",
+            max_years=settings.agrement_duration_years,
+            initial={"version": application.version, "outcome": "granted"},
+        )
+        if bound and form.is_valid():
+            try:
+                services.record_decision(
+                    application,
+                    level,
+                    request.user,
+                    decided_on=form.cleaned_data["decided_on"],
+                    reference=form.cleaned_data["reference"],
+                    granted=form.cleaned_data["outcome"] == "granted",
+                    reason=form.cleaned_data["reason"],
+                    duration_years=form.cleaned_data["duration_years"],
+                    expected_version=form.cleaned_data.get("version"),
+                )
+            except WorkflowError as error:
+                for text in error.messages:
+                    form.add_error(None, text)
+            else:
+                messages.success(
+                    request,
+                    _("Décision enregistrée pour « %(level)s ».")
+                    % {"level": level.get_level_display()},
+                )
+                application.refresh_from_db()
+                if application.status == Status.DECIDED:
+                    return redirect("applications:detail", pk)
+                return redirect("applications:record_decisions", pk)
+        if bound:
+            status = 400
+        rows.append(
+            {
+                "level": level,
+                "form": form,
+                "decided": getattr(level, "decision", None),
+                "opinion": services.fixed_opinion(level),
+                "authority": rules_for(level.level).authority.label,
+            }
+        )
+    return render(
+        request,
+        "applications/staff/decisions.html",
+        {"application": application, "rows": rows},
+        status=status,
+    )
+
+
+# --- Messages and notes ----------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def post_message(request, pk):
+    application = selectors.get_application_for(request.user, pk)
+    form = MessageForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.post_message(
+                application,
+                request.user,
+                form.cleaned_data["body"],
+                form.cleaned_data.get("attachment"),
+                form.detected,
+            )
+        except WorkflowError as error:
+            _fail(request, error)
+        else:
+            messages.success(request, _("Message envoyé."))
+            return redirect(_anchor("applications:detail", pk, "messages"))
+    from .views import render_detail
+
+    return render_detail(request, application, message_form=form, status=400)
+
+
+def _anchor(name, pk, fragment):
+    from django.urls import reverse
+
+    return reverse(name, args=[pk]) + f"#{fragment}"
+
+
+@login_required
+def message_attachment(request, pk, message_pk):
+    message = selectors.get_attachment_for(request.user, pk, message_pk)
+    response = FileResponse(
+        message.attachment.open("rb"),
+        content_type=message.attachment_type,
+        filename=message.attachment_name,
+        as_attachment="download" in request.GET,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def add_note(request, pk):
+    application = selectors.get_application_for(request.user, pk)
+    form = NoteForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("La note est vide."))
+    else:
+        try:
+            services.add_note(application, request.user, form.cleaned_data["body"])
+        except WorkflowError as error:
+            _fail(request, error)
+        else:
+            messages.success(request, _("Note ajoutée."))
+    return redirect(_anchor("applications:detail", pk, "notes"))
+
+
+@login_required
+def my_visits(request):
+    visits = list(selectors.visits_of(request.user))
+    if not visits and not request.user.memberships.filter(role="visitor").exists():
+        raise PermissionDenied(_("Cette page est réservée aux visiteurs."))
+    return render(request, "applications/staff/visits.html", {"visits": visits})

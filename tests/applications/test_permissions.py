@@ -98,8 +98,8 @@ def test_secretariat_of_the_faculty_sees_the_submitted_dossier_but_cannot_act_as
     response = client.post(reverse("applications:withdraw", args=[mine.pk]), {"confirm": "on"})
     assert response.status_code == 403
     assert snapshot(mine) == before
-    home = client.get(reverse("home")).content.decode()
-    assert mine.reference in home
+    queue = client.get(reverse("applications:queue")).content.decode()
+    assert mine.reference in queue
 
 
 def test_secretariat_does_not_see_drafts(client):

@@ -14,6 +14,12 @@ def _private_storage(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Factories hash a password per user; PBKDF2's deliberate slowness costs ~0.3 s each."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _celery_eager():
     """Unit tests run tasks inline; the worker tests start a real worker instead."""
     previous = celery_app.conf.task_always_eager

@@ -1,0 +1,210 @@
+"""The secretariat's queue: tabs with counts, filters, search, sort, pagination, age flags,
+and a number of SQL queries that does not grow with the number of dossiers."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import FacultySettings, Organisation
+from applications.models import Application
+from applications.workflow import Status
+from tests.factories import DoctorFactory
+from tests.workflow_helpers import advance, make_staff, submitted_application
+
+pytestmark = pytest.mark.django_db
+
+QUEUE = reverse("applications:queue")
+
+
+def tab_count(html, slug):
+    marker = f'id="onglet-{slug}"'
+    start = html.index(marker)
+    count = html[start:].split('data-count="', 1)[1].split('"', 1)[0]
+    return int(count)
+
+
+@pytest.fixture
+def staff():
+    return make_staff()
+
+
+@pytest.fixture
+def spread(staff):
+    """One dossier in each tab of the queue (and one in another faculty)."""
+    dossiers = {
+        "a-verifier": submitted_application(staff, levels=["externe"]),
+        "attente-medecin": advance(submitted_application(staff), staff, Status.INCOMPLETE),
+        "visite": advance(submitted_application(staff), staff, Status.VISIT_SCHEDULED),
+        "commission": advance(submitted_application(staff), staff, Status.VISIT_DONE),
+        "decision": advance(submitted_application(staff), staff, Status.IN_COMMISSION),
+        "decides": advance(submitted_application(staff), staff, Status.DECIDED),
+    }
+    submitted_application(make_staff())  # another faculty: never shown
+    return dossiers
+
+
+def test_each_tab_counts_and_lists_its_dossiers(client, staff, spread):
+    client.force_login(staff.secretariat)
+    html = client.get(QUEUE).content.decode()
+    for slug, application in spread.items():
+        assert tab_count(html, slug) == 1, slug
+    for slug, application in spread.items():
+        page = client.get(QUEUE, {"onglet": slug}).content.decode()
+        assert application.reference in page
+        others = [a for s, a in spread.items() if s != slug]
+        assert not any(a.reference in page for a in others), slug
+
+
+def test_the_other_faculty_never_appears(client, staff, spread):
+    other = make_staff()
+    theirs = submitted_application(other)
+    client.force_login(staff.secretariat)
+    html = client.get(QUEUE).content.decode()
+    assert theirs.reference not in html
+    assert tab_count(html, "a-verifier") == 1
+    client.force_login(other.secretariat)
+    html = client.get(QUEUE).content.decode()
+    assert theirs.reference in html
+    assert spread["a-verifier"].reference not in html
+
+
+def test_search_by_name_or_rpps(client, staff):
+    wanted = submitted_application(
+        staff, doctor=DoctorFactory(faculty=staff.faculty, rpps="10101010101")
+    )
+    wanted.doctor.user.last_name = "Vasseur"
+    wanted.doctor.user.save()
+    other = submitted_application(staff)
+    client.force_login(staff.secretariat)
+    for query in ["vasseur", "1010101"]:
+        html = client.get(QUEUE, {"q": query}).content.decode()
+        assert wanted.reference in html and other.reference not in html, query
+        assert tab_count(html, "a-verifier") == 1
+
+
+def test_filters_by_level_kind_upp_and_state(client, staff):
+    upp = Organisation.objects.create(
+        kind=Organisation.Kind.UPP, name="UPP de test", parent=staff.faculty
+    )
+    externe = submitted_application(staff, levels=["externe"])
+    interne = submitted_application(
+        staff, levels=["niveau_1"], doctor=DoctorFactory(faculty=staff.faculty, upp=upp)
+    )
+    client.force_login(staff.secretariat)
+
+    html = client.get(QUEUE, {"niveau": "externe"}).content.decode()
+    assert externe.reference in html and interne.reference not in html
+
+    html = client.get(QUEUE, {"upp": upp.pk}).content.decode()
+    assert interne.reference in html and externe.reference not in html
+
+    html = client.get(QUEUE, {"type": "renewal"}).content.decode()
+    assert externe.reference not in html and interne.reference not in html
+    assert tab_count(html, "a-verifier") == 0
+
+    advance(externe, staff, Status.ADMISSIBLE)
+    html = client.get(QUEUE, {"etat": "admissible", "onglet": "visite"}).content.decode()
+    assert externe.reference in html
+    assert tab_count(html, "a-verifier") == 0 and tab_count(html, "visite") == 1
+
+
+def test_old_dossiers_are_flagged_against_the_faculty_thresholds(client, staff):
+    recent = submitted_application(staff)
+    stale = submitted_application(staff)
+    now = timezone.now()
+    # Three months waiting in the same state: over the default two.
+    Application.objects.filter(pk=stale.pk).update(
+        submitted_at=now - datetime.timedelta(days=95),
+        status_changed_at=now - datetime.timedelta(days=95),
+    )
+    client.force_login(staff.secretariat)
+    html = client.get(QUEUE).content.decode()
+    row = html.split(stale.reference, 1)[1].split("</tr>", 1)[0]
+    assert "en attente trop longue" in row
+    assert "95 jours" in row
+    assert "en attente trop longue" not in html.split(recent.reference, 1)[1].split("</tr>")[0]
+
+    flagged = client.get(QUEUE, {"age": "retard"}).content.decode()
+    assert stale.reference in flagged and recent.reference not in flagged
+
+    # A faculty that tolerates four months no longer flags it.
+    FacultySettings.objects.create(faculty=staff.faculty, alert_months_in_state=4)
+    html = client.get(QUEUE).content.decode()
+    assert "en attente trop longue" not in html
+    assert stale.reference not in client.get(QUEUE, {"age": "retard"}).content.decode()
+
+
+def test_sort_and_pagination(client, staff):
+    dossiers = [submitted_application(staff, levels=["externe"]) for _ in range(27)]
+    now = timezone.now()
+    for days, application in enumerate(dossiers):
+        Application.objects.filter(pk=application.pk).update(
+            submitted_at=now - datetime.timedelta(days=days)
+        )
+    client.force_login(staff.secretariat)
+    first = client.get(QUEUE).content.decode()
+    assert dossiers[-1].reference in first  # oldest first by default
+    assert "Page 1 sur 2" in first
+    assert dossiers[0].reference not in first
+    second = client.get(QUEUE, {"page": 2}).content.decode()
+    assert dossiers[0].reference in second
+    newest_first = client.get(QUEUE, {"tri": "-anciennete"}).content.decode()
+    assert dossiers[0].reference in newest_first and dossiers[-1].reference not in newest_first
+
+
+def test_the_queue_is_for_the_secretariat(client, staff):
+    for user in [staff.visitor, staff.commission, DoctorFactory().user]:
+        client.force_login(user)
+        assert client.get(QUEUE).status_code == 403
+
+
+def _queries(client, url):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured)
+
+
+def test_queue_queries_do_not_grow_with_the_number_of_dossiers(client, staff):
+    submitted_application(staff)
+    client.force_login(staff.secretariat)
+    few = _queries(client, QUEUE)
+    for _ in range(8):
+        submitted_application(staff, levels=["externe", "niveau_1", "saspas"])
+    assert _queries(client, QUEUE) == few
+
+
+def test_dossier_page_queries_do_not_grow_with_events_pieces_or_messages(client, staff):
+    from applications import services
+    from applications.models import Review
+    from applications.uploads import check_upload
+    from tests.files import pdf_upload
+
+    application = advance(
+        submitted_application(staff, levels=["externe"]),
+        staff,
+        Status.IN_COMMISSION,
+        close=False,
+    )
+    services.post_message(application, staff.secretariat, "Premier message")
+    services.add_note(application, staff.secretariat, "Première note")
+    url = reverse("applications:detail", args=[application.pk])
+    client.force_login(staff.secretariat)
+    before = _queries(client, url)
+
+    session = application.agenda_items.get().session
+    level = application.requested_levels.get()
+    for n in range(5):
+        upload = pdf_upload(f"annexe{n}.pdf")
+        services.post_message(
+            application, staff.secretariat, f"Message {n}", upload, check_upload(upload)
+        )
+        services.post_message(application, application.doctor.user, f"Réponse {n}")
+        services.add_note(application, staff.secretariat, f"Note {n}")
+        services.give_opinion(session, level, staff.commission, Review.Opinion.FAVOURABLE)
+    assert application.events.count() > 10
+    assert _queries(client, url) == before

@@ -1,0 +1,273 @@
+"""The instruction as users see it in their pages: the actions offered, the complement loop
+from both sides, messages with attachments, the faculty settings screen and the demo data."""
+
+import datetime
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import FacultySettings, Membership, User
+from applications import services
+from applications.models import Agrement, Application, Message
+from applications.workflow import Status
+from tests.files import EXE_BYTES, pdf_upload, upload
+from tests.workflow_helpers import advance, make_staff, submitted_application
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff():
+    return make_staff()
+
+
+def detail(application):
+    return reverse("applications:detail", args=[application.pk])
+
+
+def action_labels(html):
+    block = html.split('id="actions"', 1)[1].split("</div>", 1)[0] if 'id="actions"' in html else ""
+    return block
+
+
+def test_actions_offered_follow_the_table_for_each_role(client, staff):
+    application = submitted_application(staff)
+    client.force_login(staff.secretariat)
+    html = action_labels(client.get(detail(application)).content.decode())
+    assert "Déclarer le dossier recevable" in html and "Demander des compléments" in html
+    assert "Programmer la visite" not in html
+
+    client.force_login(staff.admin)  # sees everything, acts on nothing here
+    response = client.get(detail(application))
+    assert response.status_code == 200
+    assert 'id="actions"' not in response.content.decode()
+
+    application = advance(application, staff, Status.VISIT_SCHEDULED)
+    client.force_login(staff.visitor)
+    html = action_labels(client.get(detail(application)).content.decode())
+    assert "Enregistrer le rapport de visite" in html
+    client.force_login(staff.secretariat)
+    html = action_labels(client.get(detail(application)).content.decode())
+    assert "Enregistrer le rapport de visite" not in html
+
+
+def test_complement_loop_from_both_sides(client, staff, django_capture_on_commit_callbacks):
+    application = submitted_application(staff)
+    doctor = application.doctor.user
+    client.force_login(staff.secretariat)
+    url = reverse("applications:request_complements", args=[application.pk])
+    assert client.get(url).status_code == 200
+
+    # Bad input: nothing ticked, a past date. Shown in French, typed text kept, nothing sent.
+    response = client.post(
+        url,
+        {
+            "message": "Le CV n'est pas signé.",
+            "due_date": "2020-01-01",
+            "version": application.version,
+        },
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Cochez au moins une pièce" in html
+    assert "postérieure à aujourd" in html
+    assert "Le CV n&#x27;est pas signé." in html or "Le CV n'est pas signé." in html
+    assert Application.objects.get(pk=application.pk).status == Status.SUBMITTED
+
+    due = timezone.localdate() + datetime.timedelta(days=10)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url,
+            {
+                "items": ["piece:cv"],
+                "message": "Le CV n'est pas signé.",
+                "due_date": due.isoformat(),
+                "version": application.version,
+            },
+        )
+    assert response.status_code == 302
+    assert Application.objects.get(pk=application.pk).status == Status.INCOMPLETE
+    assert mail.outbox[-1].to == [doctor.email]
+    assert "Curriculum vitae" in mail.outbox[-1].body
+
+    client.force_login(doctor)
+    html = client.get(detail(application)).content.decode()
+    assert "Le CV n&#x27;est pas signé." in html
+    assert due.strftime("%d/%m/%Y") in html
+    # Only what was asked can be changed.
+    response = client.get(reverse("applications:step", args=[application.pk, "profil"]))
+    assert response.status_code == 302
+    response = client.get(reverse("applications:resume", args=[application.pk]))
+    assert response.url.endswith("/etape/pieces/")
+    pieces = client.get(response.url).content.decode()
+    assert 'name="cv"' in pieces and 'name="insurance"' not in pieces
+    client.post(
+        reverse("applications:step", args=[application.pk, "pieces"]),
+        {"cv": pdf_upload("cv-signe.pdf")},
+    )
+    client.post(reverse("applications:submit", args=[application.pk]))
+    assert Application.objects.get(pk=application.pk).status == Status.SUBMITTED
+
+    client.force_login(staff.secretariat)
+    html = client.get(detail(application)).content.decode()
+    changes = html.split("Ce qui a changé depuis la demande", 1)[1].split("</ul>", 1)[0]
+    assert "cv-signe.pdf" in changes
+    assert "Profil" not in changes
+
+
+def test_a_stale_page_does_not_act_twice(client, staff):
+    application = submitted_application(staff)
+    other = User.objects.create_user("second.secretariat@example.org", "x")
+    Membership.objects.create(
+        user=other, organisation=staff.faculty, role=Membership.Role.SECRETARIAT
+    )
+    version = application.version
+    client.force_login(other)
+    client.post(
+        reverse("applications:declare_admissible", args=[application.pk]), {"version": version}
+    )
+    client.force_login(staff.secretariat)
+    response = client.post(
+        reverse("applications:request_complements", args=[application.pk]),
+        {
+            "items": ["piece:cv"],
+            "message": "CV illisible.",
+            "due_date": (timezone.localdate() + datetime.timedelta(days=5)).isoformat(),
+            "version": version,
+        },
+    )
+    # The page was prepared on the submitted state: the action is no longer offered.
+    assert response.status_code == 302
+    follow = client.get(response.url).content.decode()
+    assert "Action impossible" in follow
+    assert Application.objects.get(pk=application.pk).status == Status.ADMISSIBLE
+
+
+def test_messages_with_attachments_and_read_status(
+    client, staff, django_capture_on_commit_callbacks
+):
+    application = submitted_application(staff)
+    doctor = application.doctor.user
+    client.force_login(doctor)
+    url = reverse("applications:post_message", args=[application.pk])
+
+    refused = upload("virus.pdf", EXE_BYTES)
+    response = client.post(url, {"body": "Voici mon attestation.", "attachment": refused})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "ni un PDF" in html
+    assert "Voici mon attestation." in html  # the text typed is kept
+    assert not Message.objects.exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url, {"body": "Voici mon attestation.", "attachment": pdf_upload("attestation.pdf")}
+        )
+    assert response.status_code == 302
+    message = Message.objects.get()
+    assert message.from_doctor and message.read_at is None
+    assert mail.outbox[-1].to == [staff.secretariat.email]
+
+    client.force_login(staff.secretariat)
+    html = client.get(detail(application)).content.decode()
+    assert "attestation.pdf" in html
+    message.refresh_from_db()
+    assert message.read_at is not None  # the secretariat has opened the thread
+    attachment = reverse("applications:message_attachment", args=[application.pk, message.pk])
+    response = client.get(attachment)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+
+    client.force_login(staff.visitor)  # staff outside the thread
+    assert client.get(attachment).status_code == 404
+
+
+def test_staff_notes_are_never_shown_to_the_doctor(client, staff):
+    application = submitted_application(staff)
+    services.add_note(application, staff.secretariat, "Médecin déjà connu du DUMG.")
+    client.force_login(staff.secretariat)
+    assert "Médecin déjà connu du DUMG." in client.get(detail(application)).content.decode()
+    client.force_login(application.doctor.user)
+    assert "Médecin déjà connu du DUMG." not in client.get(detail(application)).content.decode()
+
+
+def test_faculty_settings_screen_drives_eligibility_pieces_and_duration(client, staff):
+    url = reverse("applications:faculty_settings", args=[staff.faculty.pk])
+    for user in [staff.secretariat, staff.visitor, make_staff().admin]:
+        client.force_login(user)
+        assert client.get(url).status_code == 404
+    client.force_login(staff.admin)
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url,
+        {
+            "years_required_externe": 1,
+            "years_required_interne": 2,
+            "agrement_duration_years": 9,
+            "alert_months_in_state": 2,
+            "alert_months_total": 6,
+            "pieces_externe": ["cv"],
+        },
+    )
+    assert response.status_code == 400
+    assert "inférieure ou égale à 5" in response.content.decode()
+    assert not FacultySettings.objects.filter(faculty=staff.faculty).exists()
+
+    response = client.post(
+        url,
+        {
+            "years_required_externe": 1,
+            "years_required_interne": 2,
+            "agrement_duration_years": 3,
+            "alert_months_in_state": 1,
+            "alert_months_total": 4,
+            "pieces_externe": ["cv"],
+            "pieces_niveau_1": ["cv", "insurance", "training"],
+        },
+    )
+    assert response.status_code == 302
+    saved = FacultySettings.objects.get(faculty=staff.faculty)
+    assert saved.years_required_interne == 2
+
+    # Pieces per level follow the settings.
+    application = submitted_application(staff, levels=["externe"])
+    assert [p.value for p in services.missing_pieces(application)] == []
+    assert {d.piece for d in application.documents.all()} == {"cv"}
+    # Eligibility: two years of practice now suffice for internes.
+    application.doctor.installation_date = timezone.localdate() - datetime.timedelta(days=800)
+    application.doctor.save()
+    (interne,) = services.eligibility_of(application, levels=["niveau_1"])
+    assert interne.eligible
+    # The agrément lasts the faculty's three years.
+    decided = advance(submitted_application(staff, levels=["externe"]), staff, Status.DECIDED)
+    agrement = Agrement.objects.get(application=decided)
+    assert agrement.valid_until.year - agrement.valid_from.year == 3
+
+
+def test_demo_gives_every_account_something_to_do(client):
+    call_command("load_demo", verbosity=0)
+    call_command("load_demo", verbosity=0)  # idempotent
+    statuses = set(Application.objects.values_list("status", flat=True))
+    assert statuses == set(Status.values)
+
+    def page(email, url):
+        client.force_login(User.objects.get(email=email))
+        response = client.get(url)
+        assert response.status_code == 200, (email, url)
+        return response.content.decode()
+
+    html = page("secretariat@example.org", reverse("applications:queue"))
+    assert "trop ancien" in html or "en attente trop longue" in html
+    html = page("visiteur@example.org", reverse("home"))
+    assert "rapport à rédiger" in html
+    html = page("commission@example.org", reverse("home"))
+    assert "ouverte" in html
+    html = page("admin@example.org", reverse("home"))
+    assert "Réglages de la faculté" in html
+    html = page("medecin@example.org", reverse("home"))
+    assert "Reprendre le brouillon" in html
+    html = page("adam.rousseau@example.org", reverse("home"))
+    assert "Demander le renouvellement" in html
+    assert User.objects.get(email="visiteur@example.org").check_password("demo-msu-2026")

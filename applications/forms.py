@@ -45,6 +45,7 @@ class ProfileForm(forms.ModelForm):
             "installation_date",
             "exercise_mode",
             "faculty",
+            "upp",
             "training_completed_on",
             "phone",
         ]
@@ -91,6 +92,14 @@ class ProfileForm(forms.ModelForm):
             kind=Organisation.Kind.FACULTY
         ).order_by("name")
         self.fields["faculty"].empty_label = _("Choisissez votre faculté")
+        self.fields["upp"].queryset = Organisation.objects.filter(
+            kind=Organisation.Kind.UPP
+        ).select_related("parent")
+        self.fields["upp"].label_from_instance = lambda upp: f"{upp.name} ({upp.parent})"
+        self.fields["upp"].empty_label = _("Aucune ou je ne sais pas")
+        self.fields["upp"].help_text = _(
+            "L'unité pédagogique de proximité de votre faculté la plus proche, s'il y en a une."
+        )
         self.fields["registered_with_ordre"].label = _(
             "Je suis inscrit(e) au tableau de l'Ordre des médecins"
         )
@@ -132,6 +141,9 @@ class ProfileForm(forms.ModelForm):
                 "installation_date",
                 _("La date d'installation ne peut pas précéder celle du diplôme."),
             )
+        upp, faculty = data.get("upp"), data.get("faculty") or self.instance.faculty
+        if upp and faculty and upp.parent_id != faculty.pk:
+            self.add_error("upp", _("Cette UPP dépend d'une autre faculté que la vôtre."))
         if data.get("specialty") == Doctor.Specialty.OTHER and not data.get("specialty_other"):
             self.add_error("specialty_other", _("Précisez votre spécialité."))
         return data

@@ -293,3 +293,26 @@ def test_resuming_a_submitted_dossier_opens_it_read_only(client, doctor, draft):
     client.force_login(doctor.user)
     response = client.get(reverse("applications:resume", args=[draft.pk]))
     assert response.url == reverse("applications:detail", args=[draft.pk])
+
+
+def test_profile_upp_must_belong_to_the_chosen_faculty(client, new_doctor):
+    from accounts.models import Organisation
+
+    application = start(client)
+    montpellier = Organisation.objects.get(pk=faculty_id())
+    beziers = Organisation.objects.get(kind=Organisation.Kind.UPP, name="UPP Béziers")
+    other_faculty = Organisation.objects.filter(kind=Organisation.Kind.FACULTY).exclude(
+        pk=montpellier.pk
+    )[0]
+    response = client.post(
+        step_url(application, "profil"), {**PROFILE, "faculty": other_faculty.pk, "upp": beziers.pk}
+    )
+    assert response.status_code == 400
+    assert "Cette UPP dépend d&#x27;une autre faculté" in response.content.decode()
+    assert Doctor.objects.get(pk=new_doctor.pk).upp is None
+
+    response = client.post(
+        step_url(application, "profil"), {**PROFILE, "faculty": montpellier.pk, "upp": beziers.pk}
+    )
+    assert response.status_code == 302
+    assert Doctor.objects.get(pk=new_doctor.pk).upp == beziers

@@ -1,10 +1,20 @@
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
+
+
+def _staff_roles(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return set()
+    return set(user.memberships.values_list("role", flat=True))
 
 
 def portal(request):
-    """Institution and service names for the DSFR header, from settings (no query)."""
+    """Institution and service names for the DSFR header, from settings; the staff roles of
+    the signed-in user for the menu (one query, only when a page shows the menu)."""
     return {
         "INSTITUTION_NAME": settings.INSTITUTION_NAME,
         "SERVICE_NAME": settings.SERVICE_NAME,
         "SERVICE_TAGLINE": settings.SERVICE_TAGLINE,
+        "staff_roles": SimpleLazyObject(lambda: _staff_roles(request)),
     }

@@ -15,8 +15,8 @@ def send_templated_mail(template_dir, to, context):
         **context,
     }
     with translation.override("fr"):
-        subject = render_to_string(f"{template_dir}/subject.txt", ctx).strip()
-        text = render_to_string(f"{template_dir}/body.txt", ctx)
+        subject = render_to_string(f"{template_dir}/subject.txt", ctx, using="text").strip()
+        text = render_to_string(f"{template_dir}/body.txt", ctx, using="text")
         html = render_to_string(f"{template_dir}/body.html", ctx)
     message = EmailMultiAlternatives(
         subject=" ".join(subject.split()),

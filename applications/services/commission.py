@@ -65,11 +65,12 @@ def add_to_agenda(session, application, by, expected_version=None):
 
 
 def current_session(application):
-    """The session whose agenda holds the dossier now (the latest)."""
+    """The session whose agenda holds the dossier now (the latest). Takes a dossier or its id."""
+    application_id = getattr(application, "pk", application)
     item = (
-        AgendaItem.objects.filter(application=application)
+        AgendaItem.objects.filter(application_id=application_id)
         .select_related("session")
-        .order_by("-session__meets_at", "-pk")
+        .order_by("-pk")  # the latest agenda the dossier was put on
         .first()
     )
     return item.session if item else None

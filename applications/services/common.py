@@ -64,8 +64,10 @@ def require_roles(application, user, roles, message=None):
 
 
 def lock(application):
+    # of=("self",): lock the dossier row only; PostgreSQL refuses FOR UPDATE on the nullable
+    # side of the outer join to the faculty.
     return (
-        Application.objects.select_for_update()
+        Application.objects.select_for_update(of=("self",))
         .select_related("doctor__user", "faculty")
         .get(pk=application.pk)
     )

@@ -15,12 +15,17 @@ from .common import WorkflowError, actor_roles, check_version, lock, record_even
 
 
 def fixed_opinion(requested_level):
-    """The opinion of the latest closed session on this level, or None."""
-    return (
-        Review.objects.filter(requested_level=requested_level, session__closed_at__isnull=False)
-        .order_by("-session__meets_at")
-        .first()
-    )
+    """The opinion a decision can rest on: the one given at the dossier's latest session, once
+    that session is closed, unless it postponed the level. None otherwise."""
+    from .commission import current_session
+
+    session = current_session(requested_level.application_id)
+    if session is None or not session.is_closed:
+        return None
+    review = Review.objects.filter(requested_level=requested_level, session=session).first()
+    if review is None or review.opinion == Review.Opinion.POSTPONED:
+        return None
+    return review
 
 
 @transaction.atomic

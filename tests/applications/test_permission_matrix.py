@@ -1,0 +1,591 @@
+"""Every URL that takes an object id × every outsider × GET and POST: refused (403 or 404, the
+login page for the anonymous), and nothing in the database changes.
+
+The routes come from the URL resolver: a new <int:...> route that is missing from ROUTES
+fails test_every_int_route_is_in_the_matrix. The positive controls (the rightful actor reaches
+each page, and the same POST by the rightful actor does change the dossier) keep the matrix
+from passing because everything is broken or the form data is not valid.
+
+The objects are built once for the module, through the real services, inside a transaction
+rolled back at the end; each test runs in its own savepoint (pytest-django's `db`).
+"""
+
+import datetime
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+
+import pytest
+from django.db import transaction
+from django.test.utils import override_settings
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls.converters import IntConverter
+from django.utils import timezone
+
+from accounts.models import FacultySettings, Membership
+from applications import services
+from applications.models import (
+    AgendaItem,
+    Agrement,
+    Application,
+    CommissionSession,
+    ComplementRequest,
+    Decision,
+    Doctor,
+    Document,
+    Event,
+    Message,
+    RequestedLevel,
+    Review,
+    SiteVisit,
+    StaffNote,
+)
+from applications.uploads import check_upload
+from applications.workflow import Status
+from msu_portal.celery import app as celery_app
+from stages.levels import StageLevel
+from tests.factories import ApplicationFactory, DoctorFactory, StaffFactory
+from tests.files import pdf_upload
+from tests.workflow_helpers import advance, make_staff, submitted_application
+
+Role = Membership.Role
+pytestmark = pytest.mark.django_db
+
+# --- The objects ------------------------------------------------------------------------------
+
+
+@dataclass
+class World:
+    users: dict = field(default_factory=dict)  # actor name -> User
+    apps: dict = field(default_factory=dict)  # dossier name -> Application (as built)
+    objects: dict = field(default_factory=dict)  # other objects by name
+    storage: str = ""
+    baseline: dict = None  # snapshot() once built; every test starts from it (rolled back)
+
+    def app(self, name):
+        return Application.objects.get(pk=self.apps[name].pk)
+
+    def level(self, name, index=0):
+        return RequestedLevel.objects.filter(application=self.apps[name]).order_by("pk")[index]
+
+
+def _later(days):
+    return timezone.now() + datetime.timedelta(days=days)
+
+
+def _build_world(storage):
+    world = World(storage=str(storage))
+    a, b = make_staff(), make_staff()
+    for faculty in (a.faculty, b.faculty):
+        FacultySettings.objects.create(faculty=faculty)
+    # A visitor of faculty A with a visit of their own, and a commission member of faculty A
+    # sitting in a session of their own: real holders of the role, just not on these dossiers.
+    visitor_a2 = StaffFactory(role=(Role.VISITOR, a.faculty))
+    commission_a2 = StaffFactory(role=(Role.COMMISSION, a.faculty))
+    other_doctor = DoctorFactory(faculty=a.faculty)
+    ApplicationFactory(doctor=other_doctor)  # their own draft
+
+    apps = world.apps
+    apps["incomplete"] = advance(submitted_application(a), a, Status.INCOMPLETE)
+    apps["submitted"] = submitted_application(a)
+    apps["admissible"] = advance(submitted_application(a), a, Status.ADMISSIBLE)
+    apps["scheduled"] = advance(submitted_application(a), a, Status.VISIT_SCHEDULED)
+    apps["other_visit"] = advance(
+        submitted_application(a), replace(a, visitor=visitor_a2), Status.VISIT_SCHEDULED
+    )
+    apps["visit_done"] = advance(submitted_application(a), a, Status.VISIT_DONE)
+    # In commission, the session open; one level unfavourable, so that a favourable opinion
+    # posted by someone would show.
+    reviewed = advance(submitted_application(a), a, Status.IN_COMMISSION, opinions=False)
+    open_session = services.current_session(reviewed)
+    for index, level in enumerate(reviewed.requested_levels.order_by("pk")):
+        if index == 0:
+            services.give_opinion(
+                open_session, level, a.commission, Review.Opinion.UNFAVOURABLE, "Locaux exigus."
+            )
+        else:
+            services.give_opinion(open_session, level, a.commission, Review.Opinion.FAVOURABLE)
+    apps["reviewed"] = Application.objects.get(pk=reviewed.pk)
+    # In commission, the session closed: ready for the decisions.
+    apps["for_decision"] = advance(submitted_application(a), a, Status.IN_COMMISSION)
+    closed_session = services.current_session(apps["for_decision"])
+    other_session = services.create_session(
+        a.faculty, a.secretariat, _later(40), "Salle B", [commission_a2]
+    )
+    submitted_application(b)  # faculty B has its own work
+
+    # The thread of the reviewed dossier: a message with an attachment, a reply, a note.
+    uploaded = pdf_upload("lettre.pdf")
+    message = services.post_message(
+        apps["reviewed"],
+        apps["reviewed"].doctor.user,
+        "Voici l'attestation demandée.",
+        uploaded,
+        check_upload(uploaded),
+    )
+    assert message.attachment
+    services.post_message(apps["reviewed"], a.secretariat, "Bien reçu, merci.")
+    services.add_note(apps["reviewed"], a.secretariat, "Appeler le médecin pour la visite.")
+
+    world.objects.update(
+        faculty_a=a.faculty,
+        faculty_b=b.faculty,
+        open_session=open_session,
+        closed_session=closed_session,
+        other_session=other_session,
+        message=message,
+        document=apps["incomplete"].documents.get(piece=Document.Piece.CV),
+    )
+    world.users.update(
+        other_doctor=other_doctor.user,
+        doctor_incomplete=apps["incomplete"].doctor.user,
+        doctor_reviewed=apps["reviewed"].doctor.user,
+        secretariat_a=a.secretariat,
+        admin_a=a.admin,
+        visitor_a=a.visitor,
+        commission_a=a.commission,
+        visitor_a_unassigned=visitor_a2,
+        commission_a_non_member=commission_a2,
+        secretariat_b=b.secretariat,
+        admin_b=b.admin,
+        commission_b=b.commission,
+        visitor_b=b.visitor,
+    )
+    for name, status in {
+        "incomplete": Status.INCOMPLETE,
+        "submitted": Status.SUBMITTED,
+        "admissible": Status.ADMISSIBLE,
+        "scheduled": Status.VISIT_SCHEDULED,
+        "visit_done": Status.VISIT_DONE,
+        "reviewed": Status.IN_COMMISSION,
+        "for_decision": Status.IN_COMMISSION,
+    }.items():
+        assert world.app(name).status == status, name
+    assert open_session.closed_at is None
+    closed_session.refresh_from_db()
+    assert closed_session.closed_at is not None
+    world.baseline = snapshot()
+    return world
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
+    storage = tmp_path_factory.mktemp("private")
+    previous_eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    with (
+        override_settings(
+            PRIVATE_STORAGE_ROOT=storage,
+            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        ),
+        django_db_blocker.unblock(),
+        transaction.atomic(),
+    ):
+        yield _build_world(storage)
+        transaction.set_rollback(True)
+    celery_app.conf.task_always_eager = previous_eager
+
+
+@pytest.fixture(autouse=True)
+def _private_storage(world):
+    """Overrides the conftest's per-test folder: the module's pieces live in one folder."""
+    return world.storage
+
+
+# --- What must not change ---------------------------------------------------------------------
+
+
+def _rows(queryset, *fields):
+    return list(queryset.order_by("pk").values_list("pk", *fields))
+
+
+def stored_files(world):
+    return sorted(
+        os.path.join(folder, name)
+        for folder, _dirs, names in os.walk(world.storage)
+        for name in names
+    )
+
+
+def snapshot():
+    """The database state an outsider's request could touch (the whole instruction)."""
+    return {
+        "applications": _rows(
+            Application.objects, "status", "version", "updated_at", "submitted_at", "faculty_id"
+        ),
+        "levels": _rows(RequestedLevel.objects, "application_id", "level"),
+        "events": _rows(Event.objects, "application_id", "action"),
+        "messages": _rows(Message.objects, "body", "attachment", "read_at"),
+        "notes": _rows(StaffNote.objects, "body"),
+        "complements": _rows(ComplementRequest.objects, "answered_at", "due_date"),
+        "reviews": _rows(Review.objects, "opinion", "reason", "author_id", "updated_at"),
+        "decisions": _rows(Decision.objects, "outcome", "reference"),
+        "agrements": _rows(Agrement.objects, "level", "valid_until"),
+        "agenda": _rows(AgendaItem.objects, "session_id", "application_id", "position"),
+        "documents": _rows(Document.objects, "application_id", "piece", "file"),
+        "visits": _rows(SiteVisit.objects, "scheduled_for", "reported_at", "recommendation"),
+        "visitors": _rows(SiteVisit.visitors.through.objects, "sitevisit_id", "user_id"),
+        "sessions": _rows(CommissionSession.objects, "closed_at", "closed_by_id", "meets_at"),
+        "members": list(
+            CommissionSession.members.through.objects.order_by("pk").values_list(
+                "commissionsession_id", "user_id"
+            )
+        ),
+        "settings": list(FacultySettings.objects.order_by("pk").values()),
+        "doctors": _rows(Doctor.objects, "user_id", "faculty_id"),
+        "memberships": _rows(Membership.objects, "user_id", "organisation_id", "role"),
+    }
+
+
+# --- The routes -------------------------------------------------------------------------------
+
+OUTSIDERS = [
+    "anonymous",
+    "other_doctor",
+    "secretariat_b",
+    "admin_b",
+    "visitor_a_unassigned",
+    "commission_a_non_member",
+    "commission_b",
+]
+# Staff of the dossier's own faculty, on the pages only the doctor may use.
+FACULTY_STAFF = ["secretariat_a", "admin_a"]
+EVERYONE = [
+    *OUTSIDERS,
+    "doctor_incomplete",
+    "doctor_reviewed",
+    "secretariat_a",
+    "admin_a",
+    "visitor_a",
+    "commission_a",
+    "visitor_b",
+]
+
+
+@dataclass
+class Route:
+    kwargs: Callable  # world -> URL kwargs
+    rightful: list  # actors who reach the page (GET), or whose POST takes effect
+    get_status: int = 200  # what the rightful actors get on GET (405: a POST-only endpoint)
+    post: Callable = lambda w: {}  # world -> plausible, valid form data
+    post_changes: bool = True  # the rightful actor's POST changes the database
+    doctor_only: bool = False
+    extra_outsiders: tuple = ()  # (actor, allowed statuses) beyond OUTSIDERS
+    outsiders: list = None  # replaces OUTSIDERS (+ FACULTY_STAFF) when given
+
+
+def _version(w, name):
+    return w.app(name).version
+
+
+def _decision_form(w):
+    level = w.level("for_decision")
+    prefix = f"niveau-{level.pk}"
+    return {
+        "level": level.pk,
+        f"{prefix}-version": _version(w, "for_decision"),
+        f"{prefix}-outcome": Decision.Outcome.GRANTED,
+        f"{prefix}-decided_on": timezone.localdate().isoformat(),
+        f"{prefix}-reference": "ARR-2026-0042",
+        f"{prefix}-duration_years": 4,
+        f"{prefix}-reason": "",
+    }
+
+
+def _settings_form(w):
+    data = {
+        "years_required_externe": 2,
+        "years_required_interne": 4,
+        "training_required_general_practice": "on",
+        "agrement_duration_years": 4,
+        "alert_months_in_state": 3,
+        "alert_months_total": 9,
+    }
+    for level in StageLevel:
+        data[f"pieces_{level.value}"] = ["cv", "no_conviction", "insurance", "training"]
+    return data
+
+
+# The thread (messages, attachments) is the doctor's and the secretariat's: the visitor and
+# the commission member of the dossier see the dossier but not its thread.
+THREAD_INSIDERS = (("visitor_a", {400, 403, 404}), ("commission_a", {400, 403, 404}))
+
+ROUTES = {
+    # The doctor's dossier
+    "applications:detail": Route(
+        kwargs=lambda w: {"pk": w.apps["reviewed"].pk},
+        rightful=["doctor_reviewed", "secretariat_a", "admin_a", "visitor_a", "commission_a"],
+        post=lambda w: {"body": "Bonjour"},
+        post_changes=False,
+    ),
+    "applications:resume": Route(
+        kwargs=lambda w: {"pk": w.apps["incomplete"].pk},
+        rightful=["doctor_incomplete"],
+        get_status=302,
+        post_changes=False,
+        doctor_only=True,
+    ),
+    "applications:step": Route(
+        kwargs=lambda w: {"pk": w.apps["incomplete"].pk, "slug": "pieces"},
+        rightful=["doctor_incomplete"],
+        post=lambda w: {"cv": pdf_upload("cv-signe.pdf")},
+        doctor_only=True,
+    ),
+    "applications:submit": Route(
+        kwargs=lambda w: {"pk": w.apps["incomplete"].pk},
+        rightful=["doctor_incomplete"],
+        get_status=405,
+        doctor_only=True,
+    ),
+    "applications:withdraw": Route(
+        kwargs=lambda w: {"pk": w.apps["incomplete"].pk},
+        rightful=["doctor_incomplete"],
+        post=lambda w: {"comment": "Je déménage.", "confirm": "on"},
+        doctor_only=True,
+    ),
+    "applications:document": Route(
+        kwargs=lambda w: {"pk": w.apps["incomplete"].pk, "document_pk": w.objects["document"].pk},
+        rightful=["doctor_incomplete", "secretariat_a", "admin_a"],
+        post_changes=False,
+    ),
+    "applications:document_delete": Route(
+        kwargs=lambda w: {"pk": w.apps["incomplete"].pk, "document_pk": w.objects["document"].pk},
+        rightful=["doctor_incomplete"],
+        get_status=405,
+        doctor_only=True,
+    ),
+    # Messages and notes
+    "applications:post_message": Route(
+        kwargs=lambda w: {"pk": w.apps["reviewed"].pk},
+        rightful=["doctor_reviewed", "secretariat_a", "admin_a"],
+        get_status=405,
+        post=lambda w: {"body": "Une question sur la visite.", "attachment": pdf_upload("q.pdf")},
+        extra_outsiders=THREAD_INSIDERS,
+    ),
+    "applications:message_attachment": Route(
+        kwargs=lambda w: {"pk": w.apps["reviewed"].pk, "message_pk": w.objects["message"].pk},
+        rightful=["doctor_reviewed", "secretariat_a", "admin_a"],
+        post_changes=False,
+        extra_outsiders=THREAD_INSIDERS,
+    ),
+    "applications:add_note": Route(
+        kwargs=lambda w: {"pk": w.apps["reviewed"].pk},
+        rightful=["secretariat_a", "admin_a", "visitor_a", "commission_a"],
+        get_status=405,
+        post=lambda w: {"body": "Dossier solide."},
+    ),
+    # Instruction
+    "applications:declare_admissible": Route(
+        kwargs=lambda w: {"pk": w.apps["submitted"].pk},
+        rightful=["secretariat_a"],
+        get_status=405,
+        post=lambda w: {"version": _version(w, "submitted")},
+    ),
+    "applications:request_complements": Route(
+        kwargs=lambda w: {"pk": w.apps["submitted"].pk},
+        rightful=["secretariat_a"],
+        post=lambda w: {
+            "version": _version(w, "submitted"),
+            "items": ["piece:cv", "profil"],
+            "message": "Le CV n'est pas signé ; précisez votre date d'installation.",
+            "due_date": (timezone.localdate() + datetime.timedelta(days=15)).isoformat(),
+        },
+    ),
+    "applications:schedule_visit": Route(
+        kwargs=lambda w: {"pk": w.apps["admissible"].pk},
+        rightful=["secretariat_a"],
+        post=lambda w: {
+            "version": _version(w, "admissible"),
+            "scheduled_for": timezone.localtime(_later(12)).strftime("%Y-%m-%dT%H:%M"),
+            "visitors": [w.users["visitor_a"].pk],
+        },
+    ),
+    "applications:record_visit": Route(
+        kwargs=lambda w: {"pk": w.apps["scheduled"].pk},
+        rightful=["visitor_a"],
+        post=lambda w: {
+            "version": _version(w, "scheduled"),
+            "check_confidentiality": "on",
+            "check_room": "on",
+            "recommendation": SiteVisit.Recommendation.FAVOURABLE,
+            "report": "Cabinet lumineux, une salle dédiée à l'étudiant.",
+        },
+    ),
+    "applications:add_to_agenda": Route(
+        kwargs=lambda w: {"pk": w.apps["visit_done"].pk},
+        rightful=["secretariat_a"],
+        get_status=405,
+        post=lambda w: {
+            "session": w.objects["open_session"].pk,
+            "version": _version(w, "visit_done"),
+        },
+    ),
+    "applications:record_decisions": Route(
+        kwargs=lambda w: {"pk": w.apps["for_decision"].pk},
+        rightful=["secretariat_a"],
+        post=_decision_form,
+    ),
+    # Commission
+    "applications:session": Route(
+        kwargs=lambda w: {"pk": w.objects["open_session"].pk},
+        rightful=["secretariat_a", "admin_a", "commission_a"],
+        post_changes=False,
+    ),
+    "applications:session_add": Route(
+        kwargs=lambda w: {"pk": w.objects["open_session"].pk},
+        rightful=["secretariat_a"],
+        get_status=405,
+        post=lambda w: {"application": w.apps["visit_done"].pk},
+    ),
+    "applications:give_opinion": Route(
+        kwargs=lambda w: {
+            "pk": w.objects["open_session"].pk,
+            "level_pk": w.level("reviewed").pk,
+        },
+        rightful=["commission_a"],
+        get_status=405,
+        post=lambda w: {
+            f"avis-{w.level('reviewed').pk}-opinion": Review.Opinion.FAVOURABLE,
+            f"avis-{w.level('reviewed').pk}-reason": "",
+        },
+    ),
+    "applications:session_close": Route(
+        kwargs=lambda w: {"pk": w.objects["open_session"].pk},
+        rightful=["secretariat_a"],
+        get_status=405,
+    ),
+    "applications:session_minutes": Route(
+        kwargs=lambda w: {"pk": w.objects["closed_session"].pk},
+        rightful=["secretariat_a", "admin_a", "commission_a"],
+        post_changes=False,
+    ),
+    # Faculty settings: the faculty's admin only.
+    "applications:faculty_settings": Route(
+        kwargs=lambda w: {"faculty_pk": w.objects["faculty_a"].pk},
+        rightful=["admin_a"],
+        post=_settings_form,
+        outsiders=[actor for actor in EVERYONE if actor != "admin_a"],
+    ),
+}
+
+
+def _outsiders(route):
+    """(actor, allowed statuses) for one route; the anonymous is handled on its own."""
+    if route.outsiders is not None:
+        names = route.outsiders
+    else:
+        names = OUTSIDERS + (FACULTY_STAFF if route.doctor_only else [])
+    cases = [(name, {403, 404}) for name in names]
+    return cases + list(route.extra_outsiders)
+
+
+CASES = [
+    pytest.param(name, actor, method, allowed, id=f"{name.split(':')[1]}-{actor}-{method}")
+    for name, route in ROUTES.items()
+    for actor, allowed in _outsiders(route)
+    for method in ("get", "post")
+]
+
+
+# --- Helpers ----------------------------------------------------------------------------------
+
+
+def _int_routes():
+    """{route name: converter names} for every route with an int parameter, from the resolver."""
+    found = {}
+
+    def walk(patterns, namespace):
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+                walk(entry.url_patterns, inner)
+            elif isinstance(entry, URLPattern):
+                converters = getattr(entry.pattern, "converters", {})
+                ints = {k for k, v in converters.items() if isinstance(v, IntConverter)}
+                if ints:
+                    found[f"{namespace}{entry.name}"] = set(converters)
+
+    walk(get_resolver().url_patterns, "")
+    return found
+
+
+def _login(client, world, actor):
+    if actor != "anonymous":
+        client.force_login(world.users[actor])
+
+
+def _request(client, world, name, method):
+    route = ROUTES[name]
+    url = reverse(name, kwargs=route.kwargs(world))
+    if method == "get":
+        response = client.get(url)
+    else:
+        response = client.post(url, route.post(world))
+    if getattr(response, "streaming", False):
+        b"".join(response.streaming_content)  # close the file
+    return url, response
+
+
+# --- The tests --------------------------------------------------------------------------------
+
+
+def test_every_int_route_is_in_the_matrix(world):
+    routes = _int_routes()
+    assert routes, "the resolver walk found no route with an <int:...> parameter"
+    missing = sorted(set(routes) - set(ROUTES))
+    assert not missing, f"routes with an object id missing from ROUTES: {missing}"
+    stale = sorted(set(ROUTES) - set(routes))
+    assert not stale, f"ROUTES lists routes that no longer take an int: {stale}"
+    for name, route in ROUTES.items():
+        assert set(route.kwargs(world)) == routes[name], name
+
+
+@pytest.mark.parametrize(("name", "actor", "method", "allowed"), CASES)
+def test_outsiders_are_refused_and_change_nothing(client, world, name, actor, method, allowed):
+    _login(client, world, actor)
+    files = stored_files(world)
+    url, response = _request(client, world, name, method)
+    if actor == "anonymous":
+        assert response.status_code == 302, (url, response.status_code)
+        assert response.url.startswith(reverse("accounts:login")), (url, response.url)
+    else:
+        if method == "get" and ROUTES[name].get_status == 405:
+            allowed = allowed | {405}  # POST-only: refused to everybody alike, nothing shown
+        assert response.status_code in allowed, (url, actor, method, response.status_code)
+    # Each test starts from the state built for the module (the previous one was rolled back).
+    assert snapshot() == world.baseline, (url, actor, method)
+    assert stored_files(world) == files, (url, actor, method)
+
+
+RIGHTFUL_GETS = [
+    pytest.param(name, actor, id=f"{name.split(':')[1]}-{actor}")
+    for name, route in ROUTES.items()
+    for actor in route.rightful
+]
+
+
+@pytest.mark.parametrize(("name", "actor"), RIGHTFUL_GETS)
+def test_the_rightful_actor_reaches_the_page(client, world, name, actor):
+    _login(client, world, actor)
+    url, response = _request(client, world, name, "get")
+    assert response.status_code == ROUTES[name].get_status, (url, actor, response.status_code)
+    if response.status_code == 302:
+        assert not response.url.startswith(reverse("accounts:login")), response.url
+        assert response.url.startswith(url.split("reprendre/")[0]), response.url
+
+
+RIGHTFUL_POSTS = [
+    pytest.param(name, route.rightful[0], id=f"{name.split(':')[1]}-{route.rightful[0]}")
+    for name, route in ROUTES.items()
+    if route.post_changes
+]
+
+
+@pytest.mark.parametrize(("name", "actor"), RIGHTFUL_POSTS)
+def test_the_same_post_by_the_rightful_actor_takes_effect(client, world, name, actor):
+    """The form data of the matrix is valid: refused only because of who sends it."""
+    _login(client, world, actor)
+    assert snapshot() == world.baseline
+    url, response = _request(client, world, name, "post")
+    assert response.status_code == 302, (url, response.status_code)
+    assert snapshot() != world.baseline, url

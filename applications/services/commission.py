@@ -88,6 +88,8 @@ def give_opinion(session, requested_level, by, opinion, reason=""):
         ).exists()
     ):
         raise WorkflowError(_("Seuls les membres de cette séance donnent un avis."))
+    if application.doctor.user_id == by.pk:
+        raise WorkflowError(_("Vous ne pouvez pas donner d'avis sur votre propre dossier."))
     if session.is_closed:
         raise WorkflowError(_("La séance est close : les avis sont arrêtés."))
     if not session.items.filter(application=application).exists():

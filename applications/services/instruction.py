@@ -140,6 +140,8 @@ def schedule_visit(application, by, scheduled_for, visitors, expected_version=No
         )
     elif any(v.pk not in allowed for v in visitors):
         errors.append(_("Les visiteurs doivent avoir le rôle de visiteur dans votre faculté."))
+    elif any(v.pk == locked.doctor.user_id for v in visitors):
+        errors.append(_("Un médecin ne peut pas visiter son propre lieu de stage."))
     if scheduled_for is None or scheduled_for <= timezone.now():
         errors.append(_("La visite doit être programmée à une date future."))
     if errors:

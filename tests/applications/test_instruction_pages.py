@@ -271,3 +271,27 @@ def test_demo_gives_every_account_something_to_do(client):
     html = page("adam.rousseau@example.org", reverse("home"))
     assert "Demander le renouvellement" in html
     assert User.objects.get(email="visiteur@example.org").check_password("demo-msu-2026")
+
+
+def test_nobody_visits_or_judges_their_own_dossier(staff):
+    """A doctor who is also a DUMG visitor or commission member stays out of their own case."""
+    from applications.models import Review
+    from applications.services import WorkflowError
+    from tests.factories import DoctorFactory
+
+    colleague = DoctorFactory(faculty=staff.faculty)
+    for role in [Membership.Role.VISITOR, Membership.Role.COMMISSION]:
+        Membership.objects.create(user=colleague.user, organisation=staff.faculty, role=role)
+    application = advance(submitted_application(staff, doctor=colleague), staff, Status.ADMISSIBLE)
+    when = timezone.now() + datetime.timedelta(days=3)
+    with pytest.raises(WorkflowError, match="son propre lieu de stage"):
+        services.schedule_visit(application, staff.secretariat, when, [colleague.user])
+    assert Application.objects.get(pk=application.pk).status == Status.ADMISSIBLE
+
+    application = advance(application, staff, Status.IN_COMMISSION, opinions=False)
+    session = application.agenda_items.get().session
+    session.members.add(colleague.user)
+    level = application.requested_levels.first()
+    with pytest.raises(WorkflowError, match="votre propre dossier"):
+        services.give_opinion(session, level, colleague.user, Review.Opinion.FAVOURABLE)
+    assert not Review.objects.filter(requested_level=level).exists()

@@ -142,6 +142,12 @@ class World:
     off_session_member: User
 
 
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """A dozen accounts per test: the production hasher would make this file take minutes."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def world():
     staff = make_staff()
@@ -386,6 +392,17 @@ def test_an_action_the_table_does_not_offer_is_refused_to_everyone(world, state,
             # The refusal says why: the dossier's current state, in French.
             assert f"« {label} »" in str(excinfo.value), (name, str(excinfo.value))
         assert observable(case.app) == before, name
+
+
+def test_an_action_prepared_on_an_older_page_is_refused(world):
+    case = build(world, Status.SUBMITTED)
+    seen = case.app.version
+    services.withdraw(fresh(case.app), world.doctor.user)  # while the secretariat reads it
+    before = observable(case.app)
+    with pytest.raises(WorkflowError) as excinfo:
+        services.declare_admissible(fresh(case.app), world.staff.secretariat, expected_version=seen)
+    assert messages_of(excinfo) == [str(services.STALE)]
+    assert observable(case.app) == before
 
 
 # --- Complement requests ----------------------------------------------------------------------
@@ -962,6 +979,35 @@ def test_postponed_dossier_goes_back_and_can_join_the_next_session(world, on_age
     decide(on_agenda.app, staff, "externe")
     decide(on_agenda.app, staff, "niveau_1")
     assert fresh(on_agenda.app).status == Status.DECIDED
+
+
+def test_after_a_postponement_no_decision_until_the_next_session_has_closed(world, on_agenda):
+    staff = world.staff
+    services.give_opinion(
+        on_agenda.session, level_of(on_agenda.app, "externe"), staff.commission, "favourable"
+    )
+    services.give_opinion(
+        on_agenda.session,
+        level_of(on_agenda.app, "niveau_1"),
+        staff.commission,
+        "postponed",
+        "Attendre l'avis du second visiteur.",
+    )
+    services.close_session(on_agenda.session, staff.secretariat)
+    next_session = new_session(staff, days=60)
+    services.add_to_agenda(next_session, fresh(on_agenda.app), staff.secretariat)
+    before = observable(on_agenda.app)
+
+    # The next commission has not met: the postponed level has no opinion yet.
+    for code in ("niveau_1", "externe"):
+        with pytest.raises(WorkflowError) as excinfo:
+            decide(on_agenda.app, staff, code)
+        assert messages_of(excinfo) == [
+            "La commission doit avoir rendu son avis (séance close) avant la décision."
+        ], code
+    assert observable(on_agenda.app) == before
+    assert not Decision.objects.exists()
+    assert not Agrement.objects.exists()
 
 
 def test_a_withdrawn_dossier_stays_withdrawn_when_its_session_closes(world, on_agenda):

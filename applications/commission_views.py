@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Membership, Organisation
 
 from . import selectors, services
+from .feedback import flash_errors, form_errors
 from .models import AgendaItem, Application, RequestedLevel, Review
 from .services import WorkflowError
 from .staff_forms import OpinionForm, SessionForm
@@ -62,8 +63,7 @@ def session_create(request):
                 form.cleaned_data["members"],
             )
         except WorkflowError as error:
-            for text in error.messages:
-                form.add_error(None, text)
+            form_errors(form, error)
         else:
             messages.success(request, _("Séance créée ; les membres sont convoqués par courriel."))
             return redirect("applications:session", session.pk)
@@ -156,8 +156,7 @@ def session_add(request, pk):
     try:
         services.add_to_agenda(session, application, request.user)
     except WorkflowError as error:
-        for text in error.messages:
-            messages.error(request, text)
+        flash_errors(request, error)
     else:
         messages.success(
             request,
@@ -187,8 +186,7 @@ def give_opinion(request, pk, level_pk):
                 form.cleaned_data["reason"],
             )
         except WorkflowError as error:
-            for text in error.messages:
-                messages.error(request, text)
+            flash_errors(request, error)
         else:
             messages.success(
                 request,
@@ -209,8 +207,7 @@ def session_close(request, pk):
     try:
         services.close_session(session, request.user)
     except WorkflowError as error:
-        for text in error.messages:
-            messages.error(request, text)
+        flash_errors(request, error)
     else:
         messages.success(
             request,

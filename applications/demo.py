@@ -14,7 +14,7 @@ from accounts.models import Organisation, User
 
 from . import services
 from .minimal_pdf import pdf_bytes
-from .models import Application, Doctor, PracticeSite, Review
+from .models import Application, Doctor, PracticeSite, Review, SiteVisit
 from .uploads import check_upload
 from .workflow import Status
 
@@ -38,11 +38,14 @@ DOSSIERS = [
 ]
 
 
-def _user(email, first_name, last_name):
+def demo_account(email, first_name, last_name, **extra):
+    """A confirmed, active account with the demo password (reset on every load)."""
     user, _ = User.objects.get_or_create(email=email)
     user.first_name, user.last_name = first_name, last_name
     user.is_active = True
     user.email_confirmed_at = user.email_confirmed_at or timezone.now()
+    for key, value in extra.items():
+        setattr(user, key, value)
     user.set_password(PASSWORD)
     user.save()
     return user
@@ -115,7 +118,7 @@ def load_instruction_demo(faculty):
     open_session = closed_session = None
 
     for index, (login, first, last, levels, state, upp) in enumerate(DOSSIERS):
-        user = _user(f"{login}@example.org", first, last)
+        user = demo_account(f"{login}@example.org", first, last)
         doctor = _doctor(user, faculty, upps.get(upp), index)
         app = _submitted(doctor, levels)
         if state == Status.SUBMITTED:
@@ -144,7 +147,7 @@ def load_instruction_demo(faculty):
         services.record_visit(
             _fresh(app),
             visitor,
-            {field: True for field, _label in _checklist()},
+            {field: True for field, _label in SiteVisit.CHECKLIST},
             "Locaux adaptés, bureau et poste dédiés à l'étudiant, équipe motivée.",
             "favourable",
         )
@@ -199,9 +202,3 @@ def load_instruction_demo(faculty):
             submitted_at=now - datetime.timedelta(days=30 * months),
             status_changed_at=now - datetime.timedelta(days=30 * months),
         )
-
-
-def _checklist():
-    from .models import SiteVisit
-
-    return SiteVisit.CHECKLIST

@@ -1,6 +1,7 @@
 """Forms of the faculty's staff: instruction, visit, commission, decisions, settings."""
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -10,6 +11,7 @@ from stages.levels import StageLevel
 from .forms import DateInput
 from .models import CommissionSession, Decision, Document, Review, SiteVisit
 from .pieces import CONFIGURABLE, pieces_by_level
+from .services import missing_pieces
 from .services.instruction import SECTIONS, default_due_date
 from .uploads import ACCEPT_ATTRIBUTE, check_upload, limit_text
 
@@ -44,8 +46,6 @@ class ComplementRequestForm(VersionForm):
         kwargs.setdefault("initial", {}).setdefault("due_date", default_due_date())
         super().__init__(*args, **kwargs)
         present = {doc.piece for doc in application.documents.all()}
-        from .services import missing_pieces
-
         missing = {p.value for p in missing_pieces(application)}
         pieces = [
             (
@@ -175,7 +175,11 @@ class DecisionForm(VersionForm):
         super().__init__(*args, **kwargs)
         field = self.fields["duration_years"]
         field.max_value = max_years
-        field.validators.append(_max_validator(max_years))
+        field.validators.append(
+            MaxValueValidator(
+                max_years, _("La durée de l'agrément est de %(limit_value)s ans au plus.")
+            )
+        )
         field.help_text = _("De 1 à %(max)d ans ; %(max)d par défaut.") % {"max": max_years}
 
     def clean(self):
@@ -188,14 +192,6 @@ class DecisionForm(VersionForm):
         ):
             self.add_error("reason", _("Un refus doit être motivé."))
         return data
-
-
-def _max_validator(max_years):
-    from django.core.validators import MaxValueValidator
-
-    return MaxValueValidator(
-        max_years, _("La durée de l'agrément est de %(limit_value)s ans au plus.")
-    )
 
 
 class MessageForm(forms.Form):
@@ -245,9 +241,12 @@ class FacultySettingsForm(forms.ModelForm):
         for name in ("years_required_externe", "years_required_interne"):
             self.fields[name].min_value = 0
             self.fields[name].widget.attrs["max"] = 10
-        self.fields["agrement_duration_years"].validators.append(_range(1, 5))
-        self.fields["alert_months_in_state"].validators.append(_range(1, 24))
-        self.fields["alert_months_total"].validators.append(_range(1, 36))
+        for name, low, high in [
+            ("agrement_duration_years", 1, 5),
+            ("alert_months_in_state", 1, 24),
+            ("alert_months_total", 1, 36),
+        ]:
+            self.fields[name].validators += [MinValueValidator(low), MaxValueValidator(high)]
         self.piece_fields = []
         for level in StageLevel:
             name = f"pieces_{level.value}"
@@ -265,13 +264,3 @@ class FacultySettingsForm(forms.ModelForm):
             level.value: self.cleaned_data[f"pieces_{level.value}"] for level in StageLevel
         }
         return super().save(commit)
-
-
-def _range(low, high):
-    from django.core.validators import MaxValueValidator, MinValueValidator
-
-    def validate(value):
-        MinValueValidator(low)(value)
-        MaxValueValidator(high)(value)
-
-    return validate

@@ -19,6 +19,7 @@ from accounts.models import FacultySettings, Organisation
 from stages.levels import StageLevel, rules_for
 
 from . import queue, selectors, services
+from .feedback import flash_errors, form_errors
 from .models import AgendaItem, Application, CommissionSession, RequestedLevel, Review, SiteVisit
 from .services import WorkflowError
 from .staff_forms import (
@@ -36,6 +37,7 @@ from .workflow import (
     FACULTY_ADMIN,
     SECRETARIAT,
     STATUS_BADGE,
+    TRANSITIONS,
     VISITOR,
     Action,
     Status,
@@ -54,11 +56,6 @@ ACTION_URLS = {
 }
 
 
-def _fail(request, error):
-    for text in error.messages:
-        messages.error(request, text)
-
-
 def _version(form):
     return form.cleaned_data.get("version") if form.is_valid() else None
 
@@ -73,16 +70,10 @@ def _allowed(request, pk, action):
     roles = services.actor_roles(application, request.user)
     if action in actions_for(application.status, roles):
         return application, roles
-    from .workflow import TRANSITIONS
-
     may_ever = any(action in row and row[action][1] & roles for row in TRANSITIONS.values())
     if not may_ever:
         raise PermissionDenied(_("Cette action ne relève pas de votre rôle."))
-    messages.error(
-        request,
-        _("Action impossible : le dossier est « %(status)s ».")
-        % {"status": application.get_status_display()},
-    )
+    messages.error(request, services.not_in_this_state(application.status))
     return None, roles
 
 
@@ -103,9 +94,6 @@ def queue_page(request):
         {"application": a, "age": queue.age_of(a, settings_map[a.faculty_id])}
         for a in page.object_list
     ]
-    keep = params.copy()
-    for key in ("onglet", "page"):
-        keep.pop(key, None)
     return render(
         request,
         "applications/staff/queue.html",
@@ -118,7 +106,7 @@ def queue_page(request):
             "page": page,
             "rows": rows,
             "params": params,
-            "keep": keep.urlencode(),
+            "keep": _without(params, "onglet", "page"),
             "keep_page": _without(params, "page"),
             "statuses": [(s.value, s.label) for s in Status if s != Status.DRAFT],
             "levels": StageLevel.choices,
@@ -133,7 +121,6 @@ def queue_page(request):
                 ("etat", _("Depuis le plus longtemps dans leur état")),
                 ("nom", _("Nom du médecin")),
             ],
-            "badges": STATUS_BADGE,
         },
     )
 
@@ -228,7 +215,7 @@ def declare_admissible(request, pk):
                 application, request.user, expected_version=_version(VersionForm(request.POST))
             )
         except WorkflowError as error:
-            _fail(request, error)
+            flash_errors(request, error)
         else:
             messages.success(request, _("Dossier déclaré recevable : programmez la visite."))
     return redirect("applications:detail", pk)
@@ -253,8 +240,7 @@ def _action_form_page(request, pk, action, form_class, template, act, success, *
             try:
                 act(application, form)
             except WorkflowError as error:
-                for text in error.messages:
-                    form.add_error(None, text)
+                form_errors(form, error)
             else:
                 messages.success(request, success)
                 return redirect("applications:detail", pk)
@@ -349,7 +335,7 @@ def add_to_agenda(request, pk):
                 expected_version=_version(VersionForm(request.POST)),
             )
         except WorkflowError as error:
-            _fail(request, error)
+            flash_errors(request, error)
         else:
             messages.success(
                 request,
@@ -390,8 +376,7 @@ def record_decisions(request, pk):
                     expected_version=form.cleaned_data.get("version"),
                 )
             except WorkflowError as error:
-                for text in error.messages:
-                    form.add_error(None, text)
+                form_errors(form, error)
             else:
                 messages.success(
                     request,
@@ -439,7 +424,7 @@ def post_message(request, pk):
                 form.detected,
             )
         except WorkflowError as error:
-            _fail(request, error)
+            flash_errors(request, error)
         else:
             messages.success(request, _("Message envoyé."))
             return redirect(_anchor("applications:detail", pk, "messages"))
@@ -478,7 +463,7 @@ def add_note(request, pk):
         try:
             services.add_note(application, request.user, form.cleaned_data["body"])
         except WorkflowError as error:
-            _fail(request, error)
+            flash_errors(request, error)
         else:
             messages.success(request, _("Note ajoutée."))
     return redirect(_anchor("applications:detail", pk, "notes"))

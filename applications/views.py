@@ -14,6 +14,7 @@ from accounts.models import FacultySettings, Membership
 from stages.levels import StageLevel
 
 from . import queue, selectors, services, staff_views, steps
+from .feedback import flash_errors
 from .forms import (
     CommitmentsForm,
     EnvironmentForm,
@@ -23,7 +24,7 @@ from .forms import (
     ProfileForm,
     WithdrawForm,
 )
-from .models import Decision, Doctor, Document, SiteVisit
+from .models import Decision, Doctor, SiteVisit
 from .pieces import required_pieces
 from .services import WorkflowError
 from .staff_forms import MessageForm
@@ -132,8 +133,7 @@ def renew(request):
     try:
         application = services.start_renewal(request.doctor, request.user)
     except WorkflowError as error:
-        for text in error.messages:
-            messages.error(request, text)
+        flash_errors(request, error)
         return redirect("home")
     messages.success(
         request,
@@ -151,8 +151,7 @@ def start(request):
     try:
         application = services.start_application(request.doctor, request.user)
     except WorkflowError as error:
-        for text in error.messages:
-            messages.error(request, text)
+        flash_errors(request, error)
         return redirect("home")
     return redirect("applications:resume", application.pk)
 
@@ -194,8 +193,7 @@ def step(request, pk, slug):
     try:
         return handler(request, application, slug)
     except WorkflowError as error:
-        for text in error.messages:
-            messages.error(request, text)
+        flash_errors(request, error)
         return redirect("applications:detail", application.pk)
 
 
@@ -373,8 +371,7 @@ def submit(request, pk):
     try:
         services.submit(application, request.user)
     except WorkflowError as error:
-        for text in error.messages:
-            messages.error(request, text)
+        flash_errors(request, error)
         if application.status in DOCTOR_EDITABLE:
             return redirect("applications:step", application.pk, "recapitulatif")
         return redirect("applications:detail", application.pk)
@@ -396,8 +393,7 @@ def withdraw(request, pk):
         try:
             services.withdraw(application, request.user, form.cleaned_data["comment"])
         except WorkflowError as error:
-            for text in error.messages:
-                messages.error(request, text)
+            flash_errors(request, error)
         else:
             messages.success(request, _("Votre dossier a été retiré."))
         return redirect("applications:detail", application.pk)
@@ -452,20 +448,10 @@ def _complement_links(application, complement):
     """What the secretariat asked, each with the step where the doctor fixes it."""
     if complement is None:
         return []
-    from .services.instruction import SECTIONS
-
-    links = []
-    for item in complement.items:
-        if item.startswith("piece:"):
-            code = item.split(":", 1)[1]
-            label = _("Pièce : %(piece)s") % {"piece": Document.Piece(code).label}
-            slug = "pieces"
-        else:
-            label, slug = SECTIONS.get(item, item), item
-        links.append(
-            {"label": label, "url": reverse("applications:step", args=[application.pk, slug])}
-        )
-    return links
+    return [
+        {"label": label, "url": reverse("applications:step", args=[application.pk, step])}
+        for step, label in services.item_steps(complement)
+    ]
 
 
 @login_required
@@ -489,8 +475,7 @@ def document_delete(request, pk, document_pk):
     try:
         services.remove_document(document, request.user)
     except WorkflowError as error:
-        for text in error.messages:
-            messages.error(request, text)
+        flash_errors(request, error)
         return redirect("applications:detail", application.pk)
     messages.success(
         request, _("Pièce « %(piece)s » supprimée.") % {"piece": document.get_piece_display()}

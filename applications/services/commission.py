@@ -4,11 +4,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Membership, User
+from accounts.models import Membership
 
 from ..models import AgendaItem, Application, CommissionSession, RequestedLevel, Review
 from ..workflow import Action, Status
-from .common import WorkflowError, check_version, lock, record_event, transition
+from .common import WorkflowError, check_version, lock, not_in_this_state, record_event, transition
+from .instruction import faculty_members
 
 
 def _is_secretariat(user, faculty_id):
@@ -18,11 +19,7 @@ def _is_secretariat(user, faculty_id):
 
 
 def faculty_commission_members(faculty):
-    return User.objects.filter(
-        is_active=True,
-        memberships__organisation=faculty,
-        memberships__role=Membership.Role.COMMISSION,
-    ).order_by("last_name", "first_name")
+    return faculty_members(faculty, Membership.Role.COMMISSION)
 
 
 @transaction.atomic
@@ -95,10 +92,7 @@ def give_opinion(session, requested_level, by, opinion, reason=""):
     if not session.items.filter(application=application).exists():
         raise WorkflowError(_("Ce dossier n'est pas à l'ordre du jour de cette séance."))
     if application.status != Status.IN_COMMISSION:
-        raise WorkflowError(
-            _("Action impossible : le dossier est « %(status)s ».")
-            % {"status": Status(application.status).label}
-        )
+        raise WorkflowError(not_in_this_state(application.status))
     if opinion not in Review.Opinion.values:
         raise WorkflowError(_("Choisissez un avis : favorable, défavorable ou ajourné."))
     reason = (reason or "").strip()

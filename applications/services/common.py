@@ -91,20 +91,29 @@ def record_event(application, by, action, comment="", from_status="", to_status=
     )
 
 
+def not_in_this_state(status):
+    """The sentence for an action the table does not offer in `status`."""
+    return _("Action impossible : le dossier est « %(status)s ».") % {
+        "status": Status(status).label
+    }
+
+
+def check_allowed(application, action, by):
+    """Raise unless the table lets `by` take `action` on the dossier in its current state."""
+    if target(application.status, action) is None:
+        raise WorkflowError(not_in_this_state(application.status))
+    if not (allowed_roles(application.status, action) & actor_roles(application, by)):
+        raise WorkflowError(_("Vous n'avez pas le droit d'effectuer cette action sur ce dossier."))
+
+
 def transition(application, action, by, comment="", expected_version=None):
     """Move a locked dossier along the table; raise WorkflowError when the table says no.
 
     The only code in the portal that writes Application.status.
     """
     check_version(application, expected_version)
+    check_allowed(application, action, by)
     new_status = target(application.status, action)
-    if new_status is None:
-        raise WorkflowError(
-            _("Action impossible : le dossier est « %(status)s ».")
-            % {"status": Status(application.status).label}
-        )
-    if not (allowed_roles(application.status, action) & actor_roles(application, by)):
-        raise WorkflowError(_("Vous n'avez pas le droit d'effectuer cette action sur ce dossier."))
     old_status = application.status
     now = timezone.now()
     application.status = new_status

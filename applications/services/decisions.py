@@ -10,8 +10,8 @@ from stages.levels import rules_for
 
 from ..models import Agrement, Application, Decision, Doctor, RequestedLevel, Review
 from ..models.agrement import validity_end
-from ..workflow import CLOSED, Action, Status, allowed_roles
-from .common import WorkflowError, actor_roles, check_version, lock, record_event, transition
+from ..workflow import CLOSED, Action, Status
+from .common import WorkflowError, check_allowed, check_version, lock, record_event, transition
 
 
 def fixed_opinion(requested_level):
@@ -47,13 +47,8 @@ def record_decision(
     """
     locked = lock(application)
     check_version(locked, expected_version)
-    if locked.status != Status.IN_COMMISSION:
-        raise WorkflowError(
-            _("Action impossible : le dossier est « %(status)s ».")
-            % {"status": Status(locked.status).label}
-        )
-    if not (allowed_roles(locked.status, Action.RECORD_DECISIONS) & actor_roles(locked, by)):
-        raise WorkflowError(_("Vous n'avez pas le droit d'effectuer cette action sur ce dossier."))
+    # Each level's decision is part of the table's "record_decisions" (the last one moves it).
+    check_allowed(locked, Action.RECORD_DECISIONS, by)
     requested_level = RequestedLevel.objects.get(pk=requested_level.pk, application=locked)
     if Decision.objects.filter(requested_level=requested_level).exists():
         raise WorkflowError(

@@ -8,12 +8,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.models import Membership
+from accounts.models import Membership, User
 
 from .. import snapshot
-from ..models import ComplementRequest, Message, SiteVisit, StaffNote
+from ..models import ComplementRequest, Document, Message, SiteVisit, StaffNote
 from ..workflow import COMMISSION, DOCTOR, FACULTY_ADMIN, SECRETARIAT, VISITOR, Action, Status
-from .common import WorkflowError, actor_roles, lock, record_event, require_roles, transition
+from .common import WorkflowError, actor_roles, lock, require_roles, transition
 
 STAFF = {SECRETARIAT, FACULTY_ADMIN, VISITOR, COMMISSION}
 THREAD = {DOCTOR, SECRETARIAT, FACULTY_ADMIN}
@@ -117,14 +117,15 @@ def add_note(application, by, body):
     return StaffNote.objects.create(application=locked, author=by, body=body.strip())
 
 
-def faculty_visitors(faculty):
-    from accounts.models import User
-
+def faculty_members(faculty, role):
+    """The active users holding `role` in the faculty, by name (for pickers and checks)."""
     return User.objects.filter(
-        is_active=True,
-        memberships__organisation=faculty,
-        memberships__role=Membership.Role.VISITOR,
+        is_active=True, memberships__organisation=faculty, memberships__role=role
     ).order_by("last_name", "first_name")
+
+
+def faculty_visitors(faculty):
+    return faculty_members(faculty, Membership.Role.VISITOR)
 
 
 @transaction.atomic
@@ -194,21 +195,20 @@ def default_due_date(today=None):
     return (today or timezone.localdate()) + datetime.timedelta(days=30)
 
 
-def record_comment(application, by, action, comment):
-    """An Event that changes no status (e.g. an opinion given), for the timeline."""
-    return record_event(application, by, action, comment)
-
-
-def describe_items(request):
-    """The French names of what a complement request points at."""
-    from ..models import Document
-
-    labels = []
+def item_steps(request):
+    """(step slug, French name) of each thing a complement request points at."""
+    found = []
     for item in request.items:
         if item.startswith("piece:"):
             code = item.split(":", 1)[1]
             if code in Document.Piece.values:
-                labels.append(_("Pièce : %(piece)s") % {"piece": Document.Piece(code).label})
+                piece = Document.Piece(code).label
+                found.append(("pieces", _("Pièce : %(piece)s") % {"piece": piece}))
         elif item in SECTIONS:
-            labels.append(str(SECTIONS[item]))
-    return labels
+            found.append((item, str(SECTIONS[item])))
+    return found
+
+
+def describe_items(request):
+    """The French names of what a complement request points at."""
+    return [label for _step, label in item_steps(request)]

@@ -9,14 +9,13 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test.utils import override_settings
-from django.utils import timezone
 
-from accounts.models import Membership, Organisation, User
+from accounts.models import Membership, Organisation
 from applications import services
+from applications.demo import demo_account, load_instruction_demo
 from applications.models import Doctor, PracticeSite
 from stages.levels import StageLevel
 
-PASSWORD = "demo-msu-2026"
 FACULTY = "Faculté de médecine Montpellier-Nîmes"
 
 STAFF = [
@@ -27,18 +26,6 @@ STAFF = [
 ]
 
 
-def _account(email, first_name, last_name, **extra):
-    user, _ = User.objects.get_or_create(email=email)
-    user.first_name, user.last_name = first_name, last_name
-    user.is_active = True
-    user.email_confirmed_at = user.email_confirmed_at or timezone.now()
-    for key, value in extra.items():
-        setattr(user, key, value)
-    user.set_password(PASSWORD)
-    user.save()
-    return user
-
-
 class Command(BaseCommand):
     help = "Charge les données de démonstration (un compte par rôle)."
 
@@ -47,12 +34,14 @@ class Command(BaseCommand):
         call_command("load_reference", verbosity=0)
         faculty = Organisation.objects.get(kind=Organisation.Kind.FACULTY, name=FACULTY)
 
-        _account("superuser@example.org", "Super", "Utilisateur", is_staff=True, is_superuser=True)
+        demo_account(
+            "superuser@example.org", "Super", "Utilisateur", is_staff=True, is_superuser=True
+        )
         for email, first_name, last_name, role in STAFF:
-            user = _account(email, first_name, last_name)
+            user = demo_account(email, first_name, last_name)
             Membership.objects.get_or_create(user=user, organisation=faculty, role=role)
 
-        user = _account("medecin@example.org", "Élise", "Morel")
+        user = demo_account("medecin@example.org", "Élise", "Morel")
         doctor, created = Doctor.objects.get_or_create(user=user)
         if created or not doctor.rpps:
             doctor.civility = Doctor.Civility.DR_MME
@@ -82,8 +71,6 @@ class Command(BaseCommand):
             application.patient_mix = "Patientèle familiale, 20 % de plus de 75 ans."
             application.save()
             services.set_levels(application, user, [StageLevel.EXTERNE, StageLevel.NIVEAU_1])
-        from applications.demo import load_instruction_demo
-
         # The demo's e-mails (receipts, convocations, decisions) would flood the console.
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
             load_instruction_demo(faculty)

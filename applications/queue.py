@@ -78,8 +78,9 @@ def settings_by_faculty(user):
     return {f.pk: saved.get(f.pk) or FacultySettings(faculty=f) for f in faculties}
 
 
-def filtered(user, params, now=None):
-    """The user's dossiers narrowed by the filters (not by the tab)."""
+def filtered(user, params, now=None, settings_map=None):
+    """The user's dossiers narrowed by the filters (not by the tab). `settings_map`: the
+    result of settings_by_faculty, when the caller has it already."""
     now = now or timezone.now()
     queryset = base_queryset(user)
     status = params.get("etat")
@@ -96,7 +97,8 @@ def filtered(user, params, now=None):
         queryset = queryset.filter(kind=kind)
     age = params.get("age")
     if age == "retard":
-        queryset = queryset.filter(_flag_condition(settings_by_faculty(user), now))
+        settings_map = settings_map or settings_by_faculty(user)
+        queryset = queryset.filter(_flag_condition(settings_map, now))
     elif age in AGES:
         queryset = queryset.filter(submitted_at__lt=add_months(now, -int(age)))
     search = (params.get("q") or "").strip()

@@ -86,10 +86,10 @@ def queue_page(request):
         raise PermissionDenied(_("La file des dossiers est réservée au secrétariat du DUMG."))
     params = request.GET
     tab = queue.TAB_BY_SLUG.get(params.get("onglet"), queue.TABS[0])
-    filtered = queue.filtered(request.user, params)
+    settings_map = queue.settings_by_faculty(request.user)
+    filtered = queue.filtered(request.user, params, settings_map=settings_map)
     paginator = Paginator(queue.page_rows(filtered, tab, params.get("tri")), 25)
     page = paginator.get_page(params.get("page"))
-    settings_map = queue.settings_by_faculty(request.user)
     rows = [
         {"application": a, "age": queue.age_of(a, settings_map[a.faculty_id])}
         for a in page.object_list
@@ -352,6 +352,7 @@ def record_decisions(request, pk):
         return redirect("applications:detail", pk)
     settings = FacultySettings.for_faculty(application.faculty)
     levels = list(RequestedLevel.objects.filter(application=application).select_related("decision"))
+    session = services.current_session(application)
     posted_level = request.POST.get("level") if request.method == "POST" else None
     rows, status = [], 200
     for level in levels:
@@ -394,7 +395,7 @@ def record_decisions(request, pk):
                 "level": level,
                 "form": form,
                 "decided": getattr(level, "decision", None),
-                "opinion": services.fixed_opinion(level),
+                "opinion": services.fixed_opinion(level, session) if session else None,
                 "authority": rules_for(level.level).authority.label,
             }
         )

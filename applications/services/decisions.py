@@ -14,12 +14,13 @@ from ..workflow import CLOSED, Action, Status
 from .common import WorkflowError, check_allowed, check_version, lock, record_event, transition
 
 
-def fixed_opinion(requested_level):
+def fixed_opinion(requested_level, session=None):
     """The opinion a decision can rest on: the one given at the dossier's latest session, once
-    that session is closed, unless it postponed the level. None otherwise."""
+    that session is closed, unless it postponed the level. None otherwise. Pass the dossier's
+    current `session` when asking for several levels."""
     from .commission import current_session
 
-    session = current_session(requested_level.application_id)
+    session = session or current_session(requested_level.application_id)
     if session is None or not session.is_closed:
         return None
     review = Review.objects.filter(requested_level=requested_level, session=session).first()

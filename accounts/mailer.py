@@ -7,7 +7,8 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 
-def send_templated_mail(template_dir, to, context):
+def render_templated_mail(template_dir, context):
+    """(subject, text, html) of the message in `template_dir`, rendered in French."""
     ctx = {
         "SITE_URL": settings.SITE_URL,
         "SERVICE_NAME": settings.SERVICE_NAME,
@@ -18,11 +19,24 @@ def send_templated_mail(template_dir, to, context):
         subject = render_to_string(f"{template_dir}/subject.txt", ctx, using="text").strip()
         text = render_to_string(f"{template_dir}/body.txt", ctx, using="text")
         html = render_to_string(f"{template_dir}/body.html", ctx)
+    return " ".join(subject.split()), text, html
+
+
+def build_mail(to, subject, text, html, headers=None, connection=None):
     message = EmailMultiAlternatives(
-        subject=" ".join(subject.split()),
+        subject=subject,
         body=text,
         to=list(to),
         from_email=settings.DEFAULT_FROM_EMAIL,
+        headers=headers or {},
+        connection=connection,
     )
     message.attach_alternative(html, "text/html")
-    message.send()
+    return message
+
+
+def send_templated_mail(template_dir, to, context):
+    """Account e-mails (sign-up, password): sent at once, outside the notification outbox,
+    since their links expire and they concern an address, not yet a user of the portal."""
+    subject, text, html = render_templated_mail(template_dir, context)
+    build_mail(to, subject, text, html).send()

@@ -43,6 +43,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(_("accès à l'administration Django"), default=False)
     date_joined = models.DateTimeField(_("inscrit le"), default=timezone.now)
     email_confirmed_at = models.DateTimeField(_("adresse confirmée le"), null=True, blank=True)
+    email_digest = models.BooleanField(
+        _("un récapitulatif quotidien plutôt qu'un e-mail par notification"),
+        default=False,
+        help_text=_("Proposé aux membres des équipes de la faculté."),
+    )
 
     objects = UserManager()
 

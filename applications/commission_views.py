@@ -142,6 +142,7 @@ def session_detail(request, pk):
             "is_secretariat": is_secretariat,
             "is_member": is_member,
             "members": list(session.members.all()),
+            **session_documents(session),
         },
     )
 
@@ -241,5 +242,12 @@ def session_minutes(request, pk):
                 for item in _agenda(session)
             ],
             "members": list(session.members.all()),
+            **session_documents(session),
         },
     )
+
+
+def session_documents(session):
+    """The session's agenda and minutes PDFs (rows, maybe still being generated)."""
+    documents = {d.kind: d for d in session.generated_documents.all()}
+    return {"agenda_pdf": documents.get("agenda"), "minutes_pdf": documents.get("minutes")}

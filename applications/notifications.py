@@ -1,59 +1,66 @@
-"""E-mails about dossiers (rendered by accounts.mailer, one template folder per message)."""
+"""Notifications about dossiers: one per message and recipient, keyed by the occurrence
+(which submission, request, message, visit date, session), e-mailed through the outbox of
+notifications.services. Templates: one folder per message in templates/emails/."""
 
 from django.conf import settings
 from django.urls import reverse
 
-from accounts.mailer import send_templated_mail
 from accounts.models import Membership, User
+from notifications.services import notify
 
-from .models import Application, CommissionSession, ComplementRequest, Message, SiteVisit
+from .models import Application, CommissionSession, ComplementRequest, Decision, Message, SiteVisit
 
 
-def _link(name, *args):
+def link(name, *args):
     return settings.SITE_URL + reverse(name, args=args)
 
 
-def _dossier_context(application):
+def dossier_context(application):
     return {
         "application": application,
         "doctor": application.doctor,
         "levels": [level.label for level in application.levels],
-        "link": _link("applications:detail", application.pk),
     }
 
 
-def _secretariat_emails(faculty_id):
-    return list(
-        User.objects.filter(
-            is_active=True,
-            memberships__organisation_id=faculty_id,
-            memberships__role=Membership.Role.SECRETARIAT,
-        ).values_list("email", flat=True)
-    )
+def secretariat_of(faculty_id):
+    return User.objects.filter(
+        is_active=True,
+        memberships__organisation_id=faculty_id,
+        memberships__role=Membership.Role.SECRETARIAT,
+    ).distinct()
 
 
 def _application(application_id):
     return Application.objects.select_related("doctor__user", "faculty").get(pk=application_id)
 
 
-def submission_receipt(application_id):
+def submission_receipt(application_id, version):
     application = _application(application_id)
-    send_templated_mail(
+    user = application.doctor.user
+    notify(
+        user,
+        "submission_receipt",
+        f"submission_receipt:{application.pk}:{version}:{user.pk}",
         "emails/submission_receipt",
-        [application.doctor.user.email],
-        _dossier_context(application),
+        dossier_context(application),
+        link=link("applications:detail", application.pk),
     )
 
 
 def complement_request(request_id):
-    request = ComplementRequest.objects.select_related("application").get(pk=request_id)
-    application = _application(request.application_id)
     from .services.instruction import describe_items
 
-    send_templated_mail(
+    request = ComplementRequest.objects.get(pk=request_id)
+    application = _application(request.application_id)
+    user = application.doctor.user
+    notify(
+        user,
+        "complement_request",
+        f"complement_request:{request.pk}:{user.pk}",
         "emails/complement_request",
-        [application.doctor.user.email],
-        {**_dossier_context(application), "request": request, "items": describe_items(request)},
+        {**dossier_context(application), "request": request, "items": describe_items(request)},
+        link=link("applications:detail", application.pk),
     )
 
 
@@ -61,14 +68,19 @@ def message_posted(message_id):
     message = Message.objects.select_related("author").get(pk=message_id)
     application = _application(message.application_id)
     if message.from_doctor:
-        recipients = _secretariat_emails(application.faculty_id)
+        recipients = secretariat_of(application.faculty_id)
+        target = link("applications:detail", application.pk)
     else:
-        recipients = [application.doctor.user.email]
-    if recipients:
-        send_templated_mail(
+        recipients = [application.doctor.user]
+        target = link("applications:detail", application.pk)
+    for user in recipients:
+        notify(
+            user,
+            "message_posted",
+            f"message_posted:{message.pk}:{user.pk}",
             "emails/message_posted",
-            recipients,
-            {**_dossier_context(application), "message": message},
+            {**dossier_context(application), "message": message},
+            link=target,
         )
 
 
@@ -76,36 +88,66 @@ def visit_scheduled(visit_id):
     visit = SiteVisit.objects.get(pk=visit_id)
     application = _application(visit.application_id)
     visitors = list(visit.visitors.all())
-    context = {**_dossier_context(application), "visit": visit, "visitors": visitors}
-    send_templated_mail("emails/visit_scheduled", [application.doctor.user.email], context)
-    send_templated_mail("emails/visit_assigned", [v.email for v in visitors if v.email], context)
+    context = {**dossier_context(application), "visit": visit, "visitors": visitors}
+    when = visit.scheduled_for.isoformat()
+    doctor = application.doctor.user
+    notify(
+        doctor,
+        "visit_scheduled",
+        f"visit_scheduled:{visit.pk}:{when}:{doctor.pk}",
+        "emails/visit_scheduled",
+        context,
+        link=link("applications:detail", application.pk),
+    )
+    for visitor in visitors:
+        notify(
+            visitor,
+            "visit_assigned",
+            f"visit_assigned:{visit.pk}:{when}:{visitor.pk}",
+            "emails/visit_assigned",
+            context,
+            link=link("applications:detail", application.pk),
+        )
 
 
 def commission_convocation(session_id):
     session = CommissionSession.objects.select_related("faculty").get(pk=session_id)
-    emails = [m.email for m in session.members.filter(is_active=True)]
-    if emails:
-        send_templated_mail(
+    context = {
+        "session": session,
+        "agenda_link": link("applications:session_agenda_pdf", session.pk),
+    }
+    for member in session.members.filter(is_active=True):
+        notify(
+            member,
+            "commission_convocation",
+            f"commission_convocation:{session.pk}:{member.pk}",
             "emails/commission_convocation",
-            emails,
-            {"session": session, "link": _link("applications:session", session.pk)},
+            context,
+            link=link("applications:session", session.pk),
         )
 
 
 def decision_notification(application_id):
     application = _application(application_id)
-    from .models import Decision
-
-    decisions = Decision.objects.filter(requested_level__application=application).select_related(
-        "requested_level"
+    decisions = list(
+        Decision.objects.filter(requested_level__application=application).select_related(
+            "requested_level"
+        )
     )
-    send_templated_mail(
+    user = application.doctor.user
+    notify(
+        user,
+        "decision",
+        f"decision:{application.pk}:{user.pk}",
         "emails/decision",
-        [application.doctor.user.email],
         {
-            **_dossier_context(application),
+            **dossier_context(application),
             "decisions": decisions,
+            "letters": [
+                (d, link("applications:decision_letter", application.pk, d.pk)) for d in decisions
+            ],
             "agrements": list(application.agrements.all()),
-            "home": _link("home"),
+            "home": link("home"),
         },
+        link=link("applications:detail", application.pk),
     )

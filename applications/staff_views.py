@@ -20,7 +20,15 @@ from stages.levels import StageLevel, rules_for
 
 from . import queue, selectors, services
 from .feedback import flash_errors, form_errors
-from .models import AgendaItem, Application, CommissionSession, RequestedLevel, Review, SiteVisit
+from .models import (
+    AgendaItem,
+    Application,
+    CommissionSession,
+    GeneratedDocument,
+    RequestedLevel,
+    Review,
+    SiteVisit,
+)
 from .services import WorkflowError
 from .staff_forms import (
     ComplementRequestForm,
@@ -139,7 +147,7 @@ def staff_detail(request, application, roles, message_form=None, status=200):
     services.mark_thread_read(application, request.user)
     levels = list(
         RequestedLevel.objects.filter(application=application)
-        .select_related("decision__agrement")
+        .select_related("decision__agrement", "decision__letter")
         .prefetch_related(
             Prefetch("reviews", queryset=Review.objects.select_related("session", "author"))
         )
@@ -199,6 +207,9 @@ def summary_context(application):
         "eligibility": services.eligibility_of(application),
         "documents": list(application.documents.all()),
         "rpps_warning": services.rpps_warning(doctor),
+        "dossier_pdf": GeneratedDocument.objects.filter(
+            subject_key=f"dossier:{application.pk}"
+        ).first(),
     }
 
 

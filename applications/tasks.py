@@ -1,20 +1,28 @@
-"""Celery tasks: thin wrappers taking ids and calling the notifications."""
+"""Celery tasks: thin wrappers taking ids and calling services. All are idempotent (a
+notification is keyed, a document revision is stored once), so `acks_late` re-deliveries after
+a worker dies are safe."""
 
 from celery import shared_task
+from django.db import InterfaceError, OperationalError
 
-from . import notifications
+from . import notifications, reminders
+from .services import documents
 
+# Transient: the database or the storage briefly unreachable. Retried with backoff (30 s,
+# 60 s, … capped at 5 min): far under the broker's visibility timeout (docs/decisions.md).
+TRANSIENT = (OperationalError, InterfaceError, OSError)
 RETRY = {
     "acks_late": True,
-    "autoretry_for": (ConnectionError, OSError),
-    "retry_backoff": True,
+    "autoretry_for": TRANSIENT,
+    "retry_backoff": 30,
+    "retry_backoff_max": 300,
     "max_retries": 5,
 }
 
 
 @shared_task(**RETRY)
-def send_submission_receipt(application_id):
-    notifications.submission_receipt(application_id)
+def send_submission_receipt(application_id, version):
+    notifications.submission_receipt(application_id, version)
 
 
 @shared_task(**RETRY)
@@ -40,3 +48,18 @@ def send_commission_convocation(session_id):
 @shared_task(**RETRY)
 def send_decision_notification(application_id):
     notifications.decision_notification(application_id)
+
+
+@shared_task(**RETRY, time_limit=300, soft_time_limit=240)
+def build_document(document_id, revision):
+    return documents.build(document_id, revision)
+
+
+@shared_task(**RETRY)
+def sweep_documents():
+    return documents.sweep()
+
+
+@shared_task(**RETRY)
+def send_daily_reminders():
+    return reminders.run_daily()

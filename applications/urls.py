@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import commission_views, settings_views, staff_views, views
+from . import commission_views, document_views, settings_views, staff_views, views
 
 app_name = "applications"
 
@@ -18,6 +18,26 @@ urlpatterns = [
         "<int:pk>/pieces/<int:document_pk>/supprimer/",
         views.document_delete,
         name="document_delete",
+    ),
+    # Documents the portal produces
+    path("<int:pk>/dossier.pdf", document_views.dossier_pdf, name="dossier_pdf"),
+    path(
+        "<int:pk>/dossier-pdf/etat/", document_views.dossier_pdf_status, name="dossier_pdf_status"
+    ),
+    path(
+        "<int:pk>/decisions/<int:decision_pk>/lettre.pdf",
+        document_views.decision_letter,
+        name="decision_letter",
+    ),
+    path(
+        "commission/<int:pk>/ordre-du-jour.pdf",
+        document_views.session_agenda_pdf,
+        name="session_agenda_pdf",
+    ),
+    path(
+        "commission/<int:pk>/proces-verbal.pdf",
+        document_views.session_minutes_pdf,
+        name="session_minutes_pdf",
     ),
     # Messages and notes
     path("<int:pk>/messages/", staff_views.post_message, name="post_message"),

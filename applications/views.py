@@ -435,7 +435,7 @@ def render_detail(request, application, message_form=None, status=200):
             "visit": SiteVisit.objects.filter(application=application).first(),
             "decisions": Decision.objects.filter(
                 requested_level__application=application
-            ).select_related("requested_level"),
+            ).select_related("requested_level", "letter"),
             "thread": application.messages.select_related("author"),
             "message_form": message_form
             or (MessageForm() if application.status != Status.DRAFT else None),

@@ -9,6 +9,13 @@ def _staff_roles(request):
     return set(user.memberships.values_list("role", flat=True))
 
 
+def _unread_notifications(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return 0
+    return user.notifications.filter(read_at__isnull=True).exclude(kind="digest").count()
+
+
 def portal(request):
     """Institution and service names for the DSFR header, from settings; the staff roles of
     the signed-in user for the menu (one query, only when a page shows the menu)."""
@@ -17,4 +24,5 @@ def portal(request):
         "SERVICE_NAME": settings.SERVICE_NAME,
         "SERVICE_TAGLINE": settings.SERVICE_TAGLINE,
         "staff_roles": SimpleLazyObject(lambda: _staff_roles(request)),
+        "unread_notifications": SimpleLazyObject(lambda: _unread_notifications(request)),
     }

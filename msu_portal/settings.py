@@ -6,6 +6,7 @@ Embedded default (nothing set): SQLite, Celery eager, e-mails printed on the con
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -42,6 +43,7 @@ INSTALLED_APPS = [
     "applications",
     "stages",
     "remuneration",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -130,6 +132,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=str(BASE_DIR / "var" / "mail"))
 EMAIL_HOST = env("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
@@ -146,6 +149,36 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+# Redis redelivers a task not acknowledged within the visibility timeout (worker killed, host
+# lost). It must exceed the longest task plus its longest retry countdown (PDF: 5 min hard
+# limit; backoff capped at 5 min), or a slow task would run twice; and it bounds how long work
+# of a dead worker waits. 15 minutes; the sweeper re-enqueues lost work sooner anyway.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=15 * 60)
+}
+CELERY_RESULT_EXPIRES = 24 * 3600
+CELERY_BEAT_SCHEDULE = {
+    "daily-reminders": {
+        "task": "applications.tasks.send_daily_reminders",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    "daily-digests": {
+        "task": "notifications.tasks.send_daily_digests",
+        "schedule": crontab(hour=7, minute=30),
+    },
+    "sweep-notifications": {
+        "task": "notifications.tasks.sweep_notifications",
+        "schedule": crontab(minute="*/10"),
+    },
+    "sweep-documents": {
+        "task": "applications.tasks.sweep_documents",
+        "schedule": crontab(minute="5-59/10"),
+    },
+}
+# Test hook only (tests/worker): a pause before each PDF build so a worker can be killed mid-task.
+DOCUMENT_BUILD_PAUSE_SECONDS = env.float("DOCUMENT_BUILD_PAUSE_SECONDS", default=0)
+# Yearly Assurance Maladie MSU remuneration (DOMAIN.md), quoted in the January reminder.
+MSU_YEARLY_REMUNERATION = {"zip": 800, "other": 500}
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ("dsfr_crispy",)
 CRISPY_TEMPLATE_PACK = "dsfr_crispy"

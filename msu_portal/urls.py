@@ -9,5 +9,6 @@ urlpatterns = [
     path("", application_views.home, name="home"),
     path("compte/", include("accounts.urls")),
     path("dossiers/", include("applications.urls")),
+    path("notifications/", include("notifications.urls")),
     path("admin/", admin.site.urls),
 ]

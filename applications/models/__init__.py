@@ -12,6 +12,7 @@ from .dossier import (
     document_path,
     private_storage,
 )
+from .generated import GeneratedDocument
 from .instruction import ComplementRequest, Message, SiteVisit, StaffNote
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "Doctor",
     "Document",
     "Event",
+    "GeneratedDocument",
     "Message",
     "PracticeSite",
     "RequestedLevel",

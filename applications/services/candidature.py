@@ -295,8 +295,11 @@ def submit(application, by):
         request.changes = snapshot.changes(request.snapshot, snapshot.take(locked))
         request.save(update_fields=["answered_at", "changes"])
     from ..tasks import send_submission_receipt
+    from .documents import request_dossier_pdf
 
-    transaction.on_commit(lambda: send_submission_receipt.delay(locked.pk))
+    request_dossier_pdf(locked)
+    version = locked.version
+    transaction.on_commit(lambda: send_submission_receipt.delay(locked.pk, version))
     return locked
 
 

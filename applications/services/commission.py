@@ -8,6 +8,7 @@ from accounts.models import Membership
 
 from ..models import AgendaItem, Application, CommissionSession, RequestedLevel, Review
 from ..workflow import Action, Status
+from .documents import request_agenda_pdf, request_minutes_pdf
 from .common import WorkflowError, check_version, lock, not_in_this_state, record_event, transition
 from .instruction import faculty_members
 
@@ -38,6 +39,7 @@ def create_session(faculty, by, meets_at, place, members):
     session.members.set(members)
     from ..tasks import send_commission_convocation
 
+    request_agenda_pdf(session)
     transaction.on_commit(lambda: send_commission_convocation.delay(session.pk))
     return session
 
@@ -58,7 +60,9 @@ def add_to_agenda(session, application, by, expected_version=None):
         raise WorkflowError(_("Ce dossier relève d'une autre faculté."))
     transition(locked, Action.SEND_TO_COMMISSION, by, str(session))
     position = session.items.count() + 1
-    return AgendaItem.objects.create(session=session, application=locked, position=position)
+    item = AgendaItem.objects.create(session=session, application=locked, position=position)
+    request_agenda_pdf(session)
+    return item
 
 
 def current_session(application):
@@ -165,4 +169,5 @@ def close_session(session, by):
             by,
             _("Ajourné par la %(session)s") % {"session": str(session).lower()},
         )
+    request_minutes_pdf(session)
     return session

@@ -97,6 +97,9 @@ def record_decision(
             valid_from=decided_on,
             valid_until=validity_end(decided_on, years),
         )
+    from .documents import request_decision_letter
+
+    request_decision_letter(decision)
     summary = _("%(level)s : %(outcome)s — %(authority)s, le %(date)s (%(reference)s)") % {
         "level": requested_level.get_level_display(),
         "outcome": decision.get_outcome_display().lower(),

@@ -188,6 +188,9 @@ def record_visit(application, by, checklist, report, recommendation, expected_ve
     visit.reported_at = timezone.now()
     visit.reported_by = by
     visit.save()
+    from .documents import request_dossier_pdf
+
+    request_dossier_pdf(locked)  # the dossier PDF now carries the visit report
     return visit
 
 

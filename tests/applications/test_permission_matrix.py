@@ -34,15 +34,19 @@ from applications.models import (
     Doctor,
     Document,
     Event,
+    GeneratedDocument,
     Message,
     RequestedLevel,
     Review,
     SiteVisit,
     StaffNote,
 )
+from applications.services import documents
 from applications.uploads import check_upload
 from applications.workflow import Status
 from msu_portal.celery import app as celery_app
+from notifications.models import Notification
+from notifications.services import notify
 from stages.levels import StageLevel
 from tests.factories import ApplicationFactory, DoctorFactory, StaffFactory
 from tests.files import pdf_upload
@@ -113,6 +117,7 @@ def _build_world(storage):
         a.faculty, a.secretariat, _later(40), "Salle B", [commission_a2]
     )
     submitted_application(b)  # faculty B has its own work
+    apps["decided"] = advance(submitted_application(a), a, Status.DECIDED)
 
     # The thread of the reviewed dossier: a message with an attachment, a reply, a note.
     uploaded = pdf_upload("lettre.pdf")
@@ -127,7 +132,23 @@ def _build_world(storage):
     services.post_message(apps["reviewed"], a.secretariat, "Bien reçu, merci.")
     services.add_note(apps["reviewed"], a.secretariat, "Appeler le médecin pour la visite.")
 
+    # The PDFs the services asked for: built now (the module's transaction never commits, so
+    # their on-commit tasks never run).
+    for document in GeneratedDocument.objects.all():
+        assert documents.build(document.pk, document.requested_revision), document
+    doctor_reviewed = apps["reviewed"].doctor.user
+    notify(
+        doctor_reviewed,
+        "message_posted",
+        "matrix:message",
+        "emails/message_posted",
+        {"application": apps["reviewed"], "doctor": apps["reviewed"].doctor, "message": message},
+        link=reverse("applications:detail", args=[apps["reviewed"].pk]),
+    )
+
     world.objects.update(
+        notification=Notification.objects.get(key="matrix:message"),
+        decision=Decision.objects.filter(requested_level__application=apps["decided"]).first(),
         faculty_a=a.faculty,
         faculty_b=b.faculty,
         open_session=open_session,
@@ -140,6 +161,7 @@ def _build_world(storage):
         other_doctor=other_doctor.user,
         doctor_incomplete=apps["incomplete"].doctor.user,
         doctor_reviewed=apps["reviewed"].doctor.user,
+        doctor_decided=apps["decided"].doctor.user,
         secretariat_a=a.secretariat,
         admin_a=a.admin,
         visitor_a=a.visitor,
@@ -159,6 +181,7 @@ def _build_world(storage):
         "visit_done": Status.VISIT_DONE,
         "reviewed": Status.IN_COMMISSION,
         "for_decision": Status.IN_COMMISSION,
+        "decided": Status.DECIDED,
     }.items():
         assert world.app(name).status == status, name
     assert open_session.closed_at is None
@@ -234,6 +257,10 @@ def snapshot():
         "settings": list(FacultySettings.objects.order_by("pk").values()),
         "doctors": _rows(Doctor.objects, "user_id", "faculty_id"),
         "memberships": _rows(Membership.objects, "user_id", "organisation_id", "role"),
+        "generated": _rows(
+            GeneratedDocument.objects, "requested_revision", "built_revision", "file"
+        ),
+        "notifications": _rows(Notification.objects, "read_at", "email_status"),
     }
 
 
@@ -272,6 +299,7 @@ class Route:
     doctor_only: bool = False
     extra_outsiders: tuple = ()  # (actor, allowed statuses) beyond OUTSIDERS
     outsiders: list = None  # replaces OUTSIDERS (+ FACULTY_STAFF) when given
+    redirects_to: Callable = None  # world -> where a rightful GET answering 302 leads
 
 
 def _version(w, name):
@@ -459,6 +487,41 @@ ROUTES = {
         rightful=["secretariat_a", "admin_a", "commission_a"],
         post_changes=False,
     ),
+    # The PDFs the portal produces
+    "applications:dossier_pdf": Route(
+        kwargs=lambda w: {"pk": w.apps["reviewed"].pk},
+        rightful=["doctor_reviewed", "secretariat_a", "admin_a", "visitor_a", "commission_a"],
+        post_changes=False,
+    ),
+    "applications:dossier_pdf_status": Route(
+        kwargs=lambda w: {"pk": w.apps["reviewed"].pk},
+        rightful=["doctor_reviewed", "secretariat_a", "admin_a", "visitor_a", "commission_a"],
+        post_changes=False,
+    ),
+    "applications:decision_letter": Route(
+        kwargs=lambda w: {"pk": w.apps["decided"].pk, "decision_pk": w.objects["decision"].pk},
+        rightful=["doctor_decided", "secretariat_a", "admin_a"],
+        post_changes=False,
+    ),
+    "applications:session_agenda_pdf": Route(
+        kwargs=lambda w: {"pk": w.objects["open_session"].pk},
+        rightful=["secretariat_a", "admin_a", "commission_a"],
+        post_changes=False,
+    ),
+    "applications:session_minutes_pdf": Route(
+        kwargs=lambda w: {"pk": w.objects["closed_session"].pk},
+        rightful=["secretariat_a", "admin_a", "commission_a"],
+        post_changes=False,
+    ),
+    # Notifications: the recipient's own.
+    "notifications:open": Route(
+        kwargs=lambda w: {"pk": w.objects["notification"].pk},
+        rightful=["doctor_reviewed"],
+        get_status=302,
+        post_changes=False,
+        outsiders=[actor for actor in EVERYONE if actor != "doctor_reviewed"],
+        redirects_to=lambda w: reverse("applications:detail", args=[w.apps["reviewed"].pk]),
+    ),
     # Faculty settings: the faculty's admin only.
     "applications:faculty_settings": Route(
         kwargs=lambda w: {"faculty_pk": w.objects["faculty_a"].pk},
@@ -571,7 +634,10 @@ def test_the_rightful_actor_reaches_the_page(client, world, name, actor):
     assert response.status_code == ROUTES[name].get_status, (url, actor, response.status_code)
     if response.status_code == 302:
         assert not response.url.startswith(reverse("accounts:login")), response.url
-        assert response.url.startswith(url.split("reprendre/")[0]), response.url
+        if ROUTES[name].redirects_to:
+            assert response.url == ROUTES[name].redirects_to(world), response.url
+        else:
+            assert response.url.startswith(url.split("reprendre/")[0]), response.url
 
 
 RIGHTFUL_POSTS = [

@@ -7,7 +7,9 @@ import datetime
 from dataclasses import dataclass, field
 
 import pytest
+from django.conf import settings
 from django.core import mail
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import FacultySettings, Membership, User
@@ -679,18 +681,17 @@ def test_planned_visit_is_mailed_to_the_doctor_and_to_both_visitors(
         services.schedule_visit(fresh(admissible), world.staff.secretariat, when, pair)
 
     date = timezone.localtime(when).strftime("%d/%m/%Y")
-    by_recipients = {tuple(sorted(email.to)): email for email in mail.outbox}
-    assert set(by_recipients) == {
-        (world.doctor.user.email,),
-        tuple(sorted(v.email for v in pair)),
-    }
+    # One e-mail per recipient (each one a notification of their own).
+    by_recipients = {tuple(email.to): email for email in mail.outbox}
+    assert len(mail.outbox) == 3
+    assert set(by_recipients) == {(world.doctor.user.email,), *((v.email,) for v in pair)}
     to_doctor = by_recipients[(world.doctor.user.email,)]
     assert date in to_doctor.subject
     for visitor in pair:
         assert visitor.get_full_name() in to_doctor.body
-    to_visitors = by_recipients[tuple(sorted(v.email for v in pair))]
-    assert admissible.reference in to_visitors.subject
-    assert date in to_visitors.subject
+        to_visitor = by_recipients[(visitor.email,)]
+        assert admissible.reference in to_visitor.subject
+        assert date in to_visitor.subject
 
 
 @pytest.fixture
@@ -825,9 +826,11 @@ def test_session_members_are_convened(world, django_capture_on_commit_callbacks)
     with django_capture_on_commit_callbacks(execute=True):
         session = new_session(world.staff, members=members)
     assert set(session.members.all()) == set(members)
-    assert len(mail.outbox) == 1
-    assert sorted(mail.outbox[0].to) == sorted(m.email for m in members)
-    assert session.meets_at.strftime("%d/%m/%Y") in mail.outbox[0].subject
+    assert sorted(m.to for m in mail.outbox) == sorted([m.email] for m in members)
+    agenda_pdf = reverse("applications:session_agenda_pdf", args=[session.pk])
+    for email in mail.outbox:
+        assert timezone.localtime(session.meets_at).strftime("%d/%m/%Y") in email.subject
+        assert f"L'ordre du jour (PDF) : {settings.SITE_URL}{agenda_pdf}" in email.body
 
 
 @pytest.fixture

@@ -1,0 +1,100 @@
+"""Downloading the PDFs the portal produces, and the little card that shows their progress.
+
+Every file is read through the role selectors (a 404 for anyone else) and served with
+`private, no-store`: these are private documents, never under a public URL."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from . import selectors
+from .models import Decision, GeneratedDocument
+
+
+def _serve(document, filename):
+    response = FileResponse(
+        document.file.open("rb"),
+        content_type="application/pdf",
+        as_attachment=True,
+        filename=filename,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _not_ready(request, document, back):
+    if document is not None and document.is_building:
+        messages.info(
+            request, _("Le document est en cours de génération : il sera prêt dans un instant.")
+        )
+    else:
+        messages.info(request, _("Ce document n'a pas encore été produit."))
+    return redirect(back)
+
+
+def find(subject_key):
+    return GeneratedDocument.objects.filter(subject_key=subject_key).first()
+
+
+@login_required
+def dossier_pdf(request, pk):
+    application = selectors.get_application_for(request.user, pk)
+    document = find(f"dossier:{application.pk}")
+    if document is None or not document.is_available:
+        return _not_ready(request, document, _detail_url(application))
+    return _serve(document, f"dossier-{application.reference}.pdf")
+
+
+@login_required
+def dossier_pdf_status(request, pk):
+    """The dossier PDF card alone: the page polls it (htmx) while a version is being built."""
+    application = selectors.get_application_for(request.user, pk)
+    return render(
+        request,
+        "applications/partials/dossier_pdf.html",
+        {"application": application, "dossier_pdf": find(f"dossier:{application.pk}")},
+    )
+
+
+@login_required
+def decision_letter(request, pk, decision_pk):
+    application = selectors.get_application_for(request.user, pk)
+    decision = get_object_or_404(
+        Decision.objects.select_related("requested_level"),
+        pk=decision_pk,
+        requested_level__application=application,
+    )
+    document = find(f"decision_letter:{decision.pk}")
+    if document is None or not document.is_available:
+        return _not_ready(request, document, _detail_url(application))
+    level = decision.requested_level.level.replace("_", "-")
+    return _serve(document, f"decision-{application.reference}-{level}.pdf")
+
+
+@login_required
+def session_agenda_pdf(request, pk):
+    session = selectors.get_session_for(request.user, pk)
+    document = find(f"agenda:{session.pk}")
+    if document is None or not document.is_available:
+        return _not_ready(request, document, _session_url(session))
+    return _serve(document, f"ordre-du-jour-commission-{session.meets_at:%Y-%m-%d}.pdf")
+
+
+@login_required
+def session_minutes_pdf(request, pk):
+    session = selectors.get_session_for(request.user, pk)
+    document = find(f"minutes:{session.pk}")
+    if document is None or not document.is_available:
+        return _not_ready(request, document, _session_url(session))
+    return _serve(document, f"proces-verbal-commission-{session.meets_at:%Y-%m-%d}.pdf")
+
+
+def _session_url(session):
+    return reverse("applications:session", args=[session.pk])
+
+
+def _detail_url(application):
+    return reverse("applications:detail", args=[application.pk])

@@ -1,0 +1,118 @@
+"""The decision letter (with the attestation of a granted agrément), the commission's agenda and
+its minutes, as PDFs. Pure functions of the database rows they are given."""
+
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.translation import override
+
+from stages.levels import Authority
+
+from ..models import AgendaItem, CommissionSession, Decision, RequestedLevel, Review
+from .render import BuiltPdf, build
+
+
+def build_decision_letter(decision) -> BuiltPdf:
+    """The decision on one requested level, by the UFR director (externes) or the ARS director
+    general (internes); a granted level carries the attestation of its agrément."""
+    decision = Decision.objects.select_related(
+        "requested_level__application__doctor__user",
+        "requested_level__application__faculty__ars",
+    ).get(pk=decision.pk)
+    application = decision.requested_level.application
+    faculty = application.faculty
+    if decision.authority == Authority.UFR:
+        authority_body = faculty
+    else:
+        authority_body = getattr(faculty, "ars", None)
+    agrement = None
+    if decision.outcome == Decision.Outcome.GRANTED:
+        agrement = getattr(decision, "agrement", None)
+    opinion = (
+        Review.objects.filter(
+            requested_level=decision.requested_level, session__closed_at__isnull=False
+        )
+        .exclude(opinion=Review.Opinion.POSTPONED)
+        .select_related("session")
+        .order_by("-session__meets_at")
+        .first()
+    )
+    with override("fr"):
+        authority = str(decision.get_authority_display())
+        return build(
+            "pdf/decision_letter.html",
+            {
+                "decision": decision,
+                "granted": decision.outcome == Decision.Outcome.GRANTED,
+                "level": decision.requested_level,
+                "application": application,
+                "doctor": application.doctor,
+                "authority_body": authority_body,
+                "agrement": agrement,
+                "opinion": opinion,
+                # "Le directeur général de l'ARS, …": the title inside a sentence.
+                "authority_in_sentence": authority[:1].lower() + authority[1:],
+            },
+        )
+
+
+def _items(session):
+    """The session's agenda in order, with each dossier's levels and this session's opinions."""
+    return list(
+        AgendaItem.objects.filter(session=session)
+        .select_related("application__doctor__user", "application__visit")
+        .prefetch_related(
+            Prefetch(
+                "application__requested_levels",
+                queryset=RequestedLevel.objects.prefetch_related(
+                    Prefetch(
+                        "reviews",
+                        queryset=Review.objects.filter(session=session),
+                        to_attr="session_reviews",
+                    )
+                ),
+            )
+        )
+    )
+
+
+def _visit_of(application):
+    visit = getattr(application, "visit", None)  # a missing visit raises an AttributeError
+    return visit if visit and visit.reported_at else None
+
+
+def _fresh(session):
+    return CommissionSession.objects.select_related("faculty", "closed_by").get(pk=session.pk)
+
+
+def _session_context(session):
+    rows = []
+    for item in _items(session):
+        levels = [
+            {
+                "level": level,
+                "review": level.session_reviews[0] if level.session_reviews else None,
+            }
+            for level in item.application.requested_levels.all()
+        ]
+        rows.append({"item": item, "visit": _visit_of(item.application), "levels": levels})
+    return {
+        "session": session,
+        "rows": rows,
+        "members": list(session.members.order_by("last_name", "first_name")),
+        "generated_on": timezone.localdate(),
+    }
+
+
+def build_agenda(session) -> BuiltPdf:
+    """The agenda of a commission session: each dossier, its levels and the visit's opinion."""
+    with override("fr"):
+        return build("pdf/agenda.html", _session_context(_fresh(session)))
+
+
+def build_minutes(session) -> BuiltPdf:
+    """The minutes (procès-verbal) of a closed session: the opinion given on each level."""
+    session = _fresh(session)
+    if not session.is_closed:
+        raise ValueError("The minutes of a commission session are drawn up once it is closed.")
+    with override("fr"):
+        return build("pdf/minutes.html", _session_context(session))

@@ -1,0 +1,278 @@
+"""The daily reminder job: what is due is derived from the database on every run.
+
+Each reminder has a key naming its occurrence (which request and stage, which agrément and
+stage, which year); the notification outbox refuses a key it already holds. So running the job
+twice sends nothing twice, and a day missed (beat down) is caught up on the next run. When
+several stages of one reminder became due while the job did not run, only the latest goes out:
+a doctor should not get the 7-day and the 14-day reminder in the same minute.
+
+Every job reads its candidates in one query, checks their keys in one query and inserts the new
+notifications in bulk: the number of queries does not grow with the number of dossiers or
+agréments (tests/bench/test_reminders.py)."""
+
+import datetime
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from notifications.services import existing_keys, prepare, publish
+
+from .dates import add_months
+from .models import Agrement, Application, ComplementRequest, SiteVisit
+from .notifications import dossier_context, link
+from .workflow import CLOSED, Status
+
+COMPLEMENT_REMINDER_DAYS = (7, 14)  # after the request, if unanswered
+VISIT_REMINDER_DAYS = 2  # before the visit
+EXPIRY_REMINDER_MONTHS = (6, 3, 1)  # before the end of the agrément
+TRAINING_REMINDER_MONTH = 9  # continuing training: at the start of the academic year
+DECLARATION_MONTH = 1  # yearly declaration of the MSU remuneration
+
+
+def latest_stage(today, stages):
+    """The last (label, date) of `stages` reached by `today`, or None."""
+    reached = [(day, label) for label, day in stages if day <= today]
+    return max(reached)[1] if reached else None
+
+
+def _publish_new(candidates):
+    """candidates: (key, build) pairs; render and store only those whose key is new."""
+    if not candidates:
+        return 0
+    known = existing_keys(key for key, _build in candidates)
+    return publish([build() for key, build in candidates if key not in known])
+
+
+# --- Complement requests -------------------------------------------------------------------
+
+
+def complement_stages(request):
+    asked = timezone.localdate(request.requested_at)
+    stages = [
+        (f"{days}d", asked + datetime.timedelta(days=days)) for days in COMPLEMENT_REMINDER_DAYS
+    ]
+    stages.append(("overdue", request.due_date + datetime.timedelta(days=1)))
+    return stages
+
+
+def complement_reminders(today):
+    requests = ComplementRequest.objects.filter(
+        answered_at__isnull=True, application__status=Status.INCOMPLETE
+    ).select_related("application__doctor__user", "application__faculty")
+    candidates = []
+    for request in requests:
+        stage = latest_stage(today, complement_stages(request))
+        if stage is None:
+            continue
+        application = request.application
+        user = application.doctor.user
+        key = f"complement_reminder:{request.pk}:{stage}:{user.pk}"
+
+        def build(request=request, application=application, user=user, stage=stage, key=key):
+            from .services.instruction import describe_items
+
+            return prepare(
+                user,
+                "complement_reminder",
+                key,
+                "emails/complement_reminder",
+                {
+                    **dossier_context(application),
+                    "request": request,
+                    "items": describe_items(request),
+                    "overdue": stage == "overdue",
+                    "days": (today - timezone.localdate(request.requested_at)).days,
+                },
+                link=link("applications:detail", application.pk),
+            )
+
+        candidates.append((key, build))
+    return _publish_new(candidates)
+
+
+# --- Site visits ---------------------------------------------------------------------------
+
+
+def visit_reminders(today):
+    start = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
+    end = start + datetime.timedelta(days=VISIT_REMINDER_DAYS + 1)
+    visits = (
+        SiteVisit.objects.filter(
+            reported_at__isnull=True,
+            application__status=Status.VISIT_SCHEDULED,
+            scheduled_for__gte=start,
+            scheduled_for__lt=end,
+        )
+        .select_related("application__doctor__user", "application__faculty")
+        .prefetch_related("visitors", "application__requested_levels", "application__doctor__sites")
+    )
+    candidates = []
+    for visit in visits:
+        application = visit.application
+        when = visit.scheduled_for.isoformat()
+        visitors = [v for v in visit.visitors.all() if v.is_active]
+        context = {**dossier_context(application), "visit": visit, "visitors": visitors}
+        recipients = [(application.doctor.user, "applications:detail")]
+        recipients += [(visitor, "applications:detail") for visitor in visitors]
+        for user, route in recipients:
+            key = f"visit_reminder:{visit.pk}:{when}:{user.pk}"
+
+            def build(user=user, key=key, route=route, context=context, application=application):
+                is_doctor = user.pk == application.doctor.user_id
+                return prepare(
+                    user,
+                    "visit_reminder",
+                    key,
+                    "emails/visit_reminder",
+                    {**context, "for_doctor": is_doctor},
+                    link=link(route, application.pk),
+                )
+
+            candidates.append((key, build))
+    return _publish_new(candidates)
+
+
+# --- Agréments nearing their end -----------------------------------------------------------
+
+
+def expiry_stages(agrement):
+    return [(f"{m}m", add_months(agrement.valid_until, -m)) for m in EXPIRY_REMINDER_MONTHS]
+
+
+def agrements_to_remind(today):
+    """Agréments ending within the longest reminder window, not yet followed by a newer
+    agrément of the same level nor by a renewal dossier under instruction."""
+    # add_months clamps to the month's end (31 August - 6 months = 28 February, but 28 February
+    # + 6 months = 28 August): a few days of margin, the exact stage is decided per agrément.
+    horizon = add_months(today, max(EXPIRY_REMINDER_MONTHS)) + datetime.timedelta(days=3)
+    newer = Agrement.objects.filter(
+        doctor_id=OuterRef("doctor_id"),
+        level=OuterRef("level"),
+        valid_until__gt=OuterRef("valid_until"),
+    )
+    renewing = Application.objects.filter(doctor_id=OuterRef("doctor_id")).exclude(
+        status__in=[Status.DRAFT, *CLOSED]
+    )
+    return (
+        Agrement.objects.filter(valid_until__gte=today, valid_until__lte=horizon)
+        .filter(doctor__user__is_active=True)
+        .exclude(Exists(newer))
+        .exclude(Exists(renewing))
+        .select_related("doctor__user")
+        .order_by("pk")
+    )
+
+
+def expiry_reminders(today):
+    candidates = []
+    for agrement in agrements_to_remind(today):
+        stage = latest_stage(today, expiry_stages(agrement))
+        if stage is None:
+            continue
+        user = agrement.doctor.user
+        key = f"agrement_expiry:{agrement.pk}:{stage}:{user.pk}"
+
+        def build(agrement=agrement, user=user, key=key):
+            return prepare(
+                user,
+                "agrement_expiry",
+                key,
+                "emails/agrement_expiry",
+                {
+                    "doctor": agrement.doctor,
+                    "agrement": agrement,
+                    "months_left": _months_left(today, agrement.valid_until),
+                },
+                link=link("home"),
+            )
+
+        candidates.append((key, build))
+    return _publish_new(candidates)
+
+
+def _months_left(today, end):
+    months = 0
+    while add_months(today, months + 1) <= end:
+        months += 1
+    return months
+
+
+# --- Yearly reminders ----------------------------------------------------------------------
+
+
+def _msu_users(agrements):
+    """Distinct doctor users holding one of these agréments (one query)."""
+    from accounts.models import User
+
+    return (
+        User.objects.filter(is_active=True, doctor__agrements__in=agrements)
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def training_reminders(today):
+    """From September to December, once a year, to every MSU with an agrément in force."""
+    if today.month < TRAINING_REMINDER_MONTH:
+        return 0
+    in_force = Agrement.objects.filter(valid_from__lte=today, valid_until__gte=today)
+    candidates = []
+    for user in _msu_users(in_force):
+        key = f"training_reminder:{today.year}:{user.pk}"
+
+        def build(user=user, key=key):
+            return prepare(
+                user,
+                "training_reminder",
+                key,
+                "emails/training_reminder",
+                {"year": today.year},
+                link=link("home"),
+            )
+
+        candidates.append((key, build))
+    return _publish_new(candidates)
+
+
+def declaration_reminders(today):
+    """In January, to every MSU whose agrément ran during the past calendar year: the yearly
+    declaration of the Assurance Maladie MSU remuneration."""
+    if today.month != DECLARATION_MONTH:
+        return 0
+    year = today.year - 1
+    ran_last_year = Agrement.objects.filter(
+        Q(valid_from__lte=datetime.date(year, 12, 31))
+        & Q(valid_until__gte=datetime.date(year, 1, 1))
+    )
+    candidates = []
+    for user in _msu_users(ran_last_year):
+        key = f"remuneration_declaration:{year}:{user.pk}"
+
+        def build(user=user, key=key):
+            return prepare(
+                user,
+                "remuneration_declaration",
+                key,
+                "emails/remuneration_declaration",
+                {"year": year, "amounts": settings.MSU_YEARLY_REMUNERATION},
+                link=link("home"),
+            )
+
+        candidates.append((key, build))
+    return _publish_new(candidates)
+
+
+JOBS = {
+    "complement_reminders": complement_reminders,
+    "visit_reminders": visit_reminders,
+    "expiry_reminders": expiry_reminders,
+    "training_reminders": training_reminders,
+    "declaration_reminders": declaration_reminders,
+}
+
+
+def run_daily(today=None):
+    """Run every reminder job for `today`; returns the number of new notifications per job."""
+    today = today or timezone.localdate()
+    return {name: job(today) for name, job in JOBS.items()}

@@ -1,0 +1,53 @@
+"""One row per message and recipient. Its unique `key` names the occurrence (which request,
+which reminder stage, which year), so that asking twice for the same message (beat running
+twice, two workers racing, a task retried) finds the row instead of sending again."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Notification(models.Model):
+    class EmailStatus(models.TextChoices):
+        PENDING = "pending", _("à envoyer")
+        DIGEST = "digest", _("dans le prochain récapitulatif")
+        SENDING = "sending", _("envoi en cours")
+        SENT = "sent", _("envoyé")
+        DIGESTED = "digested", _("envoyé dans un récapitulatif")
+        FAILED = "failed", _("échec, nouvel essai prévu")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=40)
+    key = models.CharField(max_length=200, unique=True)
+    subject = models.CharField(_("objet"), max_length=255)
+    body_text = models.TextField()
+    body_html = models.TextField()
+    link = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    email_status = models.CharField(
+        max_length=10, choices=EmailStatus.choices, default=EmailStatus.PENDING
+    )
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["user", "-created_at"], name="notification_inbox"),
+            models.Index(fields=["email_status", "created_at"], name="notification_outbox"),
+        ]
+
+    def __str__(self):
+        return f"{self.subject} → {self.user}"
+
+    @property
+    def is_read(self):
+        return self.read_at is not None

@@ -1,0 +1,208 @@
+"""Creating notifications and delivering their e-mails, each once.
+
+- `publish` stores rows whose key is new (others are skipped) and enqueues their delivery after
+  commit: asking twice for the same message is harmless.
+- `deliver` claims rows (`pending`/`failed` → `sending`, committed, skipping rows another worker
+  holds), sends, and marks each `sent` right after the SMTP server took it. A worker killed in
+  between leaves a `sending` row that `sweep` sends again after SENDING_TIMEOUT, with the same
+  Message-ID, so that mail clients collapse the rare double. Nothing is lost; see
+  docs/decisions.md, "Background work".
+- Staff who chose the daily digest get one e-mail a day listing their notifications.
+"""
+
+import datetime
+import smtplib
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.mail import get_connection
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from accounts.mailer import build_mail, render_templated_mail
+
+from .models import Notification
+
+Status = Notification.EmailStatus
+
+CHUNK = 200  # notifications per delivery task
+PENDING_GRACE = datetime.timedelta(minutes=5)  # a pending row older than this lost its task
+SENDING_TIMEOUT = datetime.timedelta(minutes=30)  # far beyond one SMTP exchange
+MAX_ATTEMPTS = 8
+TRANSIENT_ERRORS = (smtplib.SMTPException, OSError)
+
+
+def prepare(user, kind, key, template_dir, context, link=""):
+    """An unsaved notification for `user`, rendered now (the inbox shows the same text)."""
+    subject, text, html = render_templated_mail(
+        template_dir, {"recipient": user, "link": link, **context}
+    )
+    return Notification(
+        user=user,
+        kind=kind,
+        key=key,
+        subject=subject[:255],
+        body_text=text,
+        body_html=html,
+        link=link,
+        email_status=Status.DIGEST if user.email_digest else Status.PENDING,
+    )
+
+
+def notify(user, kind, key, template_dir, context, link=""):
+    """Notify one user, once per key. Returns True when the notification is new."""
+    return publish([prepare(user, kind, key, template_dir, context, link)]) == 1
+
+
+def existing_keys(keys):
+    return set(Notification.objects.filter(key__in=list(keys)).values_list("key", flat=True))
+
+
+def publish(notifications):
+    """Store the notifications whose key is new and send their e-mails after commit.
+
+    A constant number of queries whatever the number of notifications (bulk insert); a row
+    another process inserted meanwhile is skipped by the unique key."""
+    fresh = {}
+    for notification in notifications:
+        fresh.setdefault(notification.key, notification)
+    known = existing_keys(fresh)
+    new = [n for key, n in fresh.items() if key not in known]
+    if not new:
+        return 0
+    Notification.objects.bulk_create(new, ignore_conflicts=True, batch_size=500)
+    ids = list(
+        Notification.objects.filter(
+            key__in=[n.key for n in new], email_status=Status.PENDING
+        ).values_list("pk", flat=True)
+    )
+    schedule_delivery(ids)
+    return len(new)
+
+
+def schedule_delivery(ids):
+    from .tasks import deliver_notifications
+
+    chunks = [ids[i : i + CHUNK] for i in range(0, len(ids), CHUNK)]
+    for chunk in chunks:
+        transaction.on_commit(lambda chunk=chunk: deliver_notifications.delay(chunk))
+
+
+def message_id(notification):
+    domain = urlsplit(settings.SITE_URL).hostname or "msu.invalid"
+    return f"<notification-{notification.pk}@{domain}>"
+
+
+def _claim(ids):
+    """Take the deliverable rows among `ids`, committed as `sending` before any e-mail leaves."""
+    with transaction.atomic():
+        rows = list(
+            Notification.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("user")
+            .filter(pk__in=ids, email_status__in=[Status.PENDING, Status.FAILED])
+        )
+        Notification.objects.filter(pk__in=[n.pk for n in rows]).update(
+            email_status=Status.SENDING, claimed_at=timezone.now(), attempts=F("attempts") + 1
+        )
+    return rows
+
+
+def deliver(ids):
+    """Send the e-mails of these notifications that are still to send. Returns the number of
+    failures (left `failed`, for a retry)."""
+    rows = _claim(ids)
+    if not rows:
+        return 0
+    failures = 0
+    with get_connection() as connection:
+        for notification in rows:
+            mail = build_mail(
+                [notification.user.email],
+                notification.subject,
+                notification.body_text,
+                notification.body_html,
+                headers={"Message-ID": message_id(notification)},
+                connection=connection,
+            )
+            try:
+                mail.send()
+            except TRANSIENT_ERRORS as exc:
+                failures += 1
+                Notification.objects.filter(pk=notification.pk).update(
+                    email_status=Status.FAILED, last_error=str(exc)[:500]
+                )
+                continue
+            Notification.objects.filter(pk=notification.pk).update(
+                email_status=Status.SENT, emailed_at=timezone.now()
+            )
+    return failures
+
+
+def sweep(now=None):
+    """Re-enqueue what a lost task, a dead worker or a failed SMTP exchange left behind."""
+    now = now or timezone.now()
+    Notification.objects.filter(
+        email_status=Status.SENDING, claimed_at__lt=now - SENDING_TIMEOUT
+    ).update(email_status=Status.FAILED, last_error="worker lost while sending")
+    ids = list(
+        Notification.objects.filter(
+            Q(email_status=Status.PENDING, created_at__lt=now - PENDING_GRACE)
+            | Q(email_status=Status.FAILED, attempts__lt=MAX_ATTEMPTS)
+        ).values_list("pk", flat=True)
+    )
+    schedule_delivery(ids)
+    return len(ids)
+
+
+def send_digests(today=None):
+    """One e-mail per staff member who chose the digest, listing what arrived since the last
+    one. Keyed by day: a second run the same day sends nothing."""
+    today = today or timezone.localdate()
+    user_ids = (
+        Notification.objects.filter(email_status=Status.DIGEST)
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+    sent = 0
+    for user_id in list(user_ids):
+        sent += _digest_for(user_id, today)
+    return sent
+
+
+@transaction.atomic
+def _digest_for(user_id, today):
+    key = f"digest:{user_id}:{today.isoformat()}"
+    if Notification.objects.filter(key=key).exists():
+        return 0
+    items = list(
+        Notification.objects.select_for_update(skip_locked=True, of=("self",))
+        .select_related("user")
+        .filter(user_id=user_id, email_status=Status.DIGEST)
+        .order_by("created_at", "pk")
+    )
+    if not items:
+        return 0
+    user = items[0].user
+    digest = prepare(
+        user,
+        "digest",
+        key,
+        "emails/daily_digest",
+        {"items": items, "day": today},
+        link=settings.SITE_URL + "/notifications/",
+    )
+    digest.email_status = Status.PENDING  # the digest itself is e-mailed at once
+    digest.save()
+    Notification.objects.filter(pk__in=[n.pk for n in items]).update(
+        email_status=Status.DIGESTED, emailed_at=timezone.now()
+    )
+    schedule_delivery([digest.pk])
+    return 1
+
+
+def mark_read(user, notification_id=None):
+    rows = Notification.objects.filter(user=user, read_at__isnull=True)
+    if notification_id is not None:
+        rows = rows.filter(pk=notification_id)
+    return rows.update(read_at=timezone.now())

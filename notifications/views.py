@@ -1,0 +1,97 @@
+"""Each user's notifications in the portal, and the e-mail preference of staff."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import User
+
+from . import services
+from .models import Notification
+
+
+class DigestPreferenceForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["email_digest"]
+        widgets = {
+            "email_digest": forms.RadioSelect(
+                choices=[
+                    (False, _("Un e-mail à chaque notification")),
+                    (True, _("Un récapitulatif par jour (vers 7 h)")),
+                ]
+            )
+        }
+        labels = {"email_digest": _("Recevoir les notifications par e-mail")}
+
+
+def inbox_of(user):
+    return Notification.objects.filter(user=user).exclude(kind="digest")
+
+
+@login_required
+def inbox(request):
+    page = Paginator(inbox_of(request.user), 25).get_page(request.GET.get("page"))
+    is_staff_member = request.user.memberships.exists()
+    return render(
+        request,
+        "notifications/inbox.html",
+        {
+            "page": page,
+            "unread": inbox_of(request.user).filter(read_at__isnull=True).count(),
+            "form": DigestPreferenceForm(instance=request.user) if is_staff_member else None,
+        },
+    )
+
+
+@login_required
+def open_notification(request, pk):
+    """Mark as read and follow its link (only the recipient's own; anyone else gets a 404)."""
+    notification = get_object_or_404(inbox_of(request.user), pk=pk)
+    services.mark_read(request.user, notification.pk)
+    link = notification.link
+    if link and url_has_allowed_host_and_scheme(
+        link, allowed_hosts={request.get_host(), _site_host()}, require_https=False
+    ):
+        return redirect(link)
+    return redirect("notifications:inbox")
+
+
+def _site_host():
+    from urllib.parse import urlsplit
+
+    from django.conf import settings
+
+    return urlsplit(settings.SITE_URL).netloc
+
+
+@login_required
+@require_POST
+def mark_all_read(request):
+    count = services.mark_read(request.user)
+    messages.success(
+        request, _("%(count)d notification(s) marquée(s) comme lue(s).") % {"count": count}
+    )
+    return redirect("notifications:inbox")
+
+
+@login_required
+@require_POST
+def preferences(request):
+    if not request.user.memberships.exists():
+        messages.error(
+            request, _("Le récapitulatif quotidien est réservé aux équipes de la faculté.")
+        )
+        return redirect("notifications:inbox")
+    form = DigestPreferenceForm(request.POST, instance=request.user)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("Votre préférence d'envoi est enregistrée."))
+    else:
+        messages.error(request, _("Choisissez l'une des deux options proposées."))
+    return redirect("notifications:inbox")

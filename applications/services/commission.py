@@ -8,8 +8,8 @@ from accounts.models import Membership
 
 from ..models import AgendaItem, Application, CommissionSession, RequestedLevel, Review
 from ..workflow import Action, Status
-from .documents import request_agenda_pdf, request_minutes_pdf
 from .common import WorkflowError, check_version, lock, not_in_this_state, record_event, transition
+from .documents import request_agenda_pdf, request_minutes_pdf
 from .instruction import faculty_members
 
 

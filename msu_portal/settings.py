@@ -153,8 +153,11 @@ CELERY_TIMEZONE = TIME_ZONE
 # lost). It must exceed the longest task plus its longest retry countdown (PDF: 5 min hard
 # limit; backoff capped at 5 min), or a slow task would run twice; and it bounds how long work
 # of a dead worker waits. 15 minutes; the sweeper re-enqueues lost work sooner anyway.
+# Kombu looks for such messages every interval × throttle seconds (100 s by default).
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=15 * 60)
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=15 * 60),
+    "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=10),
+    "unacked_restore_throttle": env.int("CELERY_UNACKED_RESTORE_THROTTLE", default=10),
 }
 CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_BEAT_SCHEDULE = {

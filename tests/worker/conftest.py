@@ -1,0 +1,161 @@
+"""A real Celery worker process against the real Redis broker and the test database.
+
+The worker runs `celery -A msu_portal worker` in a subprocess, pointed at the test database
+(tests here use `transactional_db`, so what they write is committed and visible to it), at
+the test's private-file folder and at a file e-mail backend the test reads. Without Redis and
+PostgreSQL the tests skip with the reason, except in CI (CI=true), where they must run.
+"""
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from msu_portal.celery import app as celery_app
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/worker/" in str(item.fspath):
+            item.add_marker(pytest.mark.worker)
+
+
+def _requirements():
+    if not settings.CELERY_BROKER_URL.startswith("redis://"):
+        return "pas de broker Redis (CELERY_BROKER_URL)"
+    if connection.vendor != "postgresql":
+        return "la base de test doit être PostgreSQL pour être partagée avec le worker"
+    return None
+
+
+@pytest.fixture
+def broker(transactional_db):
+    reason = _requirements()
+    if reason:
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    celery_app.conf.task_always_eager = False  # restored by the autouse fixture
+    with celery_app.connection_for_write() as conn:
+        conn.default_channel.client.flushdb()  # a clean queue (CI uses a db of its own)
+    yield celery_app
+
+
+def _database_url():
+    db = connection.settings_dict
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+class Worker:
+    def __init__(self, tmp_path, name, args=("-P", "solo"), **env):
+        self.log_path = tmp_path / f"{name}.log"
+        self.mail_dir = tmp_path / "mail"
+        self.mail_dir.mkdir(exist_ok=True)
+        environment = {
+            **os.environ,
+            "DATABASE_URL": _database_url(),
+            "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+            "PRIVATE_STORAGE_ROOT": str(settings.PRIVATE_STORAGE_ROOT),
+            "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "EMAIL_FILE_PATH": str(self.mail_dir),
+            **{key: str(value) for key, value in env.items()},
+        }
+        environment.pop("CELERY_RESULT_BACKEND", None)
+        self.log = open(self.log_path, "w")  # noqa: SIM115 (closed in stop)
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "msu_portal",
+                "worker",
+                "-l",
+                "info",
+                "-n",
+                f"{name}@%h",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                *args,
+            ],
+            cwd=ROOT,
+            env=environment,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        self.wait_for_log(r"ready\.", timeout=60)
+
+    def output(self):
+        return self.log_path.read_text()
+
+    def wait_for_log(self, pattern, timeout=30):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if re.search(pattern, self.output()):
+                return
+            if self.process.poll() is not None:
+                raise AssertionError(f"the worker stopped:\n{self.output()}")
+            time.sleep(0.1)
+        raise AssertionError(f"not seen in the worker log: {pattern}\n{self.output()}")
+
+    def kill(self):
+        """SIGKILL, no chance to acknowledge, clean up or finish the task."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
+        self.log.close()
+
+    def stop(self):
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=10)
+        if not self.log.closed:
+            self.log.close()
+
+    def emails(self):
+        """Messages the worker wrote (the file backend appends several per file)."""
+        messages = []
+        for path in sorted(self.mail_dir.glob("*.log")):
+            for chunk in path.read_text().split("-" * 79):
+                if "Message-ID:" in chunk:
+                    messages.append(chunk)
+        return messages
+
+
+@pytest.fixture
+def start_worker(broker, tmp_path):
+    workers = []
+
+    def start(name="w1", **env):
+        worker = Worker(tmp_path, name, **env)
+        workers.append(worker)
+        return worker
+
+    yield start
+    for worker in workers:
+        worker.stop()
+
+
+def wait_until(condition, timeout=60, message="condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {message}")

@@ -71,7 +71,7 @@ def publish(notifications):
     new = [n for key, n in fresh.items() if key not in known]
     if not new:
         return 0
-    Notification.objects.bulk_create(new, ignore_conflicts=True, batch_size=500)
+    Notification.objects.bulk_create(new, ignore_conflicts=True, batch_size=2000)
     ids = list(
         Notification.objects.filter(
             key__in=[n.key for n in new], email_status=Status.PENDING

@@ -1,0 +1,76 @@
+"""Who gets which e-mail, with which link, and that each one is in their portal inbox too."""
+
+import pytest
+from django.conf import settings
+from django.core import mail
+from django.urls import reverse
+
+from applications import services
+from applications.models import Decision
+from applications.workflow import Status
+from notifications.models import Notification
+from tests.workflow_helpers import advance, make_staff, submitted_application
+
+pytestmark = pytest.mark.django_db
+
+
+def url(name, *args):
+    return settings.SITE_URL + reverse(name, args=args)
+
+
+def to(address):
+    return [m for m in mail.outbox if m.to == [address]]
+
+
+def test_decision_email_links_each_letter_and_lands_in_the_inbox(
+    client, django_capture_on_commit_callbacks
+):
+    staff = make_staff()
+    app = advance(submitted_application(staff), staff, Status.IN_COMMISSION)
+    doctor = app.doctor.user
+    with django_capture_on_commit_callbacks(execute=True):
+        advance(app, staff, Status.DECIDED)
+    (email,) = to(doctor.email)
+    assert app.reference in email.subject
+    for decision in Decision.objects.filter(requested_level__application=app):
+        letter = url("applications:decision_letter", app.pk, decision.pk)
+        assert letter in email.body
+        assert f'href="{letter}"' in email.alternatives[0][0]
+    assert [m.to for m in mail.outbox] == [[doctor.email]]  # nobody else
+    client.force_login(doctor)
+    inbox = client.get(reverse("notifications:inbox")).content.decode()
+    assert email.subject in inbox
+
+
+def test_receipt_goes_to_the_doctor_with_the_dossier_link_once_per_submission(
+    django_capture_on_commit_callbacks,
+):
+    staff = make_staff()
+    with django_capture_on_commit_callbacks(execute=True):
+        app = submitted_application(staff)
+    (receipt,) = mail.outbox
+    assert receipt.to == [app.doctor.user.email]
+    assert url("applications:detail", app.pk) in receipt.body
+    # A resubmission after a complement request is a new occurrence: a second receipt.
+    incomplete = advance(app, staff, Status.INCOMPLETE)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.submit(incomplete, incomplete.doctor.user)
+    receipts = Notification.objects.filter(kind="submission_receipt", user=app.doctor.user)
+    assert receipts.count() == 2
+    assert len(to(app.doctor.user.email)) == 2
+
+
+def test_a_doctors_message_goes_to_each_secretary_of_the_faculty_only(
+    django_capture_on_commit_callbacks,
+):
+    staff, other_faculty = make_staff(), make_staff()
+    second_secretary = make_staff(staff.faculty).secretariat
+    app = submitted_application(staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.post_message(app, app.doctor.user, "Ma question.")
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        [staff.secretariat.email, second_secretary.email]
+    )
+    assert not to(other_faculty.secretariat.email)
+    for email in mail.outbox:
+        assert url("applications:detail", app.pk) in email.body

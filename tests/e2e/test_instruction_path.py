@@ -14,6 +14,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
+from pypdf import PdfReader
 
 from applications.models import Agrement, Application
 from tests.files import pdf_bytes
@@ -66,6 +67,14 @@ def five_years_less_a_day(start):
     return end - datetime.timedelta(days=1)
 
 
+def downloaded_pdf(page, link):
+    """Click a download link; the text of the PDF received."""
+    with page.expect_download() as info:
+        link.click()
+    reader = PdfReader(info.value.path())
+    return " ".join(page_.extract_text() for page_ in reader.pages)
+
+
 def test_a_dossier_goes_from_submission_to_two_agrements(page, live_server):
     call_command("load_demo", verbosity=0)
     main = page.get_by_role("main")  # the header's menu repeats some of the page's links
@@ -91,6 +100,9 @@ def test_a_dossier_goes_from_submission_to_two_agrements(page, live_server):
     pk = int(re.search(r"/dossiers/(\d+)/$", page.url)[1])
     reference = re.search(r"Dossier (\S+)", main.get_by_role("heading", level=1).inner_text())[1]
     dossier_url = f"{live_server.url}/dossiers/{pk}/"
+    # The dossier PDF (summary + pieces) was built on submission; the doctor downloads it.
+    pdf = downloaded_pdf(page, main.locator("#dossier-pdf-link"))
+    assert reference in pdf and "Curriculum vitae" in pdf
     logout(page)
 
     # 2. The secretariat finds it under "À vérifier" and asks for a new CV.
@@ -220,7 +232,8 @@ def test_a_dossier_goes_from_submission_to_two_agrements(page, live_server):
     page.goto(live_server.url + session_path)
     main.get_by_role("button", name="Clore la séance et arrêter les avis").click()
     main.get_by_text("Séance close : les avis sont arrêtés").wait_for()
-    main.get_by_role("link", name="Procès-verbal").click()
+    expect(main.locator("#minutes-pdf")).to_have_text("Procès-verbal (PDF)")
+    main.get_by_role("link", name="Procès-verbal", exact=True).click()
     rows = main.locator("tbody tr").filter(has_text=reference)
     expect(rows).to_have_count(2)
     for i, level in enumerate([EXTERNE, NIVEAU_1]):
@@ -256,6 +269,12 @@ def test_a_dossier_goes_from_submission_to_two_agrements(page, live_server):
         expect(cells.nth(4)).to_have_text("En cours", use_inner_text=False)
     dossier = main.locator("#mes-dossiers tbody tr").filter(has_text=reference)
     expect(dossier.locator(".fr-badge")).to_have_text("Décidé", use_inner_text=False)
+    # The decision letters, and the decision in the portal's notifications.
+    page.goto(dossier_url)
+    letter = downloaded_pdf(page, main.locator("#decisions a.decision-letter").first)
+    assert "UFR-2026-0042" in letter
+    page.locator("#navigation").get_by_role("link", name=re.compile("^Notifications")).click()
+    main.get_by_role("link", name=f"Décision sur votre dossier {reference}").wait_for()
 
     application = Application.objects.get(pk=pk)
     assert application.status == "decided"

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from . import selectors
+from . import selectors, services
 from .models import Decision, GeneratedDocument
 
 
@@ -42,7 +42,7 @@ def find(subject_key):
 @login_required
 def dossier_pdf(request, pk):
     application = selectors.get_application_for(request.user, pk)
-    document = find(f"dossier:{application.pk}")
+    document = services.dossier_pdf_for(application, request.user)
     if document is None or not document.is_available:
         return _not_ready(request, document, _detail_url(application))
     return _serve(document, f"dossier-{application.reference}.pdf")
@@ -55,7 +55,10 @@ def dossier_pdf_status(request, pk):
     return render(
         request,
         "applications/partials/dossier_pdf.html",
-        {"application": application, "dossier_pdf": find(f"dossier:{application.pk}")},
+        {
+            "application": application,
+            "dossier_pdf": services.dossier_pdf_for(application, request.user),
+        },
     )
 
 

@@ -209,7 +209,7 @@ def summary_context(application):
         "rpps_warning": services.rpps_warning(doctor),
         "dossier_pdf": GeneratedDocument.objects.filter(
             subject_key=f"dossier:{application.pk}"
-        ).first(),
+        ).first(),  # the doctor's page replaces it with services.dossier_pdf_for
     }
 
 

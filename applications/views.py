@@ -424,6 +424,7 @@ def render_detail(request, application, message_form=None, status=200):
         {
             "application": application,
             **staff_views.summary_context(application),
+            "dossier_pdf": services.dossier_pdf_for(application, request.user),
             "events": application.events.select_related("actor"),
             "is_owner": True,
             "editable": application.status in DOCTOR_EDITABLE,

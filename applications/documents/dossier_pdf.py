@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 from PIL import Image, ImageOps
 from pypdf import PdfReader, PdfWriter
+from pypdf.errors import DependencyError
 from pypdf.generic import (
     ArrayObject,
     DecodedStreamObject,
@@ -57,7 +58,7 @@ class Unreadable(Exception):
 
 
 @dataclass
-class Piece:
+class PieceFile:
     label: str
     original_name: str
     pages: list = field(default_factory=list)  # pypdf pages, from the piece's own reader
@@ -73,12 +74,16 @@ class Piece:
         return len(self.pages)
 
 
-def build_dossier_pdf(application) -> BuiltPdf:
+def build_dossier_pdf(application, with_visit_report=True) -> BuiltPdf:
+    """The whole dossier in one PDF. Pieces that cannot be read are listed in its contents as
+    not included, with the reason, and returned in `omitted`; they never stop the build.
+
+    The doctor's copy leaves out the visit report, which the doctor's pages do not show."""
     with override("fr"):
-        return _build(application)
+        return _build(application, with_visit_report)
 
 
-def _build(application):
+def _build(application, with_visit_report=True):
     application = Application.objects.select_related(
         "doctor__user", "doctor__faculty", "doctor__upp", "faculty"
     ).get(pk=application.pk)
@@ -90,7 +95,7 @@ def _build(application):
     writer = _assemble(pieces)
     appended = len(writer.pages)
 
-    context = _summary_context(application)
+    context = _summary_context(application, with_visit_report)
     summary_pages = SUMMARY_PAGES_GUESS
     for _attempt in range(3):
         _number(pieces, summary_pages)
@@ -101,7 +106,8 @@ def _build(application):
         if len(summary.pages) == summary_pages:
             break
         summary_pages = len(summary.pages)
-    else:  # the page count never settled (a length on the edge): number from what we have
+    else:  # the length never settled (a line on the edge): the pieces follow what we have
+        logger.warning("Dossier %s: summary length unsettled", application.reference)
         _number(pieces, summary_pages)
 
     total = summary_pages + appended
@@ -127,7 +133,7 @@ def _build(application):
 
 
 def _load(document):
-    piece = Piece(label=str(document.get_piece_display()), original_name=document.original_name)
+    piece = PieceFile(label=str(document.get_piece_display()), original_name=document.original_name)
     try:
         piece.pages = _pages_of(document)
     except Unreadable as reason:
@@ -167,6 +173,8 @@ def _pdf_pages(data):
         if reader.is_encrypted:
             try:
                 opened = reader.decrypt("")  # protected against editing only: still readable
+            except DependencyError as error:  # AES needs the optional cryptography package
+                raise Unreadable(_("PDF chiffré, protection non prise en charge")) from error
             except Exception:
                 opened = 0
             if not opened:
@@ -248,17 +256,19 @@ def _assemble(pieces):
     copied (a broken object deep in the file) is left out and the others copied again."""
     while True:
         writer = PdfWriter()
-        try:
-            for piece in pieces:
-                if piece.included:
-                    current = piece
-                    for page in piece.pages:
-                        writer.add_page(page)
+        for piece in pieces:
+            if not piece.included:
+                continue
+            try:
+                for page in piece.pages:
+                    writer.add_page(page)
+            except Exception as error:
+                logger.warning("Piece %s cannot be copied into the dossier: %s", piece.label, error)
+                piece.reason = _("fichier PDF illisible ou endommagé")
+                piece.pages = []
+                break
+        else:
             return writer
-        except Exception as error:
-            logger.warning("Piece %s cannot be copied into the dossier: %s", current.label, error)
-            current.reason = _("fichier PDF illisible ou endommagé")
-            current.pages = []
 
 
 def _number(pieces, summary_pages):
@@ -325,14 +335,15 @@ def _stream(data):
 
 
 def _literal(text):
-    encoded = text.encode("cp1252", "replace")  # what WinAnsiEncoding shows
-    return b"(" + encoded.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)") + b")"
+    """A PDF string in WinAnsiEncoding (cp1252 for what matters here: French letters, « », —)."""
+    encoded = text.encode("cp1252", "replace").decode("latin-1")
+    return "(" + encoded.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)") + ")"
 
 
 def _stamp_page(writer, page, font, veil, save_state, left_text, right_text):
     if page.rotation:
         page.transfer_rotation_to_content()
-    box = page.mediabox
+    box = page.cropbox  # what a viewer shows (the media box unless cropped)
     x0, y0, width = float(box.left), float(box.bottom), float(box.width)
     margin = min(18 * MM, width / 10)
     right_width = sum(HELVETICA_WIDTHS.get(c, 556) for c in right_text) * STAMP_SIZE / 1000
@@ -341,15 +352,17 @@ def _stamp_page(writer, page, font, veil, save_state, left_text, right_text):
     if len(left_text) > chars:
         left_text = left_text[: max(chars - 1, 0)] + "…"
     baseline = y0 + 8 * MM
-    ops = (
+    background = (
         f"/MSUStampVeil gs 1 1 1 rg {x0 + margin - 1.5 * MM:.2f} {baseline - 1.6 * MM:.2f} "
-        f"{width - 2 * margin + 3 * MM:.2f} {STAMP_SIZE + 1.6 * MM:.2f} re f "
-        f"0.33 0.33 0.33 rg BT /MSUStamp {STAMP_SIZE} Tf "
-        f"{x0 + margin:.2f} {baseline:.2f} Td "
-    ).encode()
-    ops += _literal(left_text) + b" Tj "
-    ops += f"{width - 2 * margin - right_width:.2f} 0 Td ".encode() + _literal(right_text)
-    stamp = writer._add_object(_stream(b"Q\nq " + ops + b" Tj ET Q\n"))
+        f"{width - 2 * margin + 3 * MM:.2f} {STAMP_SIZE + 1.6 * MM:.2f} re f 0.33 0.33 0.33 rg "
+    )
+    text = "BT /MSUStamp {size} Tf {x:.2f} {y:.2f} Td {literal} Tj ET "
+    ops = b"Q\nq " + background.encode()
+    for x, words in [(x0 + margin, left_text), (x0 + width - margin - right_width, right_text)]:
+        ops += text.format(size=STAMP_SIZE, x=x, y=baseline, literal=_literal(words)).encode(
+            "latin-1"
+        )
+    stamp = writer._add_object(_stream(ops + b"Q\n"))
 
     resources = page.get("/Resources")
     if resources is None:
@@ -408,11 +421,11 @@ def _sections_titles():
     ]
 
 
-def _summary_context(application):
+def _summary_context(application, with_visit_report=True):
     from .. import services
 
     doctor = application.doctor
-    visit = _reported_visit(application)
+    visit = _reported_visit(application) if with_visit_report else None
     sections = [
         {"id": section_id, "title": title}
         for section_id, title in _sections_titles()

@@ -7,7 +7,6 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.template import defaultfilters
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -22,14 +21,6 @@ class BuiltPdf:
     content: bytes
     pages: int
     omitted: list[tuple[str, str]] = field(default_factory=list)
-
-
-def french_date(value, fmt="j F Y"):
-    """'22 novembre 2026' whatever the active language."""
-    if value is None:
-        return ""
-    with translation.override("fr"):
-        return defaultfilters.date(value, fmt)
 
 
 @functools.cache

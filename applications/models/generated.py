@@ -15,6 +15,8 @@ from .dossier import private_storage
 class GeneratedDocument(models.Model):
     class Kind(models.TextChoices):
         DOSSIER = "dossier", _("Dossier complet")
+        # The same without the visit report, which the doctor's pages do not show either.
+        DOSSIER_FOR_DOCTOR = "dossier_doctor", _("Dossier complet, copie du médecin")
         DECISION_LETTER = "decision_letter", _("Lettre de décision")
         AGENDA = "agenda", _("Ordre du jour de la commission")
         MINUTES = "minutes", _("Procès-verbal de la commission")

@@ -29,6 +29,7 @@ STALE_AFTER = datetime.timedelta(minutes=15)  # a build not stored by then lost 
 MAX_ATTEMPTS = 5
 
 __all__ = [
+    "dossier_pdf_for",
     "request_dossier_pdf",
     "request_decision_letter",
     "request_agenda_pdf",
@@ -55,7 +56,28 @@ def _enqueue(document_id, revision):
 
 
 def request_dossier_pdf(application):
+    """The staff's dossier PDF and, once the visit is reported, the doctor's copy without the
+    report (before that, both would be the same file: the doctor downloads the staff's)."""
+    if has_visit_report(application):
+        _request(
+            Kind.DOSSIER_FOR_DOCTOR, f"dossier_doctor:{application.pk}", application=application
+        )
     return _request(Kind.DOSSIER, f"dossier:{application.pk}", application=application)
+
+
+def has_visit_report(application):
+    from ..models import SiteVisit
+
+    return SiteVisit.objects.filter(application=application, reported_at__isnull=False).exists()
+
+
+def dossier_pdf_for(application, user):
+    """Which dossier PDF this user downloads: the doctor's copy for the doctor once the visit
+    is reported, the full one otherwise."""
+    key = f"dossier:{application.pk}"
+    if application.doctor.user_id == user.pk and has_visit_report(application):
+        key = f"dossier_doctor:{application.pk}"
+    return GeneratedDocument.objects.filter(subject_key=key).first()
 
 
 def request_decision_letter(decision):
@@ -80,11 +102,12 @@ def _render(document):
     from ..documents.letters import build_agenda, build_decision_letter, build_minutes
     from ..models import Application, CommissionSession, Decision
 
-    if document.kind == Kind.DOSSIER:
+    if document.kind in (Kind.DOSSIER, Kind.DOSSIER_FOR_DOCTOR):
         return build_dossier_pdf(
             Application.objects.select_related("doctor__user", "faculty").get(
                 pk=document.application_id
-            )
+            ),
+            with_visit_report=document.kind == Kind.DOSSIER,
         )
     if document.kind == Kind.DECISION_LETTER:
         decision = Decision.objects.select_related(

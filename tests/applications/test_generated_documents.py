@@ -175,3 +175,19 @@ def test_decision_letters_agenda_and_minutes(staff, client, django_capture_on_co
     )
     assert app.reference in minutes
     assert "Favorable" in minutes or "favorable" in minutes
+
+
+def test_the_doctors_copy_leaves_out_the_visit_report(
+    submitted, staff, client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        app = advance(submitted, staff, Status.VISIT_DONE)
+    url = reverse("applications:dossier_pdf", args=[app.pk])
+    client.force_login(staff.secretariat)
+    _reader, staff_copy = pdf_text(client.get(url))
+    assert "Cabinet adapté à l'accueil d'un étudiant." in staff_copy
+    client.force_login(app.doctor.user)
+    _reader, doctor_copy = pdf_text(client.get(url))
+    assert "Cabinet adapté" not in doctor_copy
+    assert "Rapport de visite" not in doctor_copy
+    assert app.doctor.rpps in doctor_copy  # the rest of the dossier is there

@@ -17,7 +17,6 @@ import time
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from accounts.models import User
 from applications import reminders
@@ -113,7 +112,8 @@ def test_daily_reminders_over_ten_thousand_agrements(settings):
             new, queries, elapsed, cpu = _run(day)
             results[(size, label)] = (new, queries)
             print(
-                f"{size:>9} {label:<14} {new:>6} {queries:>8} {elapsed * 1000:>7.0f} ms {cpu * 1000:>7.0f} ms"
+                f"{size:>9} {label:<14} {new:>6} {queries:>8}"
+                f" {elapsed * 1000:>7.0f} ms {cpu * 1000:>7.0f} ms"
             )
     assert Agrement.objects.count() == 10_001
     assert results[(10_000, "same day")][0] == 0

@@ -4,7 +4,6 @@ and the minutes."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,7 +13,7 @@ from accounts.models import Membership, Organisation
 
 from . import selectors, services
 from .feedback import flash_errors, form_errors
-from .models import AgendaItem, Application, RequestedLevel, Review
+from .models import Application, RequestedLevel
 from .services import WorkflowError
 from .staff_forms import OpinionForm, SessionForm
 from .workflow import Status
@@ -75,26 +74,6 @@ def session_create(request):
     )
 
 
-def _agenda(session):
-    """The session's dossiers with their levels and this session's opinions (fixed queries)."""
-    return list(
-        AgendaItem.objects.filter(session=session)
-        .select_related("application__doctor__user", "application__visit")
-        .prefetch_related(
-            Prefetch(
-                "application__requested_levels",
-                queryset=RequestedLevel.objects.prefetch_related(
-                    Prefetch(
-                        "reviews",
-                        queryset=Review.objects.filter(session=session).select_related("author"),
-                        to_attr="session_reviews",
-                    )
-                ),
-            )
-        )
-    )
-
-
 @login_required
 def session_detail(request, pk):
     session = selectors.get_session_for(request.user, pk)
@@ -105,7 +84,7 @@ def session_detail(request, pk):
             organisation_id=session.faculty_id, role=Membership.Role.COMMISSION
         ).exists()
     )
-    items = _agenda(session)
+    items = selectors.session_agenda(session)
     rows = []
     for item in items:
         levels = []
@@ -239,7 +218,7 @@ def session_minutes(request, pk):
                         for lv in item.application.requested_levels.all()
                     ],
                 }
-                for item in _agenda(session)
+                for item in selectors.session_agenda(session)
             ],
             "members": list(session.members.all()),
             **session_documents(session),

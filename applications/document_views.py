@@ -25,7 +25,10 @@ def _serve(document, filename):
     return response
 
 
-def _not_ready(request, document, back):
+def _download(request, document, filename, back):
+    """The stored version of the document, or back to the page with where it stands."""
+    if document is not None and document.is_available:
+        return _serve(document, filename)
     if document is not None and document.is_building:
         messages.info(
             request, _("Le document est en cours de génération : il sera prêt dans un instant.")
@@ -43,9 +46,9 @@ def find(subject_key):
 def dossier_pdf(request, pk):
     application = selectors.get_application_for(request.user, pk)
     document = services.dossier_pdf_for(application, request.user)
-    if document is None or not document.is_available:
-        return _not_ready(request, document, _detail_url(application))
-    return _serve(document, f"dossier-{application.reference}.pdf")
+    return _download(
+        request, document, f"dossier-{application.reference}.pdf", _detail_url(application)
+    )
 
 
 @login_required
@@ -71,28 +74,34 @@ def decision_letter(request, pk, decision_pk):
         requested_level__application=application,
     )
     document = find(f"decision_letter:{decision.pk}")
-    if document is None or not document.is_available:
-        return _not_ready(request, document, _detail_url(application))
     level = decision.requested_level.level.replace("_", "-")
-    return _serve(document, f"decision-{application.reference}-{level}.pdf")
+    return _download(
+        request, document, f"decision-{application.reference}-{level}.pdf", _detail_url(application)
+    )
 
 
 @login_required
 def session_agenda_pdf(request, pk):
     session = selectors.get_session_for(request.user, pk)
     document = find(f"agenda:{session.pk}")
-    if document is None or not document.is_available:
-        return _not_ready(request, document, _session_url(session))
-    return _serve(document, f"ordre-du-jour-commission-{session.meets_at:%Y-%m-%d}.pdf")
+    return _download(
+        request,
+        document,
+        f"ordre-du-jour-commission-{session.meets_at:%Y-%m-%d}.pdf",
+        _session_url(session),
+    )
 
 
 @login_required
 def session_minutes_pdf(request, pk):
     session = selectors.get_session_for(request.user, pk)
     document = find(f"minutes:{session.pk}")
-    if document is None or not document.is_available:
-        return _not_ready(request, document, _session_url(session))
-    return _serve(document, f"proces-verbal-commission-{session.meets_at:%Y-%m-%d}.pdf")
+    return _download(
+        request,
+        document,
+        f"proces-verbal-commission-{session.meets_at:%Y-%m-%d}.pdf",
+        _session_url(session),
+    )
 
 
 def _session_url(session):

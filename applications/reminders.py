@@ -21,6 +21,7 @@ from notifications.services import existing_keys, prepare, publish
 from .dates import add_months
 from .models import Agrement, Application, ComplementRequest, SiteVisit
 from .notifications import dossier_context, link
+from .services.instruction import describe_items
 from .workflow import CLOSED, Status
 
 COMPLEMENT_REMINDER_DAYS = (7, 14)  # after the request, if unanswered
@@ -36,12 +37,17 @@ def latest_stage(today, stages):
     return max(reached)[1] if reached else None
 
 
+def candidate(user, kind, key, context, link):
+    """(key, how to render it): rendering waits until the key is known to be new."""
+    return key, lambda: prepare(user, kind, key, f"emails/{kind}", context, link=link)
+
+
 def _publish_new(candidates):
-    """candidates: (key, build) pairs; render and store only those whose key is new."""
+    """candidates: (key, render) pairs; render and store only those whose key is new."""
     if not candidates:
         return 0
-    known = existing_keys(key for key, _build in candidates)
-    return publish([build() for key, build in candidates if key not in known])
+    known = existing_keys(key for key, _render in candidates)
+    return publish([render() for key, render in candidates if key not in known])
 
 
 # --- Complement requests -------------------------------------------------------------------
@@ -67,27 +73,22 @@ def complement_reminders(today):
             continue
         application = request.application
         user = application.doctor.user
-        key = f"complement_reminder:{request.pk}:{stage}:{user.pk}"
-
-        def build(request=request, application=application, user=user, stage=stage, key=key):
-            from .services.instruction import describe_items
-
-            return prepare(
+        context = {
+            **dossier_context(application),
+            "request": request,
+            "items": describe_items(request),
+            "overdue": stage == "overdue",
+            "days": (today - timezone.localdate(request.requested_at)).days,
+        }
+        candidates.append(
+            candidate(
                 user,
                 "complement_reminder",
-                key,
-                "emails/complement_reminder",
-                {
-                    **dossier_context(application),
-                    "request": request,
-                    "items": describe_items(request),
-                    "overdue": stage == "overdue",
-                    "days": (today - timezone.localdate(request.requested_at)).days,
-                },
-                link=link("applications:detail", application.pk),
+                f"complement_reminder:{request.pk}:{stage}:{user.pk}",
+                context,
+                link("applications:detail", application.pk),
             )
-
-        candidates.append((key, build))
+        )
     return _publish_new(candidates)
 
 
@@ -113,23 +114,16 @@ def visit_reminders(today):
         when = visit.scheduled_for.isoformat()
         visitors = [v for v in visit.visitors.all() if v.is_active]
         context = {**dossier_context(application), "visit": visit, "visitors": visitors}
-        recipients = [(application.doctor.user, "applications:detail")]
-        recipients += [(visitor, "applications:detail") for visitor in visitors]
-        for user, route in recipients:
-            key = f"visit_reminder:{visit.pk}:{when}:{user.pk}"
-
-            def build(user=user, key=key, route=route, context=context, application=application):
-                is_doctor = user.pk == application.doctor.user_id
-                return prepare(
+        for user in [application.doctor.user, *visitors]:
+            candidates.append(
+                candidate(
                     user,
                     "visit_reminder",
-                    key,
-                    "emails/visit_reminder",
-                    {**context, "for_doctor": is_doctor},
-                    link=link(route, application.pk),
+                    f"visit_reminder:{visit.pk}:{when}:{user.pk}",
+                    {**context, "for_doctor": user.pk == application.doctor.user_id},
+                    link("applications:detail", application.pk),
                 )
-
-            candidates.append((key, build))
+            )
     return _publish_new(candidates)
 
 
@@ -171,23 +165,20 @@ def expiry_reminders(today):
         if stage is None:
             continue
         user = agrement.doctor.user
-        key = f"agrement_expiry:{agrement.pk}:{stage}:{user.pk}"
-
-        def build(agrement=agrement, user=user, key=key):
-            return prepare(
+        context = {
+            "doctor": agrement.doctor,
+            "agrement": agrement,
+            "months_left": _months_left(today, agrement.valid_until),
+        }
+        candidates.append(
+            candidate(
                 user,
                 "agrement_expiry",
-                key,
-                "emails/agrement_expiry",
-                {
-                    "doctor": agrement.doctor,
-                    "agrement": agrement,
-                    "months_left": _months_left(today, agrement.valid_until),
-                },
-                link=link("home"),
+                f"agrement_expiry:{agrement.pk}:{stage}:{user.pk}",
+                context,
+                link("home"),
             )
-
-        candidates.append((key, build))
+        )
     return _publish_new(candidates)
 
 
@@ -217,22 +208,18 @@ def training_reminders(today):
     if today.month < TRAINING_REMINDER_MONTH:
         return 0
     in_force = Agrement.objects.filter(valid_from__lte=today, valid_until__gte=today)
-    candidates = []
-    for user in _msu_users(in_force):
-        key = f"training_reminder:{today.year}:{user.pk}"
-
-        def build(user=user, key=key):
-            return prepare(
+    return _publish_new(
+        [
+            candidate(
                 user,
                 "training_reminder",
-                key,
-                "emails/training_reminder",
+                f"training_reminder:{today.year}:{user.pk}",
                 {"year": today.year},
-                link=link("home"),
+                link("home"),
             )
-
-        candidates.append((key, build))
-    return _publish_new(candidates)
+            for user in _msu_users(in_force)
+        ]
+    )
 
 
 def declaration_reminders(today):
@@ -245,22 +232,19 @@ def declaration_reminders(today):
         Q(valid_from__lte=datetime.date(year, 12, 31))
         & Q(valid_until__gte=datetime.date(year, 1, 1))
     )
-    candidates = []
-    for user in _msu_users(ran_last_year):
-        key = f"remuneration_declaration:{year}:{user.pk}"
-
-        def build(user=user, key=key):
-            return prepare(
+    context = {"year": year, "amounts": settings.MSU_YEARLY_REMUNERATION}
+    return _publish_new(
+        [
+            candidate(
                 user,
                 "remuneration_declaration",
-                key,
-                "emails/remuneration_declaration",
-                {"year": year, "amounts": settings.MSU_YEARLY_REMUNERATION},
-                link=link("home"),
+                f"remuneration_declaration:{year}:{user.pk}",
+                context,
+                link("home"),
             )
-
-        candidates.append((key, build))
-    return _publish_new(candidates)
+            for user in _msu_users(ran_last_year)
+        ]
+    )
 
 
 JOBS = {

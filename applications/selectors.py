@@ -1,13 +1,22 @@
 """The querysets each role may see. Every view reads dossiers and pieces through these, so that
 nobody reaches a dossier that isn't theirs (a 404, never a leak)."""
 
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Membership
 
-from .models import AgendaItem, Application, CommissionSession, Document, Message, SiteVisit
+from .models import (
+    AgendaItem,
+    Application,
+    CommissionSession,
+    Document,
+    Message,
+    RequestedLevel,
+    Review,
+    SiteVisit,
+)
 from .workflow import Status
 
 # Roles that see every non-draft dossier of their faculty.
@@ -112,4 +121,24 @@ def get_attachment_for(user, application_pk, message_pk):
         raise Http404
     return get_object_or_404(
         Message.objects.exclude(attachment=""), pk=message_pk, application=application
+    )
+
+
+def session_agenda(session):
+    """The session's dossiers with their levels and this session's opinions (fixed queries)."""
+    return list(
+        AgendaItem.objects.filter(session=session)
+        .select_related("application__doctor__user", "application__visit")
+        .prefetch_related(
+            Prefetch(
+                "application__requested_levels",
+                queryset=RequestedLevel.objects.prefetch_related(
+                    Prefetch(
+                        "reviews",
+                        queryset=Review.objects.filter(session=session).select_related("author"),
+                        to_attr="session_reviews",
+                    )
+                ),
+            )
+        )
     )

@@ -1,13 +1,13 @@
 """The decision letter (with the attestation of a granted agrément), the commission's agenda and
 its minutes, as PDFs. Pure functions of the database rows they are given."""
 
-from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import override
 
 from stages.levels import Authority
 
-from ..models import AgendaItem, CommissionSession, Decision, RequestedLevel, Review
+from ..models import CommissionSession, Decision, Review
+from ..selectors import session_agenda
 from .render import BuiltPdf, build
 
 
@@ -55,26 +55,6 @@ def build_decision_letter(decision) -> BuiltPdf:
         )
 
 
-def _items(session):
-    """The session's agenda in order, with each dossier's levels and this session's opinions."""
-    return list(
-        AgendaItem.objects.filter(session=session)
-        .select_related("application__doctor__user", "application__visit")
-        .prefetch_related(
-            Prefetch(
-                "application__requested_levels",
-                queryset=RequestedLevel.objects.prefetch_related(
-                    Prefetch(
-                        "reviews",
-                        queryset=Review.objects.filter(session=session),
-                        to_attr="session_reviews",
-                    )
-                ),
-            )
-        )
-    )
-
-
 def _visit_of(application):
     visit = getattr(application, "visit", None)  # a missing visit raises an AttributeError
     return visit if visit and visit.reported_at else None
@@ -86,7 +66,7 @@ def _fresh(session):
 
 def _session_context(session):
     rows = []
-    for item in _items(session):
+    for item in session_agenda(session):
         levels = [
             {
                 "level": level,

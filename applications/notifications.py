@@ -81,6 +81,7 @@ def message_posted(message_id):
             "emails/message_posted",
             {**dossier_context(application), "message": message},
             link=target,
+            digestible=message.from_doctor,  # to the secretariat
         )
 
 
@@ -107,6 +108,7 @@ def visit_scheduled(visit_id):
             "emails/visit_assigned",
             context,
             link=link("applications:detail", application.pk),
+            digestible=True,
         )
 
 
@@ -124,6 +126,7 @@ def commission_convocation(session_id):
             "emails/commission_convocation",
             context,
             link=link("applications:session", session.pk),
+            digestible=True,
         )
 
 

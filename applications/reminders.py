@@ -37,9 +37,11 @@ def latest_stage(today, stages):
     return max(reached)[1] if reached else None
 
 
-def candidate(user, kind, key, context, link):
+def candidate(user, kind, key, context, link, digestible=False):
     """(key, how to render it): rendering waits until the key is known to be new."""
-    return key, lambda: prepare(user, kind, key, f"emails/{kind}", context, link=link)
+    return key, lambda: prepare(
+        user, kind, key, f"emails/{kind}", context, link=link, digestible=digestible
+    )
 
 
 def _publish_new(candidates):
@@ -54,18 +56,24 @@ def _publish_new(candidates):
 
 
 def complement_stages(request):
+    """The gentle reminders, then the overdue one, which is the last: with a short deadline,
+    no "7 days ago" reminder may follow "the deadline has passed"."""
     asked = timezone.localdate(request.requested_at)
+    overdue = request.due_date + datetime.timedelta(days=1)
     stages = [
         (f"{days}d", asked + datetime.timedelta(days=days)) for days in COMPLEMENT_REMINDER_DAYS
     ]
-    stages.append(("overdue", request.due_date + datetime.timedelta(days=1)))
-    return stages
+    return [(label, day) for label, day in stages if day < overdue] + [("overdue", overdue)]
 
 
 def complement_reminders(today):
-    requests = ComplementRequest.objects.filter(
-        answered_at__isnull=True, application__status=Status.INCOMPLETE
-    ).select_related("application__doctor__user", "application__faculty")
+    requests = (
+        ComplementRequest.objects.filter(
+            answered_at__isnull=True, application__status=Status.INCOMPLETE
+        )
+        .select_related("application__doctor__user", "application__faculty")
+        .prefetch_related("application__requested_levels")
+    )
     candidates = []
     for request in requests:
         stage = latest_stage(today, complement_stages(request))
@@ -122,6 +130,7 @@ def visit_reminders(today):
                     f"visit_reminder:{visit.pk}:{when}:{user.pk}",
                     {**context, "for_doctor": user.pk == application.doctor.user_id},
                     link("applications:detail", application.pk),
+                    digestible=user.pk != application.doctor.user_id,  # the visitors
                 )
             )
     return _publish_new(candidates)

@@ -33,8 +33,11 @@ MAX_ATTEMPTS = 8
 TRANSIENT_ERRORS = (smtplib.SMTPException, OSError)
 
 
-def prepare(user, kind, key, template_dir, context, link=""):
-    """An unsaved notification for `user`, rendered now (the inbox shows the same text)."""
+def prepare(user, kind, key, template_dir, context, link="", digestible=False):
+    """An unsaved notification for `user`, rendered now (the inbox shows the same text).
+
+    `digestible`: a notice to staff, which may wait for their daily digest if they chose it;
+    what a doctor receives as a doctor (deadlines) always leaves at once."""
     subject, text, html = render_templated_mail(
         template_dir, {"recipient": user, "link": link, **context}
     )
@@ -46,13 +49,13 @@ def prepare(user, kind, key, template_dir, context, link=""):
         body_text=text,
         body_html=html,
         link=link,
-        email_status=Status.DIGEST if user.email_digest else Status.PENDING,
+        email_status=Status.DIGEST if digestible and user.email_digest else Status.PENDING,
     )
 
 
-def notify(user, kind, key, template_dir, context, link=""):
+def notify(user, kind, key, template_dir, context, link="", digestible=False):
     """Notify one user, once per key. Returns True when the notification is new."""
-    return publish([prepare(user, kind, key, template_dir, context, link)]) == 1
+    return publish([prepare(user, kind, key, template_dir, context, link, digestible)]) == 1
 
 
 def existing_keys(keys):
@@ -100,7 +103,11 @@ def _claim(ids):
         rows = list(
             Notification.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("user")
-            .filter(pk__in=ids, email_status__in=[Status.PENDING, Status.FAILED])
+            .filter(
+                pk__in=ids,
+                email_status__in=[Status.PENDING, Status.FAILED],
+                attempts__lt=MAX_ATTEMPTS,
+            )
         )
         Notification.objects.filter(pk__in=[n.pk for n in rows]).update(
             email_status=Status.SENDING, claimed_at=timezone.now(), attempts=F("attempts") + 1
@@ -115,7 +122,15 @@ def deliver(ids):
     if not rows:
         return 0
     failures = 0
-    with get_connection() as connection:
+    try:
+        connection = get_connection()
+        connection.open()
+    except TRANSIENT_ERRORS as exc:  # the server is unreachable: all of them wait for a retry
+        Notification.objects.filter(pk__in=[n.pk for n in rows]).update(
+            email_status=Status.FAILED, last_error=str(exc)[:500]
+        )
+        return len(rows)
+    with connection:
         for notification in rows:
             mail = build_mail(
                 [notification.user.email],

@@ -191,3 +191,31 @@ def test_the_doctors_copy_leaves_out_the_visit_report(
     assert "Cabinet adapté" not in doctor_copy
     assert "Rapport de visite" not in doctor_copy
     assert app.doctor.rpps in doctor_copy  # the rest of the dossier is there
+
+
+def test_a_slow_older_build_never_overwrites_a_newer_one_stored_meanwhile(
+    submitted, staff, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Worker A renders revision 2; while it renders, revision 3 is asked for and worker B
+    stores it. A must then discard its file, not point the document back at revision 2."""
+    document = documents.request_dossier_pdf(submitted)  # revision 2
+    real_render = documents._render
+    calls = []
+
+    def render_while_another_worker_stores_a_newer_one(doc):
+        built = real_render(doc)
+        if not calls:
+            calls.append(doc.pk)
+            newer = documents.request_dossier_pdf(Application.objects.get(pk=submitted.pk))
+            assert newer.requested_revision == 3
+            with django_capture_on_commit_callbacks(execute=True):
+                assert documents.build(doc.pk, 3) is True  # worker B
+        return built
+
+    monkeypatch.setattr(documents, "_render", render_while_another_worker_stores_a_newer_one)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert documents.build(document.pk, 2) is False  # worker A lost the race
+    document.refresh_from_db()
+    assert document.built_revision == 3
+    assert document.file.name.rsplit("/", 1)[1].startswith("r3-")
+    assert stored(settings, submitted) == [document.file.name.rsplit("/", 1)[1]]

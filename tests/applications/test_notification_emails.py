@@ -74,3 +74,63 @@ def test_a_doctors_message_goes_to_each_secretary_of_the_faculty_only(
     assert not to(other_faculty.secretariat.email)
     for email in mail.outbox:
         assert url("applications:detail", app.pk) in email.body
+
+
+# --- Review additions ----------------------------------------------------------------------
+
+
+def _open_as(client, user, absolute):
+    client.force_login(user)
+    assert absolute.startswith(settings.SITE_URL), absolute
+    return client.get(absolute[len(settings.SITE_URL) :])
+
+
+def test_every_link_of_a_whole_instruction_opens_for_its_recipient(
+    client, django_capture_on_commit_callbacks
+):
+    """Receipt, visit scheduled/assigned, convocation (and its agenda), decision: each
+    recipient can open the link of their notification, and the one the e-mail points at."""
+    staff = make_staff()
+    with django_capture_on_commit_callbacks(execute=True):
+        app = submitted_application(staff)
+    for step in (Status.ADMISSIBLE, Status.VISIT_SCHEDULED, Status.VISIT_DONE):
+        with django_capture_on_commit_callbacks(execute=True):
+            app = advance(app, staff, step)
+    with django_capture_on_commit_callbacks(execute=True):
+        app = advance(app, staff, Status.IN_COMMISSION)
+    with django_capture_on_commit_callbacks(execute=True):
+        app = advance(app, staff, Status.DECIDED)
+    kinds = set(Notification.objects.values_list("kind", flat=True))
+    assert {"submission_receipt", "visit_scheduled", "visit_assigned", "decision"} <= kinds
+    assert "commission_convocation" in kinds
+    for notification in Notification.objects.select_related("user"):
+        response = _open_as(client, notification.user, notification.link)
+        assert response.status_code == 200, (notification.kind, notification.user)
+        # Through the inbox too: the notification's own redirect lands there.
+        opened = client.get(reverse("notifications:open", args=[notification.pk]))
+        assert opened.status_code == 302 and opened.url == notification.link
+    convocation = Notification.objects.filter(kind="commission_convocation").first()
+    agenda = url("applications:session_agenda_pdf", services.current_session(app).pk)
+    assert agenda in convocation.body_text
+    response = _open_as(client, convocation.user, agenda)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+
+
+def test_a_doctor_who_also_sits_on_the_staff_gets_doctor_emails_at_once(
+    django_capture_on_commit_callbacks,
+):
+    """docs/decisions.md: 'Doctors always get instant e-mails: their messages have deadlines.'
+    An MSU who is also a visitor of the faculty (common) and chose the digest for staff mail
+    must still get the complement request at once, not in tomorrow's digest."""
+    from accounts.models import Membership
+
+    staff = make_staff()
+    app = submitted_application(staff)
+    doctor = app.doctor.user
+    Membership.objects.create(user=doctor, organisation=staff.faculty, role=Membership.Role.VISITOR)
+    doctor.email_digest = True
+    doctor.save()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        advance(app, staff, Status.INCOMPLETE)
+    assert len(to(doctor.email)) == 1

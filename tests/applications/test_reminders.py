@@ -228,3 +228,100 @@ def test_the_whole_job_twice_the_same_day_sends_nothing_more(incomplete, agremen
     first = run(day)
     assert first  # the expiry reminder at least
     assert run(day) == []
+
+
+# --- Review additions ----------------------------------------------------------------------
+
+
+def test_day_boundaries_are_paris_days_not_utc_days(staff, run):
+    """Asked at 00:30 in Paris (still the previous day in UTC): day 7 is counted from the Paris
+    date, so nothing goes out on UTC day 7 = Paris day 6."""
+    with at(START, hour=0):
+        app = submitted_application(staff)
+    with time_machine.travel(
+        datetime.datetime(START.year, START.month, START.day, 0, 30, tzinfo=PARIS), tick=False
+    ):
+        services.request_complements(app, staff.secretariat, "CV.", days(20), ["piece:cv"])
+    assert run(days(6)) == []
+    assert len(run(days(7))) == 1
+
+
+def test_no_gentle_reminder_after_the_overdue_one(staff, run):
+    """A short deadline (day 5): the overdue reminder on day 6 is the last word; the doctor must
+    not then get an 'Il y a 7 jours' reminder on day 7 nor a 14-day one."""
+    with at(START, hour=10):
+        app = submitted_application(staff)
+        services.request_complements(app, staff.secretariat, "CV.", days(5), ["piece:cv"])
+    assert run(days(5)) == []
+    overdue = run(days(6))
+    assert len(overdue) == 1 and "délai pour compléter est dépassé" in overdue[0].subject
+    assert run(days(7)) == []
+    assert run(days(14)) == []
+
+
+def test_a_visit_just_after_midnight_is_reminded_on_the_paris_day(staff, run):
+    """A visit on 10 March at 00:30 Paris (9 March 23:30 UTC): reminded on 8 March, not 7."""
+    with at(START, hour=10):
+        app = advance(submitted_application(staff), staff, Status.ADMISSIBLE)
+        visit_at = datetime.datetime(2027, 3, 10, 0, 30, tzinfo=PARIS)
+        services.schedule_visit(app, staff.secretariat, visit_at, [staff.visitor])
+    assert run(datetime.date(2027, 3, 7)) == []
+    assert len(run(datetime.date(2027, 3, 8))) == 2
+
+
+def test_the_reminder_links_open_for_their_recipients(staff, run, client):
+    """Each reminder's link is a page its recipient may open (doctor and visitor alike)."""
+    with at(START, hour=10):
+        app = advance(submitted_application(staff), staff, Status.ADMISSIBLE)
+        visit_at = datetime.datetime(2027, 3, 10, 14, 30, tzinfo=PARIS)
+        services.schedule_visit(app, staff.secretariat, visit_at, [staff.visitor])
+    assert len(run(datetime.date(2027, 3, 8))) == 2
+    for notification in Notification.objects.filter(kind="visit_reminder"):
+        client.force_login(notification.user)
+        path = notification.link.split("://", 1)[1].split("/", 1)[1]
+        assert client.get("/" + path).status_code == 200, notification.user
+
+
+def _queries_of_the_job(day):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with at(day), CaptureQueriesContext(connection) as queries:
+        reminders.run_daily()  # on-commit delivery not run: the job's own queries only
+    return len(queries)
+
+
+def _incomplete(staff, count):
+    with at(START, hour=10):
+        for _ in range(count):
+            app = submitted_application(staff)
+            services.request_complements(app, staff.secretariat, "CV.", days(20), ["piece:cv"])
+
+
+def test_the_complement_job_makes_as_many_queries_for_three_dossiers_as_for_one(staff):
+    _incomplete(staff, 1)
+    one_new = _queries_of_the_job(days(7))
+    one_known = _queries_of_the_job(days(7))
+    Notification.objects.all().delete()
+    _incomplete(staff, 2)
+    three_new = _queries_of_the_job(days(7))
+    three_known = _queries_of_the_job(days(7))
+    assert Notification.objects.filter(kind="complement_reminder").count() == 3
+    assert (three_new, three_known) == (one_new, one_known)
+
+
+def test_the_expiry_job_makes_as_many_queries_for_three_agrements_as_for_one(staff, agrement):
+    def another():
+        app = advance(submitted_application(staff, levels=("externe",)), staff, Status.DECIDED)
+        Agrement.objects.filter(application=app).update(valid_until=END)
+
+    six = add_months(END, -6)
+    one_new = _queries_of_the_job(six)
+    one_known = _queries_of_the_job(six)
+    Notification.objects.all().delete()
+    another()
+    another()
+    three_new = _queries_of_the_job(six)
+    three_known = _queries_of_the_job(six)
+    assert Notification.objects.filter(kind="agrement_expiry").count() == 3
+    assert (three_new, three_known) == (one_new, one_known)

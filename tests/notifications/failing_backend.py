@@ -9,7 +9,16 @@ from django.core.mail.backends.locmem import EmailBackend
 REFUSED = set()
 
 
+class State:
+    down = False  # the server refuses connections altogether
+
+
 class FlakyEmailBackend(EmailBackend):
+    def open(self):
+        if State.down:
+            raise ConnectionRefusedError("Connexion refusée par le serveur SMTP")
+        return super().open()
+
     def send_messages(self, messages):
         for message in messages:
             if set(message.to) & REFUSED:

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 Status = Notification.EmailStatus
 
 
-def _notify(user, key="test:1", subject_ref="MSU-2026-00001"):
+def _notify(user, key="test:1", subject_ref="MSU-2026-00001", digestible=False):
     return services.notify(
         user,
         "message_posted",
@@ -26,6 +26,7 @@ def _notify(user, key="test:1", subject_ref="MSU-2026-00001"):
         "emails/daily_digest",  # any template folder works: a subject and two bodies
         {"items": [], "day": datetime.date(2026, 11, 22)},
         link=f"http://testserver/dossiers/{subject_ref}/",
+        digestible=digestible,
     )
 
 
@@ -35,6 +36,7 @@ def flaky_smtp(settings):
     failing_backend.REFUSED.clear()
     yield failing_backend.REFUSED
     failing_backend.REFUSED.clear()
+    failing_backend.State.down = False
 
 
 def test_the_same_key_twice_sends_one_email(django_capture_on_commit_callbacks, settings):
@@ -84,6 +86,20 @@ def test_a_refused_email_is_retried_later_and_sent_once(flaky_smtp):
     assert Notification.objects.get(user=doctor).email_status == Status.SENT
 
 
+def test_an_unreachable_smtp_server_leaves_every_email_to_a_retry(flaky_smtp):
+    users = [DoctorFactory().user for _ in range(3)]
+    for n, user in enumerate(users):
+        _notify(user, f"k{n}")
+    ids = list(Notification.objects.values_list("pk", flat=True))
+    failing_backend.State.down = True
+    assert services.deliver(ids) == 3
+    assert set(Notification.objects.values_list("email_status", flat=True)) == {Status.FAILED}
+    assert mail.outbox == []
+    failing_backend.State.down = False
+    assert services.deliver(ids) == 0
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(u.email for u in users)
+
+
 def test_a_worker_killed_while_sending_leaves_the_email_to_the_sweeper():
     user = DoctorFactory().user
     _notify(user)
@@ -110,8 +126,8 @@ def test_staff_who_chose_the_digest_get_one_email_a_day(django_capture_on_commit
     user.email_digest = True
     user.save()
     with django_capture_on_commit_callbacks(execute=True):
-        _notify(user, "m:1", "MSU-A")
-        _notify(user, "m:2", "MSU-B")
+        _notify(user, "m:1", "MSU-A", digestible=True)
+        _notify(user, "m:2", "MSU-B", digestible=True)
     assert mail.outbox == []  # nothing at once
     day = datetime.date(2026, 11, 23)
     with django_capture_on_commit_callbacks(execute=True):
@@ -127,7 +143,7 @@ def test_staff_who_chose_the_digest_get_one_email_a_day(django_capture_on_commit
     ) == {Status.DIGESTED}
     # The next day, only what arrived since.
     with django_capture_on_commit_callbacks(execute=True):
-        _notify(user, "m:3", "MSU-C")
+        _notify(user, "m:3", "MSU-C", digestible=True)
         services.send_digests(day + datetime.timedelta(days=1))
     assert len(mail.outbox) == 2
     assert "/dossiers/MSU-C/" in mail.outbox[1].body
@@ -136,6 +152,8 @@ def test_staff_who_chose_the_digest_get_one_email_a_day(django_capture_on_commit
 
 def test_doctors_always_get_instant_emails_even_with_the_flag(django_capture_on_commit_callbacks):
     doctor = DoctorFactory().user
+    doctor.email_digest = True  # e.g. an MSU who is also a visitor and chose the digest
+    doctor.save()
     with django_capture_on_commit_callbacks(execute=True):
         _notify(doctor)
     assert len(mail.outbox) == 1

@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from . import selectors, services
-from .models import Decision, GeneratedDocument
+from .models import Decision
+from .services.documents import find as find_document
 
 
 def _serve(document, filename):
@@ -36,10 +37,6 @@ def _download(request, document, filename, back):
     else:
         messages.info(request, _("Ce document n'a pas encore été produit."))
     return redirect(back)
-
-
-def find(subject_key):
-    return GeneratedDocument.objects.filter(subject_key=subject_key).first()
 
 
 @login_required
@@ -73,7 +70,7 @@ def decision_letter(request, pk, decision_pk):
         pk=decision_pk,
         requested_level__application=application,
     )
-    document = find(f"decision_letter:{decision.pk}")
+    document = find_document(f"decision_letter:{decision.pk}")
     level = decision.requested_level.level.replace("_", "-")
     return _download(
         request, document, f"decision-{application.reference}-{level}.pdf", _detail_url(application)
@@ -83,7 +80,7 @@ def decision_letter(request, pk, decision_pk):
 @login_required
 def session_agenda_pdf(request, pk):
     session = selectors.get_session_for(request.user, pk)
-    document = find(f"agenda:{session.pk}")
+    document = find_document(f"agenda:{session.pk}")
     return _download(
         request,
         document,
@@ -95,7 +92,7 @@ def session_agenda_pdf(request, pk):
 @login_required
 def session_minutes_pdf(request, pk):
     session = selectors.get_session_for(request.user, pk)
-    document = find(f"minutes:{session.pk}")
+    document = find_document(f"minutes:{session.pk}")
     return _download(
         request,
         document,

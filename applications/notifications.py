@@ -5,10 +5,11 @@ notifications.services. Templates: one folder per message in templates/emails/."
 from django.conf import settings
 from django.urls import reverse
 
-from accounts.models import Membership, User
+from accounts.models import Membership
 from notifications.services import notify
 
 from .models import Application, CommissionSession, ComplementRequest, Decision, Message, SiteVisit
+from .services.instruction import faculty_members
 
 
 def link(name, *args):
@@ -21,14 +22,6 @@ def dossier_context(application):
         "doctor": application.doctor,
         "levels": [level.label for level in application.levels],
     }
-
-
-def secretariat_of(faculty_id):
-    return User.objects.filter(
-        is_active=True,
-        memberships__organisation_id=faculty_id,
-        memberships__role=Membership.Role.SECRETARIAT,
-    ).distinct()
 
 
 def _application(application_id):
@@ -68,7 +61,7 @@ def message_posted(message_id):
     message = Message.objects.select_related("author").get(pk=message_id)
     application = _application(message.application_id)
     if message.from_doctor:
-        recipients = secretariat_of(application.faculty_id)
+        recipients = faculty_members(application.faculty, Membership.Role.SECRETARIAT)
         target = link("applications:detail", application.pk)
     else:
         recipients = [application.doctor.user]

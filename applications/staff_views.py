@@ -24,7 +24,6 @@ from .models import (
     AgendaItem,
     Application,
     CommissionSession,
-    GeneratedDocument,
     RequestedLevel,
     Review,
     SiteVisit,
@@ -177,6 +176,7 @@ def staff_detail(request, application, roles, message_form=None, status=200):
         {
             "application": application,
             **summary_context(application),
+            "dossier_pdf": services.dossier_pdf_for(application, request.user),
             "roles": roles,
             "badge": STATUS_BADGE.get(application.status, "info"),
             "events": application.events.select_related("actor"),
@@ -207,9 +207,6 @@ def summary_context(application):
         "eligibility": services.eligibility_of(application),
         "documents": list(application.documents.all()),
         "rpps_warning": services.rpps_warning(doctor),
-        "dossier_pdf": GeneratedDocument.objects.filter(
-            subject_key=f"dossier:{application.pk}"
-        ).first(),  # the doctor's page replaces it with services.dossier_pdf_for
     }
 
 

@@ -13,7 +13,9 @@ def _unread_notifications(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return 0
-    return user.notifications.filter(read_at__isnull=True).exclude(kind="digest").count()
+    from notifications.services import unread_count
+
+    return unread_count(user)
 
 
 def portal(request):

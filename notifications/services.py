@@ -217,7 +217,16 @@ def _digest_for(user_id, today):
 
 
 def mark_read(user, notification_id=None):
-    rows = Notification.objects.filter(user=user, read_at__isnull=True)
+    rows = inbox(user).filter(read_at__isnull=True)
     if notification_id is not None:
         rows = rows.filter(pk=notification_id)
     return rows.update(read_at=timezone.now())
+
+
+def inbox(user):
+    """What the user sees in the portal (the digests are only the e-mail of the others)."""
+    return Notification.objects.filter(user=user).exclude(kind="digest")
+
+
+def unread_count(user):
+    return inbox(user).filter(read_at__isnull=True).count()

@@ -1,6 +1,9 @@
 """Each user's notifications in the portal, and the e-mail preference of staff."""
 
+from urllib.parse import urlsplit
+
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -12,7 +15,6 @@ from django.views.decorators.http import require_POST
 from accounts.models import User
 
 from . import services
-from .models import Notification
 
 
 class DigestPreferenceForm(forms.ModelForm):
@@ -30,20 +32,20 @@ class DigestPreferenceForm(forms.ModelForm):
         labels = {"email_digest": _("Recevoir les notifications par e-mail")}
 
 
-def inbox_of(user):
-    return Notification.objects.filter(user=user).exclude(kind="digest")
+def _is_staff_member(user):
+    return user.memberships.exists()
 
 
 @login_required
 def inbox(request):
-    page = Paginator(inbox_of(request.user), 25).get_page(request.GET.get("page"))
-    is_staff_member = request.user.memberships.exists()
+    page = Paginator(services.inbox(request.user), 25).get_page(request.GET.get("page"))
+    is_staff_member = _is_staff_member(request.user)
     return render(
         request,
         "notifications/inbox.html",
         {
             "page": page,
-            "unread": inbox_of(request.user).filter(read_at__isnull=True).count(),
+            "unread": services.unread_count(request.user),
             "form": DigestPreferenceForm(instance=request.user) if is_staff_member else None,
         },
     )
@@ -52,7 +54,7 @@ def inbox(request):
 @login_required
 def open_notification(request, pk):
     """Mark as read and follow its link (only the recipient's own; anyone else gets a 404)."""
-    notification = get_object_or_404(inbox_of(request.user), pk=pk)
+    notification = get_object_or_404(services.inbox(request.user), pk=pk)
     services.mark_read(request.user, notification.pk)
     link = notification.link
     if link and url_has_allowed_host_and_scheme(
@@ -63,10 +65,6 @@ def open_notification(request, pk):
 
 
 def _site_host():
-    from urllib.parse import urlsplit
-
-    from django.conf import settings
-
     return urlsplit(settings.SITE_URL).netloc
 
 
@@ -83,7 +81,7 @@ def mark_all_read(request):
 @login_required
 @require_POST
 def preferences(request):
-    if not request.user.memberships.exists():
+    if not _is_staff_member(request.user):
         messages.error(
             request, _("Le récapitulatif quotidien est réservé aux équipes de la faculté.")
         )

@@ -6,8 +6,9 @@ from django.utils.translation import override
 
 from stages.levels import Authority
 
-from ..models import CommissionSession, Decision, Review
+from ..models import CommissionSession, Decision
 from ..selectors import session_agenda
+from ..services.decisions import fixed_opinion
 from .render import BuiltPdf, build
 
 
@@ -27,15 +28,7 @@ def build_decision_letter(decision) -> BuiltPdf:
     agrement = None
     if decision.outcome == Decision.Outcome.GRANTED:
         agrement = getattr(decision, "agrement", None)
-    opinion = (
-        Review.objects.filter(
-            requested_level=decision.requested_level, session__closed_at__isnull=False
-        )
-        .exclude(opinion=Review.Opinion.POSTPONED)
-        .select_related("session")
-        .order_by("-session__meets_at")
-        .first()
-    )
+    opinion = fixed_opinion(decision.requested_level)  # the one the decision rested on
     with override("fr"):
         authority = str(decision.get_authority_display())
         return build(

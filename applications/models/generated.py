@@ -70,7 +70,3 @@ class GeneratedDocument(models.Model):
     @property
     def is_building(self):
         return self.requested_revision > self.built_revision
-
-    @property
-    def filename(self):
-        return f"{self.subject_key.replace(':', '-')}-v{self.built_revision}.pdf"

@@ -71,13 +71,17 @@ def has_visit_report(application):
     return SiteVisit.objects.filter(application=application, reported_at__isnull=False).exists()
 
 
+def find(subject_key):
+    return GeneratedDocument.objects.filter(subject_key=subject_key).first()
+
+
 def dossier_pdf_for(application, user):
     """Which dossier PDF this user downloads: the doctor's copy for the doctor once the visit
     is reported, the full one otherwise."""
     key = f"dossier:{application.pk}"
     if application.doctor.user_id == user.pk and has_visit_report(application):
         key = f"dossier_doctor:{application.pk}"
-    return GeneratedDocument.objects.filter(subject_key=key).first()
+    return find(key)
 
 
 def request_decision_letter(decision):
@@ -192,6 +196,6 @@ def sweep(now=None):
     rows = list(stale_builds(now).values_list("pk", "requested_revision"))
     from ..tasks import build_document
 
-    for pk, revision in rows:
+    for pk, revision in rows:  # outside any transaction: enqueued at once
         build_document.delay(pk, revision)
     return len(rows)

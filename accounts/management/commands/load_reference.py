@@ -1,4 +1,5 @@
-"""Load the reference organisations (faculties, ARS, UPPs) from fixtures/organisations.json.
+"""Load the reference organisations (faculties, ARS, UPPs) from fixtures/organisations.json,
+and the dated fee rates from fixtures/fee_rates.json.
 
 Idempotent: run it as often as you like; rows are matched by kind and name.
 """
@@ -10,6 +11,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts.models import FacultySettings, Organisation
+from remuneration.models import FeeRate
+from remuneration.reference import load_fee_rates
 
 Kind = Organisation.Kind
 
@@ -41,7 +44,9 @@ class Command(BaseCommand):
                 name=row["name"],
                 defaults={"parent": faculty, "subdivision": faculty.subdivision},
             )
+        rates = load_fee_rates(FeeRate)
         if options["verbosity"]:
             self.stdout.write(
-                f"{len(ars)} ARS, {len(faculties)} facultés, {len(data['upps'])} UPP chargées."
+                f"{len(ars)} ARS, {len(faculties)} facultés, {len(data['upps'])} UPP, "
+                f"{rates} tarifs chargés."
             )

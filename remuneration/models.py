@@ -1,0 +1,116 @@
+"""Dated fee rates, and the faculty-wide payment exports built in the background."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Organisation
+from applications.models.dossier import private_storage
+from stages.levels import StageLevel
+
+from . import fees
+
+
+class FeeRate(models.Model):
+    """One amount of DOMAIN.md's fee table, valid from one date until another (inclusive).
+
+    Monthly amounts per level and kind; the yearly Assurance Maladie amounts have no level.
+    A new rate is a new row: statements of the past keep being computed with the old one.
+    """
+
+    class Kind(models.TextChoices):
+        HONORAIRES = fees.HONORAIRES, _("Honoraires pédagogiques")
+        SUPERVISION = fees.SUPERVISION, _("Indemnité de supervision (docteur junior)")
+        ZONE = fees.ZONE, _("Supplément MSU exerçant en ZIP, ZAC ou QPV (docteur junior)")
+        PDSA = fees.PDSA, _("Supplément supervision de la permanence des soins (docteur junior)")
+        COSCOM = fees.COSCOM, _("Supplément signataire COSCOM (étudiant à temps plein)")
+        YEARLY_ZIP = "yearly_zip", _("Rémunération annuelle Assurance Maladie, cabinet en ZIP")
+        YEARLY_OTHER = "yearly_other", _("Rémunération annuelle Assurance Maladie, hors ZIP")
+
+    YEARLY = (Kind.YEARLY_ZIP, Kind.YEARLY_OTHER)
+
+    level = models.CharField(_("niveau"), max_length=20, choices=StageLevel.choices, blank=True)
+    kind = models.CharField(_("nature du montant"), max_length=20, choices=Kind.choices)
+    amount = models.DecimalField(
+        _("montant (€)"),
+        max_digits=9,
+        decimal_places=2,
+        help_text=_("Par mois de stage à temps plein ; par an pour l'Assurance Maladie."),
+    )
+    valid_from = models.DateField(_("en vigueur du"))
+    valid_until = models.DateField(_("jusqu'au (inclus)"), null=True, blank=True)
+    source = models.CharField(_("source"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("tarif")
+        verbose_name_plural = _("tarifs")
+        ordering = ["level", "kind", "valid_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(valid_until__isnull=True)
+                | models.Q(valid_until__gte=models.F("valid_from")),
+                name="fee_rate_valid_period",
+            ),
+            models.UniqueConstraint(
+                fields=["level", "kind", "valid_from"], name="fee_rate_unique_start"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.get_level_display()} {self.amount} €"
+
+    def as_rate(self):
+        return fees.Rate(self.level, self.kind, self.amount, self.valid_from, self.valid_until)
+
+
+def export_path(instance, filename):
+    return f"exports/{instance.faculty_id}/{uuid.uuid4().hex}-{filename}"
+
+
+class PaymentExport(models.Model):
+    """The accounting department's file for one academic year: one line per MSU and period.
+    Built by a Celery task that reports its progress."""
+
+    class Format(models.TextChoices):
+        CSV = "csv", "CSV"
+        XLSX = "xlsx", "XLSX"
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("En attente")
+        RUNNING = "running", _("En cours")
+        DONE = "done", _("Prêt")
+        FAILED = "failed", _("Échec")
+
+    faculty = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField(_("année universitaire (première année)"))
+    format = models.CharField(_("format"), max_length=4, choices=Format.choices)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    file = models.FileField(
+        storage=private_storage,
+        upload_to=export_path,
+        max_length=255,
+        blank=True,
+    )
+    error = models.TextField(blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("export des paiements")
+        verbose_name_plural = _("exports des paiements")
+        ordering = ["-requested_at"]
+
+    def __str__(self):
+        return f"{self.faculty} {self.year} ({self.format})"
+
+    @property
+    def percent(self):
+        return int(100 * self.done / self.total) if self.total else 0

@@ -1,0 +1,114 @@
+"""What each role may see of stages. The faculty admin sees its faculty's periods, offers,
+students and tutorings; an MSU sees the offers they belong to, the students placed there and
+their tutees; nobody sees another faculty's (a 404, never a leak)."""
+
+from django.db.models import Count, Prefetch
+from django.shortcuts import get_object_or_404
+
+from accounts.models import Membership, Organisation
+from applications.models import Doctor
+
+from .models import Offer, Period, Placement, Student, TeamMember, Tutoring
+
+
+def admin_faculties(user):
+    """The faculties whose stages the user manages."""
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    if user.is_superuser:
+        return Organisation.objects.filter(kind=Organisation.Kind.FACULTY)
+    return Organisation.objects.filter(
+        kind=Organisation.Kind.FACULTY,
+        memberships__user=user,
+        memberships__role=Membership.Role.FACULTY_ADMIN,
+    ).distinct()
+
+
+def periods_for_admin(user):
+    return (
+        Period.objects.filter(faculty__in=admin_faculties(user))
+        .select_related("faculty")
+        .annotate(offer_count=Count("offers", distinct=True))
+    )
+
+
+def get_period_for_admin(user, pk):
+    return get_object_or_404(periods_for_admin(user), pk=pk)
+
+
+def _team_prefetch():
+    return Prefetch("team", queryset=TeamMember.objects.select_related("doctor__user", "site"))
+
+
+def offers_for_admin(user):
+    return (
+        Offer.objects.filter(period__faculty__in=admin_faculties(user))
+        .select_related("period", "upp")
+        .prefetch_related(_team_prefetch())
+        .annotate(placed=Count("placements", distinct=True))
+    )
+
+
+def get_offer_for_admin(user, pk):
+    return get_object_or_404(offers_for_admin(user), pk=pk)
+
+
+def placements_for_admin(user):
+    return Placement.objects.filter(
+        offer__period__faculty__in=admin_faculties(user)
+    ).select_related("student", "offer__period")
+
+
+def get_placement_for_admin(user, pk):
+    return get_object_or_404(placements_for_admin(user), pk=pk)
+
+
+def students_for_admin(user):
+    return Student.objects.filter(faculty__in=admin_faculties(user))
+
+
+def get_student_for_admin(user, pk):
+    return get_object_or_404(students_for_admin(user), pk=pk)
+
+
+def tutorings_for_admin(user):
+    return Tutoring.objects.filter(student__faculty__in=admin_faculties(user)).select_related(
+        "tutor__user", "student"
+    )
+
+
+def get_tutoring_for_admin(user, pk):
+    return get_object_or_404(tutorings_for_admin(user), pk=pk)
+
+
+def hosts_for_faculty(faculty):
+    """Doctors the faculty may put in a team: those holding an agrément it instructed."""
+    return (
+        Doctor.objects.filter(agrements__application__faculty=faculty)
+        .select_related("user")
+        .distinct()
+        .order_by("user__last_name", "user__first_name")
+    )
+
+
+# The MSU's own -----------------------------------------------------------------------------
+
+
+def doctor_of(user):
+    return getattr(user, "doctor", None) if user.is_authenticated else None
+
+
+def offers_of_doctor(doctor):
+    return (
+        Offer.objects.filter(team__doctor=doctor)
+        .select_related("period", "upp")
+        .prefetch_related(
+            _team_prefetch(),
+            Prefetch("placements", queryset=Placement.objects.select_related("student")),
+        )
+        .order_by("-period__start", "label")
+    )
+
+
+def tutorings_of_doctor(doctor):
+    return doctor.tutorings.select_related("student").order_by("ended_on", "-started_on")

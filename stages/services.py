@@ -1,0 +1,450 @@
+"""The faculty's actions on stages: periods, offers and their team, placements, tutoring.
+
+Each action runs in a transaction, checks that the actor administers the faculty, checks the
+rules of DOMAIN.md and refuses with French sentences (WorkflowError) without changing
+anything. Views call these; nothing else writes stage rows.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from accounts.models import Membership, Organisation
+from applications.models import Agrement, Doctor, PracticeSite
+from applications.services import WorkflowError
+
+from .levels import StageLevel, rules_for
+from .models import INTERNE_LEVELS, Offer, Period, Placement, Student, TeamMember, Tutoring
+
+MAX_TEAM = 3
+# Externes: 6–8 weeks full time or 12–16 weeks part time (a started week counts).
+EXTERNE_WEEKS = {False: (6, 8), True: (12, 16)}
+
+
+def _date(value):
+    return formats.date_format(value, "SHORT_DATE_FORMAT")
+
+
+def is_faculty_admin(user, faculty_id):
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return Membership.objects.filter(
+        user=user, organisation_id=faculty_id, role=Membership.Role.FACULTY_ADMIN
+    ).exists()
+
+
+def require_faculty_admin(user, faculty_id):
+    if not is_faculty_admin(user, faculty_id):
+        raise WorkflowError(_("Seul un administrateur de la faculté peut gérer les stages."))
+
+
+# Periods ---------------------------------------------------------------------------------
+
+
+def semester_bounds(start):
+    """The semester starting on `start` (1 November or 1 May), or None."""
+    if (start.month, start.day) == (11, 1):
+        return start, datetime.date(start.year + 1, 4, 30)
+    if (start.month, start.day) == (5, 1):
+        return start, datetime.date(start.year, 10, 31)
+    return None
+
+
+def externe_rhythm(start, end):
+    """True (part time), False (full time) or None when the length fits neither rhythm."""
+    weeks = -(-((end - start).days + 1) // 7)
+    for part_time, (low, high) in EXTERNE_WEEKS.items():
+        if low <= weeks <= high:
+            return part_time
+    return None
+
+
+def period_problems(kind, start, end):
+    if end <= start:
+        return [_("La fin de la période doit suivre son début.")]
+    if kind == Period.Kind.SEMESTER:
+        if semester_bounds(start) != (start, end):
+            return [
+                _("Un semestre va du 1er novembre au 30 avril ou du 1er mai au 31 octobre suivant.")
+            ]
+        return []
+    if externe_rhythm(start, end) is None:
+        weeks = -(-((end - start).days + 1) // 7)
+        return [
+            _(
+                "Une période d'externat dure 6 à 8 semaines à temps plein ou 12 à 16 semaines à "
+                "temps partiel ; celle-ci en compte %(weeks)s."
+            )
+            % {"weeks": weeks}
+        ]
+    return []
+
+
+def create_period(faculty, by, kind, start, end, label=""):
+    require_faculty_admin(by, faculty.pk)
+    problems = period_problems(kind, start, end)
+    if problems:
+        raise WorkflowError(*problems)
+    part_time = kind == Period.Kind.EXTERNE and externe_rhythm(start, end)
+    if not label:
+        if kind == Period.Kind.SEMESTER:
+            label = _("Semestre du %(start)s au %(end)s") % {
+                "start": _date(start),
+                "end": _date(end),
+            }
+        else:
+            label = _("Externat du %(start)s au %(end)s") % {
+                "start": _date(start),
+                "end": _date(end),
+            }
+    try:
+        with transaction.atomic():
+            return Period.objects.create(
+                faculty=faculty, kind=kind, start=start, end=end, label=label, part_time=part_time
+            )
+    except IntegrityError:
+        raise WorkflowError(_("Cette période existe déjà.")) from None
+
+
+# Offers and their team -------------------------------------------------------------------
+
+
+@dataclass
+class MemberInput:
+    doctor: Doctor
+    half_days: int = 0
+    referent: bool = False
+    site: PracticeSite | None = None
+    supervises_pdsa: bool = False
+    coscom: bool = False
+
+
+def agrement_problem(doctor, level, start, end, agrements=None):
+    """Why `doctor` cannot host `level` from `start` to `end`, or None. An agrément for the
+    level must cover the whole period."""
+    if agrements is None:
+        agrements = list(doctor.agrements.filter(level=level))
+    level_label = StageLevel(level).label
+    mine = [a for a in agrements if a.level == level]
+    if any(a.valid_from <= start and a.valid_until >= end for a in mine):
+        return None
+    name = _("Dr %(name)s") % {"name": doctor}
+    if not mine:
+        return _("%(name)s n'a pas d'agrément « %(level)s ».") % {
+            "name": name,
+            "level": level_label,
+        }
+    ends_in = [a for a in mine if a.valid_from <= start <= a.valid_until]
+    if ends_in:
+        last = max(a.valid_until for a in ends_in)
+        return _(
+            "%(name)s : son agrément « %(level)s » prend fin le %(until)s, avant la fin de la "
+            "période (%(end)s)."
+        ) % {"name": name, "level": level_label, "until": _date(last), "end": _date(end)}
+    later = [a for a in mine if a.valid_from > start]
+    if later:
+        first = min(a.valid_from for a in later)
+        return _(
+            "%(name)s : son agrément « %(level)s » ne commence que le %(from)s, après le début "
+            "de la période (%(start)s)."
+        ) % {"name": name, "level": level_label, "from": _date(first), "start": _date(start)}
+    last = max(a.valid_until for a in mine)
+    return _("%(name)s : son agrément « %(level)s » a pris fin le %(until)s.") % {
+        "name": name,
+        "level": level_label,
+        "until": _date(last),
+    }
+
+
+def team_problems(level, period, members):
+    """Every reason the team cannot host `level` over `period`, naming the member at fault."""
+    problems = []
+    if not 1 <= len(members) <= MAX_TEAM:
+        problems.append(_("Une équipe compte un à trois MSU."))
+    doctors = [m.doctor.pk for m in members]
+    if len(set(doctors)) != len(doctors):
+        problems.append(_("Un même MSU figure deux fois dans l'équipe."))
+    referents = [m for m in members if m.referent]
+    if members and len(referents) != 1:
+        problems.append(_("Désignez un et un seul MSU référent."))
+    agrements = {}
+    for agrement in Agrement.objects.filter(doctor_id__in=doctors, level=level):
+        agrements.setdefault(agrement.doctor_id, []).append(agrement)
+    for member in members:
+        problem = agrement_problem(
+            member.doctor, level, period.start, period.end, agrements.get(member.doctor.pk, [])
+        )
+        if problem:
+            problems.append(problem)
+        if member.site is not None and member.site.doctor_id != member.doctor.pk:
+            problems.append(
+                _("Dr %(name)s : ce lieu d'accueil n'est pas un de ses lieux d'exercice.")
+                % {"name": member.doctor}
+            )
+        if member.half_days > 10:
+            problems.append(
+                _("Dr %(name)s : une semaine compte au plus 10 demi-journées.")
+                % {"name": member.doctor}
+            )
+    return problems
+
+
+def offer_problems(period, level, upp):
+    problems = []
+    externe = level == StageLevel.EXTERNE
+    if externe != (period.kind == Period.Kind.EXTERNE):
+        problems.append(
+            _(
+                "Les externes sont accueillis sur une période d'externat, les internes sur un "
+                "semestre."
+            )
+        )
+    available = rules_for(level).available_from
+    if available and period.start < available:
+        problems.append(
+            _("Le niveau « %(level)s » n'existe qu'à partir du %(date)s.")
+            % {"level": StageLevel(level).label, "date": _date(available)}
+        )
+    if upp is not None and (
+        upp.kind != Organisation.Kind.UPP or upp.parent_id != period.faculty_id
+    ):
+        problems.append(_("Cette UPP n'est pas rattachée à la faculté."))
+    return problems
+
+
+def _save_team(offer, members):
+    offer.team.all().delete()
+    TeamMember.objects.bulk_create(
+        TeamMember(
+            offer=offer,
+            doctor=m.doctor,
+            half_days=m.half_days,
+            referent=m.referent,
+            site=m.site or _main_site(m.doctor),
+            supervises_pdsa=m.supervises_pdsa,
+            coscom=m.coscom,
+        )
+        for m in members
+    )
+
+
+def _main_site(doctor):
+    return doctor.sites.order_by("-is_main", "pk").first()
+
+
+@transaction.atomic
+def create_offer(period, by, level, label, members, capacity=1, upp=None):
+    require_faculty_admin(by, period.faculty_id)
+    problems = offer_problems(period, level, upp) + team_problems(level, period, members)
+    if capacity < 1:
+        problems.append(_("La capacité est d'au moins un étudiant."))
+    if problems:
+        raise WorkflowError(*problems)
+    offer = Offer.objects.create(
+        period=period, level=level, label=label, capacity=capacity, upp=upp
+    )
+    _save_team(offer, members)
+    return offer
+
+
+@transaction.atomic
+def update_offer(offer, by, label, members, capacity, upp=None):
+    require_faculty_admin(by, offer.period.faculty_id)
+    offer = Offer.objects.select_for_update().select_related("period").get(pk=offer.pk)
+    problems = offer_problems(offer.period, offer.level, upp)
+    problems += team_problems(offer.level, offer.period, members)
+    placed = offer.placements.count()
+    if capacity < max(placed, 1):
+        problems.append(
+            _("La capacité ne peut descendre sous le nombre d'étudiants placés (%(n)s).")
+            % {"n": placed}
+        )
+    if problems:
+        raise WorkflowError(*problems)
+    offer.label, offer.capacity, offer.upp = label, capacity, upp
+    offer.save(update_fields=["label", "capacity", "upp"])
+    _save_team(offer, members)
+    return offer
+
+
+# Placements ------------------------------------------------------------------------------
+
+
+@dataclass
+class StudentInput:
+    student_number: str
+    last_name: str
+    first_name: str
+    promotion: int
+
+
+def _student(faculty, data, level):
+    """The faculty's student with this number (created, or updated from what was typed), locked
+    so that two placements of the same student are checked one after the other."""
+    number = data.student_number.strip()
+    student, _created = Student.objects.get_or_create(
+        faculty=faculty,
+        student_number=number,
+        defaults={
+            "last_name": data.last_name.strip(),
+            "first_name": data.first_name.strip(),
+            "promotion": data.promotion,
+            "level": level,
+        },
+    )
+    student = Student.objects.select_for_update().get(pk=student.pk)
+    student.last_name, student.first_name = data.last_name.strip(), data.first_name.strip()
+    student.promotion, student.level = data.promotion, level
+    student.save()
+    return student
+
+
+def placement_problems(offer, student, part_time):
+    period = offer.period
+    problems = []
+    placed = offer.placements.count()
+    if placed >= offer.capacity:
+        problems.append(
+            _("Le terrain de stage « %(offer)s » est complet (%(n)s étudiant(s) sur %(cap)s).")
+            % {"offer": offer.label, "n": placed, "cap": offer.capacity}
+        )
+    for other in (
+        Placement.objects.filter(student=student, start__lte=period.end, end__gte=period.start)
+        .select_related("offer")
+        .exclude(offer=offer)
+    ):
+        problems.append(
+            _(
+                "%(student)s est déjà placé(e) du %(start)s au %(end)s (« %(offer)s ») : les "
+                "deux stages se chevauchent."
+            )
+            % {
+                "student": student,
+                "start": _date(other.start),
+                "end": _date(other.end),
+                "offer": other.offer.label,
+            }
+        )
+    if offer.placements.filter(student=student).exists():
+        problems.append(
+            _("%(student)s est déjà placé(e) sur ce terrain de stage.") % {"student": student}
+        )
+    team = list(offer.team.select_related("doctor__user"))
+    agrements = {}
+    for agrement in Agrement.objects.filter(
+        doctor_id__in=[m.doctor_id for m in team], level=offer.level
+    ):
+        agrements.setdefault(agrement.doctor_id, []).append(agrement)
+    for member in team:
+        problem = agrement_problem(
+            member.doctor,
+            offer.level,
+            period.start,
+            period.end,
+            agrements.get(member.doctor_id, []),
+        )
+        if problem:
+            problems.append(problem)
+    if not team:
+        problems.append(_("Ce terrain de stage n'a pas d'équipe de MSU."))
+    if period.kind == Period.Kind.EXTERNE and part_time != period.part_time:
+        problems.append(
+            _("Cette période d'externat est à temps partiel.")
+            if period.part_time
+            else _("Cette période d'externat est à temps plein.")
+        )
+    return problems
+
+
+@transaction.atomic
+def place_student(offer, by, student_data, part_time=False):
+    """Place a student in `offer` for its period. Refused when the offer is full, when the
+    student already has an overlapping placement, or when an agrément of the team ends
+    before the period does."""
+    require_faculty_admin(by, offer.period.faculty_id)
+    # The offer's row lock serialises placements in it (capacity); the student's row lock
+    # serialises the student's placements everywhere (overlaps).
+    offer = Offer.objects.select_for_update().select_related("period").get(pk=offer.pk)
+    student = _student(offer.period.faculty, student_data, offer.level)
+    problems = placement_problems(offer, student, part_time)
+    if problems:
+        raise WorkflowError(*problems)
+    return Placement.objects.create(
+        offer=offer,
+        student=student,
+        part_time=part_time,
+        start=offer.period.start,
+        end=offer.period.end,
+        created_by=by,
+    )
+
+
+@transaction.atomic
+def remove_placement(placement, by):
+    require_faculty_admin(by, placement.offer.period.faculty_id)
+    placement.delete()
+
+
+# Portfolio tutoring ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def assign_tutor(tutor, student, by, started_on):
+    """An MSU tutors an interne's portfolio: one interne per promotion, three at most."""
+    require_faculty_admin(by, student.faculty_id)
+    tutor = Doctor.objects.select_for_update().get(pk=tutor.pk)
+    problems = []
+    if student.level not in INTERNE_LEVELS:
+        problems.append(_("Le tutorat de portfolio concerne les internes."))
+    if not Agrement.objects.filter(
+        doctor=tutor,
+        level__in=INTERNE_LEVELS,
+        valid_from__lte=started_on,
+        valid_until__gte=started_on,
+    ).exists():
+        problems.append(
+            _("Dr %(name)s n'a pas d'agrément en cours pour accueillir des internes.")
+            % {"name": tutor}
+        )
+    active = list(tutor.tutorings.filter(ended_on__isnull=True).select_related("student"))
+    if len(active) >= Tutoring.MAX_ACTIVE:
+        problems.append(_("Dr %(name)s suit déjà trois internes, le maximum.") % {"name": tutor})
+    same = [t for t in active if t.promotion == student.promotion]
+    if same:
+        problems.append(
+            _("Dr %(name)s suit déjà un interne de la promotion %(promotion)s (%(student)s).")
+            % {"name": tutor, "promotion": student.promotion, "student": same[0].student}
+        )
+    current = Tutoring.objects.filter(student=student, ended_on__isnull=True).first()
+    if current is not None:
+        problems.append(
+            _("%(student)s a déjà un tuteur (Dr %(name)s).")
+            % {"student": student, "name": current.tutor}
+        )
+    if problems:
+        raise WorkflowError(*problems)
+    return Tutoring.objects.create(
+        tutor=tutor,
+        student=student,
+        promotion=student.promotion,
+        started_on=started_on,
+        created_by=by,
+    )
+
+
+@transaction.atomic
+def end_tutoring(tutoring, by, ended_on):
+    require_faculty_admin(by, tutoring.student.faculty_id)
+    tutoring = Tutoring.objects.select_for_update().get(pk=tutoring.pk)
+    if tutoring.ended_on is not None:
+        raise WorkflowError(_("Ce tutorat est déjà terminé."))
+    if ended_on < tutoring.started_on:
+        raise WorkflowError(_("La fin du tutorat ne peut précéder son début."))
+    tutoring.ended_on = ended_on
+    tutoring.save(update_fields=["ended_on"])
+    return tutoring

@@ -10,5 +10,7 @@ urlpatterns = [
     path("compte/", include("accounts.urls")),
     path("dossiers/", include("applications.urls")),
     path("notifications/", include("notifications.urls")),
+    path("stages/", include("stages.urls")),
+    path("remuneration/", include("remuneration.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -14,6 +14,7 @@ from accounts.models import Membership, Organisation
 from applications import services
 from applications.demo import demo_account, load_instruction_demo
 from applications.models import Doctor, PracticeSite
+from stages.demo import load_stages_demo
 from stages.levels import StageLevel
 
 FACULTY = "Faculté de médecine Montpellier-Nîmes"
@@ -74,7 +75,9 @@ class Command(BaseCommand):
         # The demo's e-mails (receipts, convocations, decisions) would flood the console.
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
             load_instruction_demo(faculty)
+            load_stages_demo(faculty)
         self.stdout.write(
             "Comptes de démonstration (mot de passe « demo-msu-2026 ») : medecin@, "
-            "secretariat@, visiteur@, commission@, admin@, superuser@example.org"
+            "msu@ (MSU avec étudiants et relevés), secretariat@, visiteur@, commission@, admin@, "
+            "superuser@example.org"
         )

@@ -1,0 +1,181 @@
+"""Demo stages for `make run`: MSUs approved through the real instruction services, the current
+and previous semesters, an externe period, offers with their teams, students placed and
+portfolio tutoring, so that the demo MSU (msu@example.org) has students and statements.
+
+Every row goes through the services (the agréments through submission, visit, commission and
+decision; the stages through stages.services). All people are fictional.
+"""
+
+import datetime
+
+from django.utils import timezone
+
+from accounts.models import Organisation, User
+from applications import services as instruction
+from applications.demo import _doctor, _fresh, _submitted, demo_account
+from applications.models import PracticeSite, Review, SiteVisit
+
+from . import services
+from .models import Period, Student
+
+# (login, first name, last name, levels, zonage of the main site)
+MSUS = [
+    ("msu", "Hélène", "Marchand", ["externe", "niveau_1", "docteur_junior"], "zip"),
+    ("bastien.leroy", "Bastien", "Leroy", ["niveau_1", "docteur_junior"], "none"),
+    ("claire.dumas", "Claire", "Dumas", ["externe", "niveau_1"], "none"),
+]
+# (number, last name, first name, promotion, level)
+STUDENTS = [
+    ("22004511", "Benoît", "Lina", 2025, "niveau_1"),
+    ("21003872", "Carré", "Yanis", 2024, "niveau_1"),
+    ("20002215", "Delorme", "Maëlle", 2023, "docteur_junior"),
+    ("23006140", "Fabre", "Noé", 2023, "externe"),
+    ("22004999", "Gaillard", "Romane", 2025, "saspas"),
+]
+
+
+def current_semester_start(today):
+    if today.month >= 11:
+        return datetime.date(today.year, 11, 1)
+    if today.month >= 5:
+        return datetime.date(today.year, 5, 1)
+    return datetime.date(today.year - 1, 11, 1)
+
+
+def _previous_semester_start(start):
+    if start.month == 11:
+        return datetime.date(start.year, 5, 1)
+    return datetime.date(start.year - 1, 11, 1)
+
+
+def _granted(doctor, levels, decided_on, secretariat, visitor, member, faculty):
+    """An initial dossier walked through the whole instruction, granted on `decided_on`."""
+    app = _submitted(doctor, levels)
+    instruction.declare_admissible(_fresh(app), secretariat)
+    meets_at = timezone.make_aware(
+        datetime.datetime.combine(decided_on - datetime.timedelta(days=10), datetime.time(14))
+    )
+    instruction.schedule_visit(
+        _fresh(app), secretariat, timezone.now() + datetime.timedelta(days=1), [visitor]
+    )
+    instruction.record_visit(
+        _fresh(app),
+        visitor,
+        {field: True for field, _label in SiteVisit.CHECKLIST},
+        "Cabinet adapté à l'accueil d'étudiants, temps de reprise prévu chaque jour.",
+        "favourable",
+    )
+    session = instruction.create_session(
+        faculty, secretariat, meets_at, "Salle du conseil", [member]
+    )
+    instruction.add_to_agenda(session, _fresh(app), secretariat)
+    for level in app.requested_levels.all():
+        instruction.give_opinion(session, level, member, Review.Opinion.FAVOURABLE)
+    session.refresh_from_db()
+    instruction.close_session(session, secretariat)
+    for level in app.requested_levels.all():
+        instruction.record_decision(
+            _fresh(app),
+            level,
+            secretariat,
+            decided_on=decided_on,
+            reference=f"ARR-{decided_on:%Y}-{level.pk:04d}",
+            granted=True,
+        )
+
+
+def load_stages_demo(faculty, today=None):
+    if Period.objects.filter(faculty=faculty).exists():
+        return  # already loaded
+    today = today or timezone.localdate()
+    admin = User.objects.get(email="admin@example.org")
+    secretariat = User.objects.get(email="secretariat@example.org")
+    visitor = User.objects.get(email="visiteur@example.org")
+    member = User.objects.get(email="commission@example.org")
+    upp = Organisation.objects.filter(kind=Organisation.Kind.UPP, parent=faculty).first()
+    # Agréments granted long enough ago to cover the previous and the current semesters.
+    decided_on = _previous_semester_start(current_semester_start(today)) - datetime.timedelta(
+        days=60
+    )
+
+    doctors = {}
+    for index, (login, first, last, levels, zonage) in enumerate(MSUS, start=40):
+        user = demo_account(f"{login}@example.org", first, last)
+        doctor = _doctor(user, faculty, upp, index)
+        doctor.sites.update(zonage=zonage)
+        if not doctor.agrements.exists():
+            _granted(doctor, levels, decided_on, secretariat, visitor, member, faculty)
+        doctors[login] = doctor
+    helene, bastien, claire = doctors["msu"], doctors["bastien.leroy"], doctors["claire.dumas"]
+
+    start = current_semester_start(today)
+    current = services.create_period(
+        faculty, admin, Period.Kind.SEMESTER, *services.semester_bounds(start)
+    )
+    previous = services.create_period(
+        faculty,
+        admin,
+        Period.Kind.SEMESTER,
+        *services.semester_bounds(_previous_semester_start(start)),
+    )
+    # Externes: six weeks full time from the first Monday of the semester's third month.
+    third_month = (start.replace(day=28) + datetime.timedelta(days=40)).replace(day=1)
+    monday = third_month + datetime.timedelta(days=(7 - third_month.weekday()) % 7)
+    externes = services.create_period(
+        faculty, admin, Period.Kind.EXTERNE, monday, monday + datetime.timedelta(days=41)
+    )
+
+    def member_input(doctor, half_days, referent=False, pdsa=False):
+        return services.MemberInput(
+            doctor=doctor, half_days=half_days, referent=referent, supervises_pdsa=pdsa
+        )
+
+    students = {
+        number: services.StudentInput(number, last, first, promotion)
+        for number, last, first, promotion, _level in STUDENTS
+    }
+    binome = [member_input(helene, 5, referent=True), member_input(bastien, 4)]
+    offer = services.create_offer(
+        current, admin, "niveau_1", "MSP des Arceaux — niveau 1", binome, upp=upp
+    )
+    services.place_student(offer, admin, students["22004511"])
+    offer = services.create_offer(
+        previous, admin, "niveau_1", "MSP des Arceaux — niveau 1", binome, upp=upp
+    )
+    services.place_student(offer, admin, students["21003872"])
+    if start >= datetime.date(2026, 11, 1):  # docteurs juniors exist from November 2026
+        offer = services.create_offer(
+            current,
+            admin,
+            "docteur_junior",
+            "MSP des Arceaux — docteur junior",
+            [member_input(helene, 3, referent=True, pdsa=True), member_input(bastien, 3)],
+            upp=upp,
+        )
+        services.place_student(offer, admin, students["20002215"])
+    offer = services.create_offer(
+        externes,
+        admin,
+        "externe",
+        "Cabinet Marchand — externes",
+        [member_input(helene, 6, referent=True), member_input(claire, 4)],
+        capacity=2,
+        upp=upp,
+    )
+    services.place_student(offer, admin, students["23006140"])
+
+    for number in ("21003872", "22004999"):
+        data = students[number]
+        level = next(s[4] for s in STUDENTS if s[0] == number)
+        student, _ = Student.objects.get_or_create(
+            faculty=faculty,
+            student_number=number,
+            defaults={
+                "last_name": data.last_name,
+                "first_name": data.first_name,
+                "promotion": data.promotion,
+                "level": level,
+            },
+        )
+        services.assign_tutor(helene, student, admin, start)
+    PracticeSite.objects.filter(doctor=helene).update(name="Cabinet des Arceaux")

@@ -12,8 +12,7 @@ agréments (tests/bench/test_reminders.py)."""
 
 import datetime
 
-from django.conf import settings
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from notifications.services import existing_keys, prepare, publish
@@ -231,17 +230,42 @@ def training_reminders(today):
     )
 
 
+def _euros(amount):
+    """800.00 → "800", 812.50 → "812,50" (French, for the e-mail's sentence)."""
+    if amount is None:
+        return "—"
+    if amount == amount.to_integral_value():
+        return str(int(amount))
+    return f"{amount:.2f}".replace(".", ",")
+
+
 def declaration_reminders(today):
-    """In January, to every MSU whose agrément ran during the past calendar year: the yearly
+    """In January, to every MSU who hosted a student during the past calendar year: the yearly
     declaration of the Assurance Maladie MSU remuneration."""
+    from remuneration.models import FeeRate
+    from remuneration.statements import yearly_amount
+    from stages.models import Placement
+
     if today.month != DECLARATION_MONTH:
         return 0
     year = today.year - 1
-    ran_last_year = Agrement.objects.filter(
-        Q(valid_from__lte=datetime.date(year, 12, 31))
-        & Q(valid_until__gte=datetime.date(year, 1, 1))
+    hosted = Placement.objects.filter(
+        start__lte=datetime.date(year, 12, 31), end__gte=datetime.date(year, 1, 1)
+    ).values("offer_id")
+    context = {
+        "year": year,
+        "amounts": {
+            "zip": _euros(yearly_amount(FeeRate.Kind.YEARLY_ZIP, year)),
+            "other": _euros(yearly_amount(FeeRate.Kind.YEARLY_OTHER, year)),
+        },
+    }
+    from accounts.models import User
+
+    users = (
+        User.objects.filter(is_active=True, doctor__team_memberships__offer_id__in=hosted)
+        .distinct()
+        .order_by("pk")
     )
-    context = {"year": year, "amounts": settings.MSU_YEARLY_REMUNERATION}
     return _publish_new(
         [
             candidate(
@@ -249,9 +273,9 @@ def declaration_reminders(today):
                 "remuneration_declaration",
                 f"remuneration_declaration:{year}:{user.pk}",
                 context,
-                link("home"),
+                link("remuneration:my_statements"),
             )
-            for user in _msu_users(ran_last_year)
+            for user in users
         ]
     )
 

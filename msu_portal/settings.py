@@ -180,8 +180,6 @@ CELERY_BEAT_SCHEDULE = {
 }
 # Test hook only (tests/worker): a pause before each PDF build so a worker can be killed mid-task.
 DOCUMENT_BUILD_PAUSE_SECONDS = env.float("DOCUMENT_BUILD_PAUSE_SECONDS", default=0)
-# Yearly Assurance Maladie MSU remuneration (DOMAIN.md), quoted in the January reminder.
-MSU_YEARLY_REMUNERATION = {"zip": 800, "other": 500}
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ("dsfr_crispy",)
 CRISPY_TEMPLATE_PACK = "dsfr_crispy"

@@ -179,21 +179,24 @@ def yearly_amounts(doctor, rows):
         if main is not None and main.zonage == PracticeSite.Zonage.ZIP
         else FeeRate.Kind.YEARLY_OTHER
     )
-    rates = list(FeeRate.objects.filter(kind=kind).order_by("valid_from"))
     result = []
     for calendar_year in years:
-        day = datetime.date(calendar_year, 12, 31)
-        rate = next(
-            (
-                r
-                for r in reversed(rates)
-                if r.valid_from <= day and (r.valid_until is None or r.valid_until >= day)
-            ),
-            None,
-        )
-        if rate is not None:
-            result.append((calendar_year, FeeRate.Kind(kind).label, rate.amount))
+        amount = yearly_amount(kind, calendar_year)
+        if amount is not None:
+            result.append((calendar_year, FeeRate.Kind(kind).label, amount))
     return result
+
+
+def yearly_amount(kind, calendar_year):
+    """The yearly Assurance Maladie amount of `kind` in force at the end of `calendar_year`."""
+    day = datetime.date(calendar_year, 12, 31)
+    rate = (
+        FeeRate.objects.filter(kind=kind, valid_from__lte=day)
+        .exclude(valid_until__lt=day)
+        .order_by("-valid_from")
+        .first()
+    )
+    return rate.amount if rate else None
 
 
 @dataclass
@@ -232,16 +235,18 @@ def payment_rows(faculty, year, progress=None, chunk=500):
             break
         for placement in batch:
             doctors = {m.doctor_id: m.doctor for m in placement.offer.team.all()}
+            owed = set()
             for line in placement_lines(placement, rates):
                 key = (line.member, placement.offer.period_id)
                 row = rows.get(key)
                 if row is None:
                     row = rows[key] = PaymentRow(doctors[line.member], placement.offer.period)
                 row.amounts[line.kind] += line.amount
-            for doctor_id in doctors:
-                key = (doctor_id, placement.offer.period_id)
-                if key in rows:
-                    rows[key].students += 1
+                owed.add(key)
+            # A student counts for the MSUs owed something for them (not for a member hosting
+            # no half-day, whose row may exist through another student of the period).
+            for key in owed:
+                rows[key].students += 1
         done += len(batch)
         last_pk = batch[-1].pk
         if progress:

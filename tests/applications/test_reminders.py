@@ -207,19 +207,34 @@ def test_training_reminder_once_a_year_from_september(agrement, staff, run):
     )
 
 
-def test_declaration_reminder_in_january_only(agrement, run):
-    Agrement.objects.filter(pk=agrement.pk).update(valid_from=datetime.date(2027, 6, 1))
+def test_declaration_reminder_in_january_to_the_msus_who_hosted(staff, run):
+    from stages import services as stages
+    from tests.stages_helpers import externe_period, make_msu, student, team
+
+    host = make_msu(staff.faculty, levels=["externe"])
+    make_msu(staff.faculty, levels=["externe"])  # approved too, but hosted nobody
+    offer = stages.create_offer(
+        externe_period(staff.faculty, staff.admin, start=datetime.date(2027, 1, 4)),
+        staff.admin,
+        "externe",
+        "Cabinet",
+        team(host),
+    )
+    stages.place_student(offer, staff.admin, student())
 
     def declarations(day):
         return [m for m in run(day) if "Déclaration annuelle" in m.subject]
 
     assert declarations(datetime.date(2027, 12, 31)) == []
     sent = declarations(datetime.date(2028, 1, 3))
-    assert len(sent) == 1
+    # Only the MSU who hosted a student in 2027, not their colleague approved but idle.
+    assert [m.to for m in sent] == [[host.user.email]]
     assert "Déclaration annuelle de votre rémunération de maître de stage (2027)" == sent[0].subject
     assert "800 €" in sent[0].body and "500 €" in sent[0].body
+    assert "/remuneration/mes-releves/" in sent[0].body
     assert declarations(datetime.date(2028, 1, 4)) == []
-    # Nobody hosted in 2026 under this agrément (it starts in June 2027): nothing in Jan 2027.
+    # Nobody hosted in 2026 (the placement is in 2027): nothing in January 2027.
+    assert declarations(datetime.date(2027, 1, 5)) == []
     assert Notification.objects.filter(key__startswith="remuneration_declaration:2026").count() == 0
 
 

@@ -177,6 +177,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "applications.tasks.sweep_documents",
         "schedule": crontab(minute="5-59/10"),
     },
+    "sweep-payment-exports": {
+        "task": "remuneration.tasks.sweep_payment_exports",
+        "schedule": crontab(minute="7-59/10"),
+    },
 }
 # Test hook only (tests/worker): a pause before each PDF build so a worker can be killed mid-task.
 DOCUMENT_BUILD_PAUSE_SECONDS = env.float("DOCUMENT_BUILD_PAUSE_SECONDS", default=0)

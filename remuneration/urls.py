@@ -4,7 +4,15 @@ from . import views
 
 app_name = "remuneration"
 
+STATEMENT = "releves/<int:faculty_pk>/<int:doctor_pk>/<int:year>/"
+
 urlpatterns = [
     path("mes-releves/", views.my_statements, name="my_statements"),
+    path(STATEMENT, views.statement, name="statement"),
+    path(f"{STATEMENT}releve.<str:fmt>", views.statement_download, name="statement_download"),
     path("faculte/", views.faculty_home, name="faculty_home"),
+    path("faculte/exports/", views.export_request, name="export_request"),
+    path("exports/<int:pk>/etat/", views.export_status, name="export_status"),
+    path("exports/<int:pk>/fichier/", views.export_download, name="export_download"),
+    path("tarifs/", views.rates, name="rates"),
 ]

@@ -1,12 +1,339 @@
+"""Pages of the stages: the faculty admin's periods, offers, placements and tutoring, and the
+MSU's own stages.
+
+Views are thin: every object is read through `selectors` (another faculty's id is a 404, a
+user who administers no faculty reaches nothing), every change goes through `services`, and a
+refusal's French sentences are shown as they are, on the form that was submitted.
+"""
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.db.models import F, Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from applications.feedback import flash_errors, form_errors
+from applications.models import Doctor
+from applications.services import WorkflowError
+
+from . import selectors, services
+from .forms import OfferForm, PeriodForm, PlacementForm, TutoringForm
+from .models import INTERNE_LEVELS
+
+
+def _admin_faculties(request):
+    faculties = list(selectors.admin_faculties(request.user).order_by("name"))
+    if not faculties:
+        raise PermissionDenied(
+            _("La gestion des stages est réservée aux administrateurs de la faculté.")
+        )
+    return faculties
+
+
+def _hosts(faculties):
+    """The doctors the faculties may put in a team or choose as tutors."""
+    if len(faculties) == 1:
+        return selectors.hosts_for_faculty(faculties[0])
+    pks = set()
+    for faculty in faculties:
+        pks.update(selectors.hosts_for_faculty(faculty).values_list("pk", flat=True))
+    return (
+        Doctor.objects.filter(pk__in=pks)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name")
+    )
+
+
+# --- Periods ---------------------------------------------------------------------------------
 
 
 @login_required
 def admin_home(request):
-    return HttpResponse("À venir")
+    faculties = _admin_faculties(request)
+    form = PeriodForm(request.POST or None, faculties=faculties)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                period = services.create_period(
+                    form.chosen_faculty(),
+                    request.user,
+                    data["kind"],
+                    data["start"],
+                    data["end"],
+                    data["label"].strip(),
+                )
+            except WorkflowError as error:
+                form_errors(form, error)
+            else:
+                messages.success(
+                    request, _("Période « %(period)s » créée.") % {"period": period.label}
+                )
+                return redirect("stages:period", period.pk)
+        status = 400
+    periods = selectors.periods_for_admin(request.user).order_by("-start", "kind", "pk")
+    return render(
+        request,
+        "stages/admin_home.html",
+        {
+            "periods": periods,
+            "form": form,
+            "faculties": faculties,
+            "several_faculties": len(faculties) > 1,
+        },
+        status=status,
+    )
+
+
+@login_required
+def period_detail(request, pk):
+    period = selectors.get_period_for_admin(request.user, pk)
+    offers = selectors.offers_for_admin(request.user).filter(period=period).order_by("label", "pk")
+    return render(request, "stages/period.html", {"period": period, "offers": offers})
+
+
+# --- Offers ----------------------------------------------------------------------------------
+
+
+def _offer_form_page(request, period, form, template_context, status):
+    return render(
+        request,
+        "stages/offer_form.html",
+        {"period": period, "form": form, "team_rows": form.team_rows(), **template_context},
+        status=status,
+    )
+
+
+@login_required
+def offer_create(request, pk):
+    period = selectors.get_period_for_admin(request.user, pk)
+    form = OfferForm(
+        request.POST or None, period=period, doctors=selectors.hosts_for_faculty(period.faculty)
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                offer = services.create_offer(
+                    period,
+                    request.user,
+                    data["level"],
+                    data["label"].strip(),
+                    form.members(),
+                    data["capacity"],
+                    data["upp"],
+                )
+            except WorkflowError as error:
+                form_errors(form, error)
+            else:
+                messages.success(
+                    request, _("Terrain de stage « %(offer)s » créé.") % {"offer": offer.label}
+                )
+                return redirect("stages:offer", offer.pk)
+        status = 400
+    return _offer_form_page(request, period, form, {"offer": None}, status)
+
+
+@login_required
+def offer_edit(request, pk):
+    offer = selectors.get_offer_for_admin(request.user, pk)
+    period = offer.period
+    team = list(offer.team.all())
+    # A member whose agrément came from elsewhere stays choosable on their own offer.
+    doctors = (
+        Doctor.objects.filter(
+            Q(pk__in=selectors.hosts_for_faculty(period.faculty).values("pk"))
+            | Q(pk__in=[m.doctor_id for m in team])
+        )
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name")
+    )
+    form = OfferForm(
+        request.POST or None,
+        period=period,
+        doctors=doctors,
+        edit=True,
+        sites={m.doctor_id: m.site for m in team if m.site_id},
+        initial=OfferForm.initial_for(offer),
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.update_offer(
+                    offer,
+                    request.user,
+                    data["label"].strip(),
+                    form.members(),
+                    data["capacity"],
+                    data["upp"],
+                )
+            except WorkflowError as error:
+                form_errors(form, error)
+            else:
+                messages.success(request, _("Terrain de stage modifié."))
+                return redirect("stages:offer", offer.pk)
+        status = 400
+    return _offer_form_page(request, period, form, {"offer": offer}, status)
+
+
+def _offer_page(request, offer, place_form=None, status=200):
+    placements = (
+        selectors.placements_for_admin(request.user)
+        .filter(offer=offer)
+        .order_by("student__last_name", "student__first_name", "pk")
+    )
+    return render(
+        request,
+        "stages/offer.html",
+        {
+            "offer": offer,
+            "period": offer.period,
+            "placements": placements,
+            "place_form": place_form or PlacementForm(offer=offer),
+        },
+        status=status,
+    )
+
+
+@login_required
+def offer_detail(request, pk):
+    return _offer_page(request, selectors.get_offer_for_admin(request.user, pk))
+
+
+# --- Placements ------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def place(request, pk):
+    offer = selectors.get_offer_for_admin(request.user, pk)
+    form = PlacementForm(request.POST, offer=offer)
+    if form.is_valid():
+        try:
+            placement = services.place_student(
+                offer, request.user, form.student(), form.cleaned_data["part_time"]
+            )
+        except WorkflowError as error:
+            form_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(student)s est placé(e) sur « %(offer)s » du %(start)s au %(end)s.")
+                % {
+                    "student": placement.student,
+                    "offer": offer.label,
+                    "start": formats.date_format(placement.start, "SHORT_DATE_FORMAT"),
+                    "end": formats.date_format(placement.end, "SHORT_DATE_FORMAT"),
+                },
+            )
+            return redirect("stages:offer", offer.pk)
+    return _offer_page(request, offer, place_form=form, status=400)
+
+
+@login_required
+@require_POST
+def placement_remove(request, pk):
+    placement = selectors.get_placement_for_admin(request.user, pk)
+    offer_pk, student = placement.offer_id, placement.student
+    try:
+        services.remove_placement(placement, request.user)
+    except WorkflowError as error:
+        flash_errors(request, error)
+    else:
+        messages.success(
+            request, _("%(student)s est retiré(e) du terrain de stage.") % {"student": student}
+        )
+    return redirect("stages:offer", offer_pk)
+
+
+# --- Tutoring --------------------------------------------------------------------------------
+
+
+@login_required
+def tutoring(request):
+    faculties = _admin_faculties(request)
+    form = TutoringForm(
+        request.POST or None,
+        tutors=_hosts(faculties),
+        students=selectors.students_for_admin(request.user)
+        .filter(level__in=INTERNE_LEVELS)
+        .order_by("last_name", "first_name", "pk"),
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.assign_tutor(
+                    data["tutor"], data["student"], request.user, data["started_on"]
+                )
+            except WorkflowError as error:
+                form_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("Dr %(tutor)s est le tuteur de portfolio de %(student)s.")
+                    % {"tutor": data["tutor"], "student": data["student"]},
+                )
+                return redirect("stages:tutoring")
+        status = 400
+    tutorings = selectors.tutorings_for_admin(request.user).order_by(
+        F("ended_on").desc(nulls_first=True), "-started_on", "pk"
+    )
+    return render(
+        request,
+        "stages/tutoring.html",
+        {"tutorings": tutorings, "form": form, "today": timezone.localdate()},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def tutoring_end(request, pk):
+    tutoring = selectors.get_tutoring_for_admin(request.user, pk)
+    try:
+        services.end_tutoring(tutoring, request.user, timezone.localdate())
+    except WorkflowError as error:
+        flash_errors(request, error)
+    else:
+        messages.success(
+            request,
+            _("Tutorat de %(student)s par Dr %(tutor)s terminé.")
+            % {"student": tutoring.student, "tutor": tutoring.tutor},
+        )
+    return redirect("stages:tutoring")
+
+
+# --- The MSU's own ---------------------------------------------------------------------------
 
 
 @login_required
 def mine(request):
-    return HttpResponse("À venir")
+    doctor = selectors.doctor_of(request.user)
+    if doctor is None:
+        raise Http404(_("Cette page est réservée aux maîtres de stage."))
+    groups = {}
+    for offer in selectors.offers_of_doctor(doctor):
+        groups.setdefault(offer.period.pk, {"period": offer.period, "offers": []})
+        groups[offer.period.pk]["offers"].append(offer)
+    periods = sorted(
+        groups.values(), key=lambda g: (g["period"].start, g["period"].pk), reverse=True
+    )
+    return render(
+        request,
+        "stages/mine.html",
+        {
+            "doctor": doctor,
+            "periods": periods,
+            "tutorings": selectors.tutorings_of_doctor(doctor),
+        },
+    )

@@ -393,17 +393,17 @@ def _stamp_page(writer, page, font, veil, save_state, left_text, right_text):
 
 
 def _outline(writer, summary, pieces):
-    top = writer.add_outline_item(_("Récapitulatif du dossier"), 0)
+    top = writer.add_outline_item(title=_("Récapitulatif du dossier"), page_number=0)
     anchors = {}
     for index, page in enumerate(summary.pages):
         for anchor in page.anchors:
             anchors.setdefault(anchor, index)
     for section_id, title in _sections_titles():
         if section_id in anchors:
-            writer.add_outline_item(title, anchors[section_id], parent=top)
+            writer.add_outline_item(title=title, page_number=anchors[section_id], parent=top)
     for piece in pieces:
         if piece.included:
-            writer.add_outline_item(piece.label, piece.start - 1)
+            writer.add_outline_item(title=piece.label, page_number=piece.start - 1)
 
 
 # --- The summary -----------------------------------------------------------------------------

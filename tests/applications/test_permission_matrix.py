@@ -47,9 +47,16 @@ from applications.workflow import Status
 from msu_portal.celery import app as celery_app
 from notifications.models import Notification
 from notifications.services import notify
+from remuneration import services as remuneration_services
+from remuneration.models import PaymentExport
+from remuneration.statements import academic_year_of
+from stages import services as stage_services
 from stages.levels import StageLevel
+from stages.models import Offer, Period, Placement, Student, TeamMember, Tutoring
 from tests.factories import ApplicationFactory, DoctorFactory, StaffFactory
 from tests.files import pdf_upload
+from tests.stages_helpers import make_msu, semester, team
+from tests.stages_helpers import student as student_input
 from tests.workflow_helpers import advance, make_staff, submitted_application
 
 Role = Membership.Role
@@ -187,6 +194,28 @@ def _build_world(storage):
     assert open_session.closed_at is None
     closed_session.refresh_from_db()
     assert closed_session.closed_at is not None
+    # Stages of faculty A: a semester, an offer with one placed interne, a tutoring.
+    msu_a = make_msu(a.faculty)
+    period = semester(a.faculty, a.admin)
+    offer = stage_services.create_offer(
+        period, a.admin, "niveau_1", "Cabinet A", team(msu_a), capacity=2
+    )
+    placement = stage_services.place_student(offer, a.admin, student_input())
+    tutoring = stage_services.assign_tutor(msu_a, placement.student, a.admin, timezone.localdate())
+    # Faculty A's payment export of that year, built (on-commit tasks never run here).
+    year = academic_year_of(period.start)
+    export = remuneration_services.request_export(a.faculty, a.admin, year, "csv")
+    assert remuneration_services.build_export(export.pk)
+    world.objects.update(
+        msu_a=msu_a,
+        period=period,
+        offer=offer,
+        placement=placement,
+        tutoring=tutoring,
+        year=year,
+        export=export,
+    )
+    world.users["msu_a"] = msu_a.user
     world.baseline = snapshot()
     return world
 
@@ -261,6 +290,13 @@ def snapshot():
             GeneratedDocument.objects, "requested_revision", "built_revision", "file"
         ),
         "notifications": _rows(Notification.objects, "read_at", "email_status"),
+        "periods": _rows(Period.objects, "faculty_id", "start", "end"),
+        "offers": _rows(Offer.objects, "label", "capacity", "upp_id"),
+        "team": _rows(TeamMember.objects, "offer_id", "doctor_id", "half_days", "referent"),
+        "students": _rows(Student.objects, "student_number", "last_name", "promotion"),
+        "placements": _rows(Placement.objects, "offer_id", "student_id"),
+        "tutorings": _rows(Tutoring.objects, "tutor_id", "student_id", "ended_on"),
+        "exports": _rows(PaymentExport.objects, "faculty_id", "state", "file"),
     }
 
 
@@ -337,6 +373,18 @@ def _settings_form(w):
 # The thread (messages, attachments) is the doctor's and the secretariat's: the visitor and
 # the commission member of the dossier see the dossier but not its thread.
 THREAD_INSIDERS = (("visitor_a", {400, 403, 404}), ("commission_a", {400, 403, 404}))
+
+
+def _statement_kwargs(w):
+    return {
+        "faculty_pk": w.objects["faculty_a"].pk,
+        "doctor_pk": w.objects["msu_a"].pk,
+        "year": w.objects["year"],
+    }
+
+
+# Stages are the faculty admin's: everyone else, its own secretariat included, is refused.
+STAGE_OUTSIDERS = [actor for actor in EVERYONE if actor != "admin_a"]
 
 ROUTES = {
     # The doctor's dossier
@@ -528,6 +576,93 @@ ROUTES = {
         rightful=["admin_a"],
         post=_settings_form,
         outsiders=[actor for actor in EVERYONE if actor != "admin_a"],
+    ),
+    # Stages: the faculty's admin only.
+    "stages:period": Route(
+        kwargs=lambda w: {"pk": w.objects["period"].pk},
+        rightful=["admin_a"],
+        post_changes=False,
+        outsiders=STAGE_OUTSIDERS,
+    ),
+    "stages:offer_create": Route(
+        kwargs=lambda w: {"pk": w.objects["period"].pk},
+        rightful=["admin_a"],
+        post=lambda w: {
+            "label": "Cabinet B",
+            "level": "niveau_1",
+            "capacity": 1,
+            "referent": "0",
+            "doctor_0": w.objects["msu_a"].pk,
+            "half_days_0": 4,
+        },
+        outsiders=STAGE_OUTSIDERS,
+    ),
+    "stages:offer": Route(
+        kwargs=lambda w: {"pk": w.objects["offer"].pk},
+        rightful=["admin_a"],
+        post_changes=False,
+        outsiders=STAGE_OUTSIDERS,
+    ),
+    "stages:offer_edit": Route(
+        kwargs=lambda w: {"pk": w.objects["offer"].pk},
+        rightful=["admin_a"],
+        post=lambda w: {
+            "label": "Cabinet A (binôme)",
+            "capacity": 3,
+            "referent": "0",
+            "doctor_0": w.objects["msu_a"].pk,
+            "half_days_0": 6,
+        },
+        outsiders=STAGE_OUTSIDERS,
+    ),
+    "stages:place": Route(
+        kwargs=lambda w: {"pk": w.objects["offer"].pk},
+        rightful=["admin_a"],
+        get_status=405,
+        post=lambda w: {
+            "student_number": "21009999",
+            "last_name": "Petit",
+            "first_name": "Noé",
+            "promotion": 2025,
+        },
+        outsiders=STAGE_OUTSIDERS,
+    ),
+    "stages:placement_remove": Route(
+        kwargs=lambda w: {"pk": w.objects["placement"].pk},
+        rightful=["admin_a"],
+        get_status=405,
+        outsiders=STAGE_OUTSIDERS,
+    ),
+    "stages:tutoring_end": Route(
+        kwargs=lambda w: {"pk": w.objects["tutoring"].pk},
+        rightful=["admin_a"],
+        get_status=405,
+        outsiders=STAGE_OUTSIDERS,
+    ),
+    # Fee statements: the MSU's own and their faculty admin's; exports: the faculty admin's.
+    "remuneration:statement": Route(
+        kwargs=_statement_kwargs,
+        rightful=["msu_a", "admin_a"],
+        post_changes=False,
+        outsiders=STAGE_OUTSIDERS,
+    ),
+    "remuneration:statement_download": Route(
+        kwargs=lambda w: {**_statement_kwargs(w), "fmt": "pdf"},
+        rightful=["msu_a", "admin_a"],
+        post_changes=False,
+        outsiders=STAGE_OUTSIDERS,
+    ),
+    "remuneration:export_status": Route(
+        kwargs=lambda w: {"pk": w.objects["export"].pk},
+        rightful=["admin_a"],
+        post_changes=False,
+        outsiders=STAGE_OUTSIDERS,
+    ),
+    "remuneration:export_download": Route(
+        kwargs=lambda w: {"pk": w.objects["export"].pk},
+        rightful=["admin_a"],
+        post_changes=False,
+        outsiders=STAGE_OUTSIDERS,
     ),
 }
 

@@ -18,11 +18,11 @@ from applications.models import PracticeSite, Review, SiteVisit
 from . import services
 from .models import Period, Student
 
-# (login, first name, last name, levels, zonage of the main site)
+# (login, civility, first name, last name, levels, zonage of the main site)
 MSUS = [
-    ("msu", "Hélène", "Marchand", ["externe", "niveau_1", "docteur_junior"], "zip"),
-    ("bastien.leroy", "Bastien", "Leroy", ["niveau_1", "docteur_junior"], "none"),
-    ("claire.dumas", "Claire", "Dumas", ["externe", "niveau_1"], "none"),
+    ("msu", "MME", "Hélène", "Marchand", ["externe", "niveau_1", "docteur_junior"], "zip"),
+    ("bastien.leroy", "M", "Bastien", "Leroy", ["niveau_1", "docteur_junior"], "none"),
+    ("claire.dumas", "MME", "Claire", "Dumas", ["externe", "niveau_1"], "none"),
 ]
 # (number, last name, first name, promotion, level)
 STUDENTS = [
@@ -99,9 +99,11 @@ def load_stages_demo(faculty, today=None):
     )
 
     doctors = {}
-    for index, (login, first, last, levels, zonage) in enumerate(MSUS, start=40):
+    for index, (login, civility, first, last, levels, zonage) in enumerate(MSUS, start=40):
         user = demo_account(f"{login}@example.org", first, last)
         doctor = _doctor(user, faculty, upp, index)
+        doctor.civility = civility
+        doctor.save(update_fields=["civility"])
         doctor.sites.update(zonage=zonage)
         if not doctor.agrements.exists():
             _granted(doctor, levels, decided_on, secretariat, visitor, member, faculty)

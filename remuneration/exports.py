@@ -218,42 +218,49 @@ def write_csv(table):
     return out.getvalue().encode("utf-8-sig")
 
 
+NUMBER_FORMATS = {"money": EURO_FORMAT, "date": DATE_FORMAT, "share": PERCENT_FORMAT}
+
+
 def write_xlsx(table, info=None):
-    """The table on a first sheet; `info` (label, value) pairs on a second one."""
+    """The table on a first sheet; `info` (label, value) pairs on a second one.
+
+    Write-only mode: rows stream to the file as they come, so a faculty's year (thousands of
+    lines) takes seconds and little memory (a normal workbook rescans the sheet per row)."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = table.sheet_title[:31]
     bold = Font(bold=True)
-    sheet.append([column.title for column in table.columns])
-    for cell in sheet[1]:
-        cell.font = bold
-    for values in [*table.rows, table.total]:
-        sheet.append([_xlsx_value(c, v) for c, v in zip(table.columns, values, strict=True)])
-        for column, cell in zip(table.columns, sheet[sheet.max_row], strict=True):
-            if column.kind == "money":
-                cell.number_format = EURO_FORMAT
-            elif column.kind == "date":
-                cell.number_format = DATE_FORMAT
-            elif column.kind == "share":
-                cell.number_format = PERCENT_FORMAT
-    for cell in sheet[sheet.max_row]:
-        cell.font = bold
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(table.sheet_title[:31])
     for index, column in enumerate(table.columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = column.width
     sheet.freeze_panes = "A2"
+
+    def cell(sheet, value, number_format=None, strong=False):
+        written = WriteOnlyCell(sheet, value=value)
+        if number_format:
+            written.number_format = number_format
+        if strong:
+            written.font = bold
+        return written
+
+    sheet.append([cell(sheet, column.title, strong=True) for column in table.columns])
+    for values, strong in [*((row, False) for row in table.rows), (table.total, True)]:
+        sheet.append(
+            [
+                cell(sheet, _xlsx_value(c, v), NUMBER_FORMATS.get(c.kind), strong)
+                for c, v in zip(table.columns, values, strict=True)
+            ]
+        )
     if info:
         other = workbook.create_sheet(_("Informations"))
-        for label, value in info:
-            other.append([label, value])
-            other.cell(row=other.max_row, column=1).font = bold
-            if isinstance(value, Decimal):
-                other.cell(row=other.max_row, column=2).number_format = EURO_FORMAT
         other.column_dimensions["A"].width = 48
         other.column_dimensions["B"].width = 40
+        for label, value in info:
+            number_format = EURO_FORMAT if isinstance(value, Decimal) else None
+            other.append([cell(other, label, strong=True), cell(other, value, number_format)])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

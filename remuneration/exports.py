@@ -197,6 +197,16 @@ def payment_table(rows, year):
 # Writers ---------------------------------------------------------------------------------------
 
 
+# A cell starting with one of these is read as a formula by spreadsheets: a name typed as
+# '=HYPERLINK(…)' must stay text in the accounting department's files.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_text(value):
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 def _csv_cell(column, value):
     if value is None:
         return ""
@@ -206,6 +216,8 @@ def _csv_cell(column, value):
         return csv_date(value)
     if column.kind == "share":
         return percent(value).replace(NBSP, " ")
+    if column.kind == "text":
+        return safe_text(value)
     return str(value)
 
 
@@ -260,6 +272,8 @@ def write_xlsx(table, info=None):
         other.column_dimensions["B"].width = 40
         for label, value in info:
             number_format = EURO_FORMAT if isinstance(value, Decimal) else None
+            if isinstance(value, str):
+                value = safe_text(value)
             other.append([cell(other, label, strong=True), cell(other, value, number_format)])
     out = io.BytesIO()
     workbook.save(out)
@@ -273,6 +287,8 @@ def _xlsx_value(column, value):
         return Decimal(value)
     if column.kind == "share":
         return float(Fraction(value))
+    if column.kind == "text" and isinstance(value, str):
+        return safe_text(value)
     return value
 
 

@@ -3,6 +3,7 @@
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -61,6 +62,39 @@ class FeeRate(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.get_level_display()} {self.amount} €"
+
+    def overlapping(self):
+        """Rows of the same level and kind in force on some day of this one's validity: two
+        of them would both be counted for that day."""
+        rows = FeeRate.objects.filter(level=self.level, kind=self.kind).exclude(pk=self.pk)
+        if self.valid_until is not None:
+            rows = rows.filter(valid_from__lte=self.valid_until)
+        return rows.filter(
+            models.Q(valid_until__isnull=True) | models.Q(valid_until__gte=self.valid_from)
+        )
+
+    def clean(self):
+        if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
+            raise ValidationError(_("La fin de validité ne peut précéder son début."))
+        if self.valid_from and self.kind:
+            other = self.overlapping().first()
+            if other is not None:
+                raise ValidationError(
+                    _(
+                        "Un tarif de même nature pour ce niveau est déjà en vigueur sur cette "
+                        "période (%(amount)s € du %(start)s%(end)s) : terminez-le d'abord, la "
+                        "veille du début du nouveau tarif."
+                    )
+                    % {
+                        "amount": other.amount,
+                        "start": other.valid_from.strftime("%d/%m/%Y"),
+                        "end": (
+                            _(" au %(date)s") % {"date": other.valid_until.strftime("%d/%m/%Y")}
+                            if other.valid_until
+                            else ""
+                        ),
+                    }
+                )
 
     def as_rate(self):
         return fees.Rate(self.level, self.kind, self.amount, self.valid_from, self.valid_until)

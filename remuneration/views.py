@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from applications.feedback import flash_errors
@@ -53,6 +54,7 @@ def _statement_urls(faculty, doctor, year, semester=None):
 
 
 @login_required
+@never_cache
 def my_statements(request):
     doctor = selectors.doctor_of(request.user)
     if doctor is None:
@@ -74,6 +76,7 @@ def my_statements(request):
 
 
 @login_required
+@never_cache
 def statement(request, faculty_pk, doctor_pk, year):
     faculty, doctor = selectors.get_statement_subject(request.user, faculty_pk, doctor_pk, year)
     semester = _semester(request)
@@ -99,6 +102,7 @@ def statement(request, faculty_pk, doctor_pk, year):
 
 
 @login_required
+@never_cache
 def statement_download(request, faculty_pk, doctor_pk, year, fmt):
     if fmt not in exports.FORMATS:
         raise Http404
@@ -133,6 +137,7 @@ def _faculty_home_url(faculty, year):
 
 
 @login_required
+@never_cache
 def faculty_home(request):
     faculty = selectors.chosen_faculty(request.user, request.GET.get("faculty"))
     year = _year(request.GET.get("year"), selectors.current_year())
@@ -168,6 +173,7 @@ def faculty_home(request):
 
 
 @login_required
+@never_cache
 @require_POST
 def export_request(request):
     faculty = selectors.chosen_faculty(request.user, request.POST.get("faculty"))
@@ -190,6 +196,7 @@ def export_request(request):
 
 
 @login_required
+@never_cache
 def export_status(request, pk):
     """One export's status alone: the page polls it (htmx) while it is being built."""
     export = selectors.get_export_for_admin(request.user, pk)
@@ -197,6 +204,7 @@ def export_status(request, pk):
 
 
 @login_required
+@never_cache
 def export_download(request, pk):
     export = selectors.get_export_for_admin(request.user, pk)
     if export.state != PaymentExport.State.DONE or not export.file:
@@ -215,6 +223,7 @@ def export_download(request, pk):
 
 
 @login_required
+@never_cache
 def rates(request):
     faculties = selectors.admin_faculties(request.user)
     return render(

@@ -124,40 +124,49 @@ class MemberInput:
     coscom: bool = False
 
 
+def covered_spans(agrements):
+    """The agréments' validities merged into continuous spans: a renewal starting before, or
+    the day after, the end of the previous agrément continues it."""
+    spans = []
+    for agrement in sorted(agrements, key=lambda a: a.valid_from):
+        if spans and agrement.valid_from <= spans[-1][1] + datetime.timedelta(days=1):
+            spans[-1][1] = max(spans[-1][1], agrement.valid_until)
+        else:
+            spans.append([agrement.valid_from, agrement.valid_until])
+    return spans
+
+
 def agrement_problem(doctor, level, start, end, agrements=None):
-    """Why `doctor` cannot host `level` from `start` to `end`, or None. An agrément for the
-    level must cover the whole period."""
+    """Why `doctor` cannot host `level` from `start` to `end`, or None. Agréments for the level
+    (one, or a renewal continuing it) must cover the whole period."""
     if agrements is None:
         agrements = list(doctor.agrements.filter(level=level))
     level_label = StageLevel(level).label
-    mine = [a for a in agrements if a.level == level]
-    if any(a.valid_from <= start and a.valid_until >= end for a in mine):
+    spans = covered_spans([a for a in agrements if a.level == level])
+    if any(first <= start and last >= end for first, last in spans):
         return None
     name = _("Dr %(name)s") % {"name": doctor}
-    if not mine:
+    if not spans:
         return _("%(name)s n'a pas d'agrément « %(level)s ».") % {
             "name": name,
             "level": level_label,
         }
-    ends_in = [a for a in mine if a.valid_from <= start <= a.valid_until]
+    ends_in = [last for first, last in spans if first <= start <= last]
     if ends_in:
-        last = max(a.valid_until for a in ends_in)
         return _(
             "%(name)s : son agrément « %(level)s » prend fin le %(until)s, avant la fin de la "
             "période (%(end)s)."
-        ) % {"name": name, "level": level_label, "until": _date(last), "end": _date(end)}
-    later = [a for a in mine if a.valid_from > start]
+        ) % {"name": name, "level": level_label, "until": _date(ends_in[0]), "end": _date(end)}
+    later = [first for first, last in spans if first > start]
     if later:
-        first = min(a.valid_from for a in later)
         return _(
             "%(name)s : son agrément « %(level)s » ne commence que le %(from)s, après le début "
             "de la période (%(start)s)."
-        ) % {"name": name, "level": level_label, "from": _date(first), "start": _date(start)}
-    last = max(a.valid_until for a in mine)
+        ) % {"name": name, "level": level_label, "from": _date(min(later)), "start": _date(start)}
     return _("%(name)s : son agrément « %(level)s » a pris fin le %(until)s.") % {
         "name": name,
         "level": level_label,
-        "until": _date(last),
+        "until": _date(max(last for first, last in spans)),
     }
 
 
@@ -283,11 +292,16 @@ class StudentInput:
     promotion: int
 
 
+def _same(a, b):
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
 def _student(faculty, data, level):
-    """The faculty's student with this number (created, or updated from what was typed), locked
-    so that two placements of the same student are checked one after the other."""
+    """The faculty's student with this number (created if new), locked so that two placements
+    of the same student are checked one after the other. A number already known under another
+    name or promotion is refused: a typing error must not rename a student everywhere."""
     number = data.student_number.strip()
-    student, _created = Student.objects.get_or_create(
+    student, created = Student.objects.get_or_create(
         faculty=faculty,
         student_number=number,
         defaults={
@@ -298,9 +312,21 @@ def _student(faculty, data, level):
         },
     )
     student = Student.objects.select_for_update().get(pk=student.pk)
-    student.last_name, student.first_name = data.last_name.strip(), data.first_name.strip()
-    student.promotion, student.level = data.promotion, level
-    student.save()
+    if not created and not (
+        _same(student.last_name, data.last_name)
+        and _same(student.first_name, data.first_name)
+        and student.promotion == data.promotion
+    ):
+        raise WorkflowError(
+            _(
+                "Le numéro d'étudiant %(number)s est déjà celui de %(student)s (promotion "
+                "%(promotion)s) : vérifiez le numéro, le nom et la promotion saisis."
+            )
+            % {"number": number, "student": student, "promotion": student.promotion}
+        )
+    if student.level != level:  # the student moves on (niveau 1, then SASPAS…)
+        student.level = level
+        student.save(update_fields=["level"])
     return student
 
 
@@ -397,8 +423,17 @@ def remove_placement(placement, by):
 def assign_tutor(tutor, student, by, started_on):
     """An MSU tutors an interne's portfolio: one interne per promotion, three at most."""
     require_faculty_admin(by, student.faculty_id)
+    # Tutor then student: two admins giving the same interne to two tutors wait on the
+    # student's row, and the second one sees the first tutoring.
     tutor = Doctor.objects.select_for_update().get(pk=tutor.pk)
+    student = Student.objects.select_for_update().get(pk=student.pk)
     problems = []
+    if not Agrement.objects.filter(
+        doctor=tutor, application__faculty_id=student.faculty_id
+    ).exists():
+        problems.append(
+            _("Dr %(name)s n'est pas un MSU agréé par la faculté de cet interne.") % {"name": tutor}
+        )
     if student.level not in INTERNE_LEVELS:
         problems.append(_("Le tutorat de portfolio concerne les internes."))
     if not Agrement.objects.filter(

@@ -14,6 +14,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from applications.feedback import flash_errors, form_errors
@@ -52,6 +53,7 @@ def _hosts(faculties):
 
 
 @login_required
+@never_cache
 def admin_home(request):
     faculties = _admin_faculties(request)
     form = PeriodForm(request.POST or None, faculties=faculties)
@@ -91,6 +93,7 @@ def admin_home(request):
 
 
 @login_required
+@never_cache
 def period_detail(request, pk):
     period = selectors.get_period_for_admin(request.user, pk)
     offers = selectors.offers_for_admin(request.user).filter(period=period).order_by("label", "pk")
@@ -110,6 +113,7 @@ def _offer_form_page(request, period, form, template_context, status):
 
 
 @login_required
+@never_cache
 def offer_create(request, pk):
     period = selectors.get_period_for_admin(request.user, pk)
     form = OfferForm(
@@ -141,6 +145,7 @@ def offer_create(request, pk):
 
 
 @login_required
+@never_cache
 def offer_edit(request, pk):
     offer = selectors.get_offer_for_admin(request.user, pk)
     period = offer.period
@@ -204,6 +209,7 @@ def _offer_page(request, offer, place_form=None, status=200):
 
 
 @login_required
+@never_cache
 def offer_detail(request, pk):
     return _offer_page(request, selectors.get_offer_for_admin(request.user, pk))
 
@@ -212,6 +218,7 @@ def offer_detail(request, pk):
 
 
 @login_required
+@never_cache
 @require_POST
 def place(request, pk):
     offer = selectors.get_offer_for_admin(request.user, pk)
@@ -239,6 +246,7 @@ def place(request, pk):
 
 
 @login_required
+@never_cache
 @require_POST
 def placement_remove(request, pk):
     placement = selectors.get_placement_for_admin(request.user, pk)
@@ -258,6 +266,7 @@ def placement_remove(request, pk):
 
 
 @login_required
+@never_cache
 def tutoring(request):
     faculties = _admin_faculties(request)
     form = TutoringForm(
@@ -297,6 +306,7 @@ def tutoring(request):
 
 
 @login_required
+@never_cache
 @require_POST
 def tutoring_end(request, pk):
     tutoring = selectors.get_tutoring_for_admin(request.user, pk)
@@ -317,6 +327,7 @@ def tutoring_end(request, pk):
 
 
 @login_required
+@never_cache
 def mine(request):
     doctor = selectors.doctor_of(request.user)
     if doctor is None:

@@ -32,6 +32,13 @@ def make_msu(
     user = UserFactory(last_name=last_name) if last_name else UserFactory()
     doctor = DoctorFactory(user=user, faculty=faculty)
     PracticeSiteFactory(doctor=doctor, zonage=zonage)
+    add_agrements(doctor, levels, valid_from, valid_until)
+    return doctor
+
+
+def add_agrements(doctor, levels, valid_from, valid_until):
+    """A dossier of the doctor's faculty granted for `levels` from `valid_from` to
+    `valid_until` (e.g. a renewal)."""
     application = ApplicationFactory(doctor=doctor, levels=list(levels), site=False)
     for requested in application.requested_levels.all():
         decision = Decision.objects.create(
@@ -51,7 +58,6 @@ def make_msu(
             valid_from=valid_from,
             valid_until=valid_until,
         )
-    return doctor
 
 
 def semester(faculty, admin, start=datetime.date(2026, 11, 1)):

@@ -37,7 +37,7 @@ def download(client, user, url):
     client.force_login(user)
     response = client.get(url)
     assert response.status_code == 200, url
-    assert response["Cache-Control"] == "private, no-store"
+    assert {"private", "no-store"} <= set(response["Cache-Control"].split(", "))
     assert response["Content-Disposition"].startswith("attachment;")
     return response
 
@@ -279,3 +279,47 @@ def test_students_column_counts_only_the_students_an_msu_is_paid_for(
     counts = {(line[0], line[4]): (line[6], line[-1]) for line in lines}
     assert counts[("Bernard", "01/11/2026")] == ("2", "5200,00")
     assert counts[("Aubert", "01/11/2026")] == ("2", "5600,00")
+
+
+def test_names_typed_as_formulas_stay_text_in_the_files(client):
+    """A student or a doctor named '=HYPERLINK(…)' must not become a live formula in the
+    accounting department's spreadsheet."""
+    from tests.stages_helpers import make_msu, semester
+
+    staff = make_staff()
+    msu = make_msu(staff.faculty, last_name="=2+5")
+    offer = stage_services.create_offer(
+        semester(staff.faculty, staff.admin), staff.admin, "niveau_1", "@Cabinet", team(msu)
+    )
+    stage_services.place_student(
+        offer, staff.admin, student("1", '=HYPERLINK("http://example.org","x")', "-Alix")
+    )
+    url = reverse(
+        "remuneration:statement_download",
+        kwargs={"faculty_pk": staff.faculty.pk, "doctor_pk": msu.pk, "year": 2026, "fmt": "csv"},
+    )
+    rows = csv_rows(download(client, msu.user, url).content)
+    cells = [cell for row in rows for cell in row]
+    assert any(cell.startswith("'=HYPERLINK") for cell in cells)
+    assert not [cell for cell in cells if cell.startswith(("=", "+", "-", "@"))]
+
+    workbook = openpyxl.load_workbook(
+        io.BytesIO(download(client, msu.user, url.replace(".csv", ".xlsx")).content)
+    )
+    cells = [cell for sheet in workbook.worksheets for row in sheet.iter_rows() for cell in row]
+    assert not [cell.coordinate for cell in cells if cell.data_type == "f"]
+    assert any(str(cell.value).startswith("'=HYPERLINK") for cell in cells)
+
+    # The payment export carries the doctor's own name: text too.
+    for fmt in ("csv", "xlsx"):
+        export = services.request_export(staff.faculty, staff.admin, 2026, fmt)
+        services.build_export(export.pk)
+        export.refresh_from_db()
+        content = export.file.read()
+        if fmt == "csv":
+            assert "'=2+5" in [cell for row in csv_rows(content) for cell in row]
+        else:
+            sheet = openpyxl.load_workbook(io.BytesIO(content)).worksheets[0]
+            values = [cell for row in sheet.iter_rows() for cell in row]
+            assert not [cell.coordinate for cell in values if cell.data_type == "f"]
+            assert "'=2+5" in [cell.value for cell in values]

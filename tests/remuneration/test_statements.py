@@ -230,3 +230,35 @@ def test_shares_with_leftover_cents_still_sum_to_the_student(staff):
     # 4–31 Jan (28/31) + 1–21 Feb (21/28) months × 300 € = 495.97 €.
     assert sum(totals) == E("495.97")
     assert totals == [E("165.33"), E("165.32"), E("165.32")]  # the referent gets the cent
+
+
+def test_reloading_the_reference_never_reopens_a_rate_the_faculty_ended(staff):
+    """load_reference runs at every start of the web container: it must not put back the
+    fixture's open end on a rate ended since (both would then be counted)."""
+    from django.core.management import call_command
+
+    FeeRate.objects.filter(level="niveau_1", kind="honoraires").update(valid_until=D(2027, 1, 31))
+    FeeRate.objects.create(
+        level="niveau_1", kind="honoraires", amount=E("650.00"), valid_from=D(2027, 2, 1)
+    )
+    call_command("load_reference", verbosity=0)
+    assert FeeRate.objects.get(
+        level="niveau_1", kind="honoraires", valid_from=D(2011, 7, 1)
+    ).valid_until == D(2027, 1, 31)
+    msu = make_msu(staff.faculty)
+    offer = services.create_offer(
+        semester(staff.faculty, staff.admin), staff.admin, "niveau_1", "MSP", team(msu)
+    )
+    services.place_student(offer, staff.admin, student())
+    assert statements.statement_for(staff.faculty, msu, 2026).total() == E("3750.00")
+
+
+def test_a_rate_overlapping_one_in_force_is_refused_in_french():
+    from django.core.exceptions import ValidationError
+
+    new = FeeRate(level="niveau_1", kind="honoraires", amount=E("650.00"), valid_from=D(2027, 2, 1))
+    with pytest.raises(ValidationError) as excinfo:
+        new.full_clean()
+    assert "déjà en vigueur sur cette période (600.00 € du 01/07/2011)" in str(excinfo.value)
+    FeeRate.objects.filter(level="niveau_1", kind="honoraires").update(valid_until=D(2027, 1, 31))
+    new.full_clean()  # once the old one ends the day before, the new one is accepted

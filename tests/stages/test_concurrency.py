@@ -24,15 +24,18 @@ pytestmark = [
 
 
 def at_the_same_moment(*calls):
-    """Run each (offer, admin, student input) placement in its own thread, released together;
-    one outcome per call: "ok" or the refusal."""
+    """Run each (offer, admin, student input) placement — or any callable — in its own
+    thread, released together; one outcome per call: "ok" or the refusal."""
     barrier = threading.Barrier(len(calls))
     outcomes = [None] * len(calls)
 
-    def run(index, offer, admin, data):
+    def run(index, *call):
         try:
             barrier.wait(timeout=10)
-            services.place_student(offer, admin, data)
+            if callable(call[0]):
+                call[0]()
+            else:
+                services.place_student(*call)
             outcomes[index] = "ok"
         except WorkflowError as error:
             outcomes[index] = str(error)
@@ -81,3 +84,28 @@ def test_the_same_new_student_in_two_offers_at_once_is_placed_once(setting):
     assert sorted(o == "ok" for o in outcomes) == [False, True], outcomes
     assert "se chevauchent" in next(o for o in outcomes if o != "ok")
     assert Placement.objects.filter(student__student_number="2001").count() == 1
+
+
+def test_the_same_interne_given_to_two_tutors_at_once_gets_one(setting):
+    import datetime
+
+    from stages.models import Student, Tutoring
+
+    admin, second_admin, (first, second) = setting
+    interne = Student.objects.create(
+        faculty=first.period.faculty,
+        student_number="3001",
+        last_name="Interne",
+        first_name="Sam",
+        promotion=2025,
+        level="niveau_1",
+    )
+    tutors = [first.team.get().doctor, second.team.get().doctor]
+    day = datetime.date(2026, 11, 22)
+    outcomes = at_the_same_moment(
+        (lambda: services.assign_tutor(tutors[0], interne, admin, day),),
+        (lambda: services.assign_tutor(tutors[1], interne, second_admin, day),),
+    )
+    assert sorted(o == "ok" for o in outcomes) == [False, True], outcomes
+    assert "a déjà un tuteur" in next(o for o in outcomes if o != "ok")
+    assert Tutoring.objects.filter(student=interne).count() == 1

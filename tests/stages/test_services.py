@@ -8,7 +8,14 @@ from applications.services import WorkflowError
 from stages import services
 from stages.models import Offer, Period, Placement, Student, Tutoring
 from tests.factories import FacultyFactory, StaffFactory
-from tests.stages_helpers import externe_period, make_msu, semester, student, team
+from tests.stages_helpers import (
+    add_agrements,
+    externe_period,
+    make_msu,
+    semester,
+    student,
+    team,
+)
 from tests.workflow_helpers import Role, make_staff
 
 pytestmark = pytest.mark.django_db
@@ -401,3 +408,55 @@ def test_superuser_manages_any_faculty(staff):
 def test_a_secretariat_member_is_not_a_stage_manager(staff):
     secretary = StaffFactory(role=(Role.SECRETARIAT, staff.faculty))
     assert not services.is_faculty_admin(secretary, staff.faculty.pk)
+
+
+def test_a_known_student_number_under_another_name_is_refused_not_renamed(staff, offer):
+    services.place_student(offer, staff.admin, student("111", "Martin", "Alix", 2025))
+    other = services.create_offer(
+        semester(staff.faculty, staff.admin, start=D(2027, 5, 1)),
+        staff.admin,
+        "saspas",
+        "Cabinet SASPAS",
+        team(make_msu(staff.faculty, levels=["saspas"])),
+    )
+    with pytest.raises(WorkflowError) as excinfo:
+        services.place_student(other, staff.admin, student("111", "Bernard", "Alix", 2025))
+    assert messages(excinfo) == (
+        "Le numéro d'étudiant 111 est déjà celui de Alix Martin (promotion 2025) : vérifiez "
+        "le numéro, le nom et la promotion saisis."
+    )
+    assert Student.objects.get(student_number="111").last_name == "Martin"
+    # The same student, typed with other spaces and capitals, moves on to SASPAS.
+    placed = services.place_student(other, staff.admin, student("111", " MARTIN", "alix", 2025))
+    assert placed.student.last_name == "Martin"
+    assert placed.student.level == "saspas"
+
+
+def test_a_renewal_continuing_an_agrement_covers_the_period(staff):
+    period = semester(staff.faculty, staff.admin)
+    msu = make_msu(
+        staff.faculty, valid_from=D(2022, 2, 1), valid_until=D(2027, 1, 31), last_name="Renouvel"
+    )
+    add_agrements(msu, ["niveau_1"], D(2027, 1, 15), D(2032, 1, 14))  # the renewal
+    assert services.create_offer(period, staff.admin, "niveau_1", "Cabinet", team(msu))
+    # A gap of one day is not covered.
+    msu.agrements.filter(valid_from=D(2027, 1, 15)).update(valid_from=D(2027, 2, 2))
+    with pytest.raises(WorkflowError) as excinfo:
+        services.create_offer(period, staff.admin, "niveau_1", "Cabinet 2", team(msu))
+    assert "prend fin le 31/01/2027, avant la fin de la période" in messages(excinfo)
+
+
+def test_a_tutor_must_be_approved_by_the_interns_faculty(staff):
+    other = make_staff()
+    both = StaffFactory(role=(Role.FACULTY_ADMIN, staff.faculty))
+    from accounts.models import Membership
+
+    Membership.objects.create(user=both, organisation=other.faculty, role=Role.FACULTY_ADMIN)
+    foreign_tutor = make_msu(other.faculty, last_name="Ailleurs")
+    with pytest.raises(WorkflowError) as excinfo:
+        services.assign_tutor(
+            foreign_tutor, interne(staff.faculty, "1", 2025), both, D(2026, 11, 22)
+        )
+    assert "Dr Camille Ailleurs n'est pas un MSU agréé par la faculté de cet interne." == (
+        messages(excinfo)
+    )

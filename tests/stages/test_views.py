@@ -402,3 +402,19 @@ def test_an_admin_of_two_faculties_chooses_the_faculty_of_a_new_period(client, s
     # The other faculty's own admin sees it.
     client.force_login(other.admin)
     assert client.get(reverse("stages:period", args=[period.pk])).status_code == 200
+
+
+def test_pages_with_students_and_amounts_are_never_cached(client):
+    """Shared computers and proxies must not keep a copy of students' names or fees."""
+    staff = make_staff()
+    msu = make_msu(staff.faculty)
+    for user, url in [
+        (msu.user, reverse("stages:mine")),
+        (msu.user, reverse("remuneration:my_statements")),
+        (staff.admin, reverse("stages:admin_home")),
+        (staff.admin, reverse("remuneration:faculty_home")),
+    ]:
+        client.force_login(user)
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert {"private", "no-store"} <= set(response["Cache-Control"].split(", ")), url

@@ -107,6 +107,19 @@ def _fresh(application):
     return Application.objects.get(pk=application.pk)
 
 
+def grant_every_level(app, secretariat, decided_on):
+    """Record a favourable decision on `decided_on` for each level the dossier asks."""
+    for level in app.requested_levels.all():
+        services.record_decision(
+            _fresh(app),
+            level,
+            secretariat,
+            decided_on=decided_on,
+            reference=f"ARR-{decided_on:%Y}-{level.pk:04d}",
+            granted=True,
+        )
+
+
 def load_instruction_demo(faculty):
     if Application.objects.filter(doctor__user__email__startswith="lucas.garnier").exists():
         return  # already loaded
@@ -186,15 +199,7 @@ def load_instruction_demo(faculty):
         session.refresh_from_db()
         if not session.is_closed:
             services.close_session(session, secretariat)
-        for level in app.requested_levels.all():
-            services.record_decision(
-                _fresh(app),
-                level,
-                secretariat,
-                decided_on=decided_on,
-                reference=f"ARR-{decided_on:%Y}-{level.pk:04d}",
-                granted=True,
-            )
+        grant_every_level(app, secretariat, decided_on)
 
     # Two dossiers waiting long enough to be flagged in the queue.
     for login, months in [("chloe.bernard", 3), ("hugo.lambert", 7)]:

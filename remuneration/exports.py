@@ -136,12 +136,7 @@ def statement_table(statement):
         )
     total = [
         _("Total"),
-        None,
-        None,
-        None,
-        None,
-        None,
-        None,
+        *[None] * 6,
         *[statement.total(kind) for kind in kinds],
         statement.total(),
     ]
@@ -181,11 +176,7 @@ def payment_table(rows, year):
         )
     total = [
         _("Total"),
-        None,
-        None,
-        None,
-        None,
-        None,
+        *[None] * 5,
         sum(row.students for row in rows),
         *[sum((row.amounts.get(kind, ZERO) for row in rows), ZERO) for kind in kinds],
         sum((row.total for row in rows), ZERO),

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.models import Organisation, User
 from applications import services as instruction
-from applications.demo import _doctor, _fresh, _submitted, demo_account
+from applications.demo import _doctor, _fresh, _submitted, demo_account, grant_every_level
 from applications.models import PracticeSite, Review, SiteVisit
 
 from . import services
@@ -73,15 +73,7 @@ def _granted(doctor, levels, decided_on, secretariat, visitor, member, faculty):
         instruction.give_opinion(session, level, member, Review.Opinion.FAVOURABLE)
     session.refresh_from_db()
     instruction.close_session(session, secretariat)
-    for level in app.requested_levels.all():
-        instruction.record_decision(
-            _fresh(app),
-            level,
-            secretariat,
-            decided_on=decided_on,
-            reference=f"ARR-{decided_on:%Y}-{level.pk:04d}",
-            granted=True,
-        )
+    grant_every_level(app, secretariat, decided_on)
 
 
 def load_stages_demo(faculty, today=None):

@@ -4,29 +4,20 @@ the same version: one of them wins, the other is told the dossier changed under 
 Real row locks are needed, so these tests run on PostgreSQL only (CI sets DATABASE_URL)."""
 
 import datetime
-import threading
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from accounts.models import Membership
 from applications import services
 from applications.models import Application, ComplementRequest, Event
-from applications.services import WorkflowError
 from applications.services.common import STALE
 from applications.workflow import Action, Status
+from tests.concurrency import POSTGRES_ONLY, run_together
 from tests.factories import StaffFactory
 from tests.workflow_helpers import make_staff, submitted_application
 
-pytestmark = [
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="needs PostgreSQL row locks (select_for_update); set DATABASE_URL to a "
-        "PostgreSQL database to run",
-    ),
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = POSTGRES_ONLY
 
 
 @pytest.fixture(autouse=True)
@@ -50,30 +41,9 @@ def request_complements(application, by, version):
 
 
 def at_the_same_moment(*calls):
-    """Run each (function, application, user, version) in its own thread, released together;
-    return one outcome per call: "ok" or the WorkflowError's message."""
-    barrier = threading.Barrier(len(calls))
-    outcomes = [None] * len(calls)
-
-    def run(index, function, application, user, version):
-        try:
-            barrier.wait(timeout=10)
-            function(application, user, version)
-            outcomes[index] = "ok"
-        except WorkflowError as error:
-            outcomes[index] = str(error)
-        except Exception as error:  # reported by the test, not lost in the thread
-            outcomes[index] = repr(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, *call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert not any(thread.is_alive() for thread in threads), "a thread is stuck on a lock"
-    return outcomes
+    """Run each (function, application, user, version) at the same moment; one outcome per
+    call: "ok" or the WorkflowError's message."""
+    return run_together(*[lambda call=call: call[0](*call[1:]) for call in calls])
 
 
 @pytest.fixture

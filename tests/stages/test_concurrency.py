@@ -1,56 +1,21 @@
 """Two admins place students at the same moment: the capacity and the no-overlap rule hold.
 Real row locks are needed, so these tests run on PostgreSQL only (CI sets DATABASE_URL)."""
 
-import threading
-
 import pytest
-from django.db import connection
 
-from applications.services import WorkflowError
 from stages import services
 from stages.models import Placement
+from tests.concurrency import POSTGRES_ONLY, run_together
 from tests.factories import StaffFactory
 from tests.stages_helpers import make_msu, semester, student, team
 from tests.workflow_helpers import Role, make_staff
 
-pytestmark = [
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="needs PostgreSQL row locks (select_for_update); set DATABASE_URL to a "
-        "PostgreSQL database to run",
-    ),
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = POSTGRES_ONLY
 
 
-def at_the_same_moment(*calls):
-    """Run each (offer, admin, student input) placement — or any callable — in its own
-    thread, released together; one outcome per call: "ok" or the refusal."""
-    barrier = threading.Barrier(len(calls))
-    outcomes = [None] * len(calls)
-
-    def run(index, *call):
-        try:
-            barrier.wait(timeout=10)
-            if callable(call[0]):
-                call[0]()
-            else:
-                services.place_student(*call)
-            outcomes[index] = "ok"
-        except WorkflowError as error:
-            outcomes[index] = str(error)
-        except Exception as error:  # reported by the test, not lost in the thread
-            outcomes[index] = repr(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, *call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert not any(thread.is_alive() for thread in threads), "a thread is stuck on a lock"
-    return outcomes
+def at_the_same_moment(*placements):
+    """Place each (offer, admin, student input) at the same moment; "ok" or the refusal."""
+    return run_together(*[lambda p=p: services.place_student(*p) for p in placements])
 
 
 @pytest.fixture
@@ -102,9 +67,9 @@ def test_the_same_interne_given_to_two_tutors_at_once_gets_one(setting):
     )
     tutors = [first.team.get().doctor, second.team.get().doctor]
     day = datetime.date(2026, 11, 22)
-    outcomes = at_the_same_moment(
-        (lambda: services.assign_tutor(tutors[0], interne, admin, day),),
-        (lambda: services.assign_tutor(tutors[1], interne, second_admin, day),),
+    outcomes = run_together(
+        lambda: services.assign_tutor(tutors[0], interne, admin, day),
+        lambda: services.assign_tutor(tutors[1], interne, second_admin, day),
     )
     assert sorted(o == "ok" for o in outcomes) == [False, True], outcomes
     assert "a déjà un tuteur" in next(o for o in outcomes if o != "ok")

@@ -67,14 +67,15 @@ def member_of(team_member):
     )
 
 
-def placement_lines(placement, rates):
+def placement_lines(placement, rates, members=None):
     """fees.Line for every MSU of the placement's team (the team prefetched)."""
-    team = list(placement.offer.team.all())
+    if members is None:
+        members = [member_of(m) for m in placement.offer.team.all()]
     return fees.placement_fees(
         placement.offer.level,
         placement.start,
         placement.end,
-        [member_of(m) for m in team],
+        members,
         rates,
         part_time=placement.part_time,
     )
@@ -151,12 +152,11 @@ def statement_for(faculty, doctor, year, semester=None):
     rates = all_rates()
     statement = Statement(faculty, doctor, year, semester)
     for placement in placements:
-        team = list(placement.offer.team.all())
-        members = [member_of(m) for m in team]
+        members = [member_of(m) for m in placement.offer.team.all()]
         share = fees.shares(members)[doctor.pk]
         amounts = {
             line.kind: line.amount
-            for line in placement_lines(placement, rates)
+            for line in placement_lines(placement, rates, members)
             if line.member == doctor.pk
         }
         statement.rows.append(Row(placement, share, amounts))
@@ -173,7 +173,7 @@ def yearly_amounts(doctor, rows):
     )
     if not years:
         return []
-    main = doctor.sites.order_by("-is_main", "pk").first()
+    main = doctor.main_site
     kind = (
         FeeRate.Kind.YEARLY_ZIP
         if main is not None and main.zonage == PracticeSite.Zonage.ZIP

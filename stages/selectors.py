@@ -81,10 +81,10 @@ def get_tutoring_for_admin(user, pk):
     return get_object_or_404(tutorings_for_admin(user), pk=pk)
 
 
-def hosts_for_faculty(faculty):
-    """Doctors the faculty may put in a team: those holding an agrément it instructed."""
+def hosts_for_faculty(*faculties):
+    """Doctors the faculties may put in a team: those holding an agrément they instructed."""
     return (
-        Doctor.objects.filter(agrements__application__faculty=faculty)
+        Doctor.objects.filter(agrements__application__faculty__in=faculties)
         .select_related("user")
         .distinct()
         .order_by("user__last_name", "user__first_name")

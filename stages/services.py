@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from accounts.models import Membership, Organisation
+from accounts.models import Organisation
 from applications.models import Agrement, Doctor, PracticeSite
 from applications.services import WorkflowError
 
@@ -29,13 +29,9 @@ def _date(value):
 
 
 def is_faculty_admin(user, faculty_id):
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser:
-        return True
-    return Membership.objects.filter(
-        user=user, organisation_id=faculty_id, role=Membership.Role.FACULTY_ADMIN
-    ).exists()
+    from .selectors import admin_faculties
+
+    return admin_faculties(user).filter(pk=faculty_id).exists()
 
 
 def require_faculty_admin(user, faculty_id):
@@ -234,16 +230,12 @@ def _save_team(offer, members):
             doctor=m.doctor,
             half_days=m.half_days,
             referent=m.referent,
-            site=m.site or _main_site(m.doctor),
+            site=m.site or m.doctor.main_site,
             supervises_pdsa=m.supervises_pdsa,
             coscom=m.coscom,
         )
         for m in members
     )
-
-
-def _main_site(doctor):
-    return doctor.sites.order_by("-is_main", "pk").first()
 
 
 @transaction.atomic

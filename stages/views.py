@@ -35,20 +35,6 @@ def _admin_faculties(request):
     return faculties
 
 
-def _hosts(faculties):
-    """The doctors the faculties may put in a team or choose as tutors."""
-    if len(faculties) == 1:
-        return selectors.hosts_for_faculty(faculties[0])
-    pks = set()
-    for faculty in faculties:
-        pks.update(selectors.hosts_for_faculty(faculty).values_list("pk", flat=True))
-    return (
-        Doctor.objects.filter(pk__in=pks)
-        .select_related("user")
-        .order_by("user__last_name", "user__first_name")
-    )
-
-
 # --- Periods ---------------------------------------------------------------------------------
 
 
@@ -271,7 +257,7 @@ def tutoring(request):
     faculties = _admin_faculties(request)
     form = TutoringForm(
         request.POST or None,
-        tutors=_hosts(faculties),
+        tutors=selectors.hosts_for_faculty(*faculties),
         students=selectors.students_for_admin(request.user)
         .filter(level__in=INTERNE_LEVELS)
         .order_by("last_name", "first_name", "pk"),

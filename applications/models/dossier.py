@@ -92,6 +92,11 @@ class Doctor(models.Model):
         return self.user.get_full_name() or self.user.email
 
     @property
+    def main_site(self):
+        """The main practice site (PracticeSite's ordering puts it first), or None."""
+        return self.sites.first()
+
+    @property
     def is_general_practitioner(self):
         return self.specialty == self.Specialty.GENERAL_PRACTICE
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.models import Organisation, User
 
-from . import services
+from . import selectors, services
 from .minimal_pdf import pdf_bytes
 from .models import Application, Doctor, PracticeSite, Review, SiteVisit
 from .uploads import check_upload
@@ -96,7 +96,7 @@ def _submitted(doctor, levels):
         setattr(application, name, value)
     application.save()
     services.set_levels(application, user, levels)
-    for piece in services.missing_pieces(Application.objects.get(pk=application.pk)):
+    for piece in selectors.missing_pieces(Application.objects.get(pk=application.pk)):
         upload = SimpleUploadedFile(f"{piece.value}.pdf", pdf_bytes(f"Piece {piece.value}"))
         services.attach_document(application, user, piece, upload, check_upload(upload))
     services.submit(application, user)

@@ -1,6 +1,6 @@
 """The steps of the doctor's dossier form, in order.
 
-Where a resumed draft lands is services.first_unfinished_step (from the same checks as the
+Where a resumed draft lands is selectors.first_unfinished_step (from the same checks as the
 review), so the two cannot disagree.
 """
 

@@ -1,6 +1,6 @@
 """Private storage for uploaded pieces: never under a public URL.
 
-Files are only served by the permission-checked view applications.views.document_download,
+Files are only served by the permission-checked view applications.views.documents.document_download,
 so this storage refuses to build a URL at all. Its folder follows the PRIVATE_STORAGE_ROOT
 setting, also when tests override it.
 """

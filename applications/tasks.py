@@ -5,7 +5,7 @@ a worker dies are safe."""
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
-from . import notifications, reminders
+from .emails import notices, reminders
 from .services import documents
 
 # Transient: the database or the storage briefly unreachable. Retried with backoff (30 s,
@@ -22,32 +22,32 @@ RETRY = {
 
 @shared_task(**RETRY)
 def send_submission_receipt(application_id, version):
-    notifications.submission_receipt(application_id, version)
+    notices.submission_receipt(application_id, version)
 
 
 @shared_task(**RETRY)
 def send_complement_request(request_id):
-    notifications.complement_request(request_id)
+    notices.complement_request(request_id)
 
 
 @shared_task(**RETRY)
 def send_message_notification(message_id):
-    notifications.message_posted(message_id)
+    notices.message_posted(message_id)
 
 
 @shared_task(**RETRY)
 def send_visit_scheduled(visit_id):
-    notifications.visit_scheduled(visit_id)
+    notices.visit_scheduled(visit_id)
 
 
 @shared_task(**RETRY)
 def send_commission_convocation(session_id):
-    notifications.commission_convocation(session_id)
+    notices.commission_convocation(session_id)
 
 
 @shared_task(**RETRY)
 def send_decision_notification(application_id):
-    notifications.decision_notification(application_id)
+    notices.decision_notification(application_id)
 
 
 @shared_task(**RETRY, time_limit=300, soft_time_limit=240)

@@ -1,12 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from applications import views as application_views
+from applications.views import home
 
 admin.site.site_header = "Portail MSU — administration"
 
 urlpatterns = [
-    path("", application_views.home, name="home"),
+    path("", home.home, name="home"),
     path("compte/", include("accounts.urls")),
     path("dossiers/", include("applications.urls")),
     path("notifications/", include("notifications.urls")),

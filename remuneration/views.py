@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from applications.feedback import flash_errors
 from applications.services import WorkflowError
+from applications.views.feedback import flash_errors
 
 from . import exports, selectors, services, statements
 from .models import FeeRate, PaymentExport

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
-from applications.forms import DateInput
+from applications.forms.common import DateInput
 
 from . import services
 from .levels import StageLevel

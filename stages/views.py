@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from applications.feedback import flash_errors, form_errors
 from applications.models import Doctor
 from applications.services import WorkflowError
+from applications.views.feedback import flash_errors, form_errors
 
 from . import selectors, services
 from .forms import OfferForm, PeriodForm, PlacementForm, TutoringForm

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from accounts.models import Membership, Organisation, User
-from applications import services
+from applications import selectors, services
 from applications.models import Application, Review
 from applications.workflow import Status
 
@@ -40,7 +40,7 @@ def make_staff(faculty=None):
 def attach_required_pieces(application):
     from applications.uploads import check_upload
 
-    for piece in services.missing_pieces(application):
+    for piece in selectors.missing_pieces(application):
         uploaded = pdf_upload(f"{piece}.pdf")
         detected = check_upload(uploaded)
         services.attach_document(application, application.doctor.user, piece, uploaded, detected)

@@ -32,8 +32,9 @@ from pypdf.generic import (
     NameObject,
 )
 
-from ..forms import CommitmentsForm
+from ..commitments import COMMITMENT_LABELS
 from ..models import Application, Document
+from ..selectors.candidature import eligibility_of
 from ..workflow import Action
 from .render import BuiltPdf, render_pdf
 
@@ -422,8 +423,6 @@ def _sections_titles():
 
 
 def _summary_context(application, with_visit_report=True):
-    from .. import services
-
     doctor = application.doctor
     visit = _reported_visit(application) if with_visit_report else None
     sections = [
@@ -432,14 +431,13 @@ def _summary_context(application, with_visit_report=True):
         if section_id != "visite" or visit
     ]
     commitments = [
-        (str(label), getattr(application, name))
-        for name, label in CommitmentsForm.Meta.labels.items()
+        (str(label), getattr(application, name)) for name, label in COMMITMENT_LABELS.items()
     ]
     return {
         "application": application,
         "doctor": doctor,
         "sites": list(doctor.sites.all()),
-        "eligibility": services.eligibility_of(application),
+        "eligibility": eligibility_of(application),
         "commitments": commitments,
         "visit": visit,
         "events": [_event_row(e) for e in application.events.select_related("actor")],

@@ -7,8 +7,7 @@ from django.utils.translation import override
 from stages.levels import Authority
 
 from ..models import CommissionSession, Decision
-from ..selectors import session_agenda
-from ..services.decisions import fixed_opinion
+from ..selectors.commission import fixed_opinion, session_agenda
 from .render import BuiltPdf, build
 
 

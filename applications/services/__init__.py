@@ -6,7 +6,6 @@ an Event and enqueues its e-mails after commit.
 """
 
 from .candidature import *  # noqa: F403
-from .candidature import PROFILE_FIELDS  # noqa: F401
 from .commission import *  # noqa: F403
 from .common import *  # noqa: F403
 from .decisions import *  # noqa: F403

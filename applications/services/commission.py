@@ -7,20 +7,16 @@ from django.utils.translation import gettext as _
 from accounts.models import Membership
 
 from ..models import AgendaItem, Application, CommissionSession, RequestedLevel, Review
+from ..selectors.roles import faculty_commission_members
 from ..workflow import Action, Status
 from .common import WorkflowError, check_version, lock, not_in_this_state, record_event, transition
 from .documents import request_agenda_pdf, request_minutes_pdf
-from .instruction import faculty_members
 
 
 def _is_secretariat(user, faculty_id):
     return Membership.objects.filter(
         user=user, organisation_id=faculty_id, role=Membership.Role.SECRETARIAT
     ).exists()
-
-
-def faculty_commission_members(faculty):
-    return faculty_members(faculty, Membership.Role.COMMISSION)
 
 
 @transaction.atomic
@@ -63,18 +59,6 @@ def add_to_agenda(session, application, by, expected_version=None):
     item = AgendaItem.objects.create(session=session, application=locked, position=position)
     request_agenda_pdf(session)
     return item
-
-
-def current_session(application):
-    """The session whose agenda holds the dossier now (the latest). Takes a dossier or its id."""
-    application_id = getattr(application, "pk", application)
-    item = (
-        AgendaItem.objects.filter(application_id=application_id)
-        .select_related("session")
-        .order_by("-pk")  # the latest agenda the dossier was put on
-        .first()
-    )
-    return item.session if item else None
 
 
 @transaction.atomic

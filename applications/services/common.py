@@ -5,10 +5,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.models import Membership
-
-from ..models import AgendaItem, Application, Event, SiteVisit
-from ..workflow import COMMISSION, DOCTOR, VISITOR, Status, allowed_roles, target
+from ..models import Application, Event
+from ..selectors.roles import actor_roles
+from ..workflow import Status, allowed_roles, target
 
 
 class WorkflowError(Exception):
@@ -23,37 +22,6 @@ STALE = gettext_lazy(
     "Le dossier a été modifié par quelqu'un d'autre pendant que vous le consultiez : "
     "rien n'a été enregistré. Rechargez la page pour voir son état actuel."
 )
-
-
-def actor_roles(application, user):
-    """The workflow roles `user` holds on this dossier.
-
-    A visitor acts only on the dossiers of their own visits, a commission member only on the
-    dossiers on the agenda of a session they sit in.
-    """
-    roles = set()
-    if not user.is_authenticated:
-        return roles
-    if application.doctor.user_id == user.pk:
-        roles.add(DOCTOR)
-    roles.update(
-        Membership.objects.filter(user=user, organisation_id=application.faculty_id).values_list(
-            "role", flat=True
-        )
-    )
-    if (
-        VISITOR in roles
-        and not SiteVisit.objects.filter(application_id=application.pk, visitors=user).exists()
-    ):
-        roles.discard(VISITOR)
-    if (
-        COMMISSION in roles
-        and not AgendaItem.objects.filter(
-            application_id=application.pk, session__members=user
-        ).exists()
-    ):
-        roles.discard(COMMISSION)
-    return roles
 
 
 def require_roles(application, user, roles, message=None):

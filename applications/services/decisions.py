@@ -8,25 +8,12 @@ from django.utils.translation import gettext as _
 from accounts.models import FacultySettings
 from stages.levels import rules_for
 
-from ..models import Agrement, Application, Decision, Doctor, RequestedLevel, Review
+from ..models import Agrement, Application, Decision, Doctor, RequestedLevel
 from ..models.agrement import validity_end
+from ..selectors.commission import fixed_opinion
+from ..selectors.dossiers import renewable_agrements
 from ..workflow import CLOSED, Action, Status
 from .common import WorkflowError, check_allowed, check_version, lock, record_event, transition
-
-
-def fixed_opinion(requested_level, session=None):
-    """The opinion a decision can rest on: the one given at the dossier's latest session, once
-    that session is closed, unless it postponed the level. None otherwise. Pass the dossier's
-    current `session` when asking for several levels."""
-    from .commission import current_session
-
-    session = session or current_session(requested_level.application_id)
-    if session is None or not session.is_closed:
-        return None
-    review = Review.objects.filter(requested_level=requested_level, session=session).first()
-    if review is None or review.opinion == Review.Opinion.POSTPONED:
-        return None
-    return review
 
 
 @transaction.atomic
@@ -118,11 +105,6 @@ def record_decision(
 
         transaction.on_commit(lambda: send_decision_notification.delay(locked.pk))
     return decision
-
-
-def renewable_agrements(doctor, today=None):
-    today = today or timezone.localdate()
-    return [a for a in doctor.agrements.all() if a.state(today) == "renewable"]
 
 
 @transaction.atomic

@@ -21,6 +21,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from ..models import GeneratedDocument, private_storage
+from ..selectors.documents import has_visit_report
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +30,6 @@ STALE_AFTER = datetime.timedelta(minutes=15)  # a build not stored by then lost 
 MAX_ATTEMPTS = 5
 
 __all__ = [
-    "dossier_pdf_for",
     "request_dossier_pdf",
     "request_decision_letter",
     "request_agenda_pdf",
@@ -63,25 +63,6 @@ def request_dossier_pdf(application):
             Kind.DOSSIER_FOR_DOCTOR, f"dossier_doctor:{application.pk}", application=application
         )
     return _request(Kind.DOSSIER, f"dossier:{application.pk}", application=application)
-
-
-def has_visit_report(application):
-    from ..models import SiteVisit
-
-    return SiteVisit.objects.filter(application=application, reported_at__isnull=False).exists()
-
-
-def find(subject_key):
-    return GeneratedDocument.objects.filter(subject_key=subject_key).first()
-
-
-def dossier_pdf_for(application, user):
-    """Which dossier PDF this user downloads: the doctor's copy for the doctor once the visit
-    is reported, the full one otherwise."""
-    key = f"dossier:{application.pk}"
-    if application.doctor.user_id == user.pk and has_visit_report(application):
-        key = f"dossier_doctor:{application.pk}"
-    return find(key)
 
 
 def request_decision_letter(decision):

@@ -1,30 +1,18 @@
 """The secretariat's instruction: admissibility, complement requests, messages, notes and the
 site visit."""
 
-import datetime
-
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-
-from accounts.models import Membership, User
 
 from .. import snapshot
-from ..models import ComplementRequest, Document, Message, SiteVisit, StaffNote
+from ..models import ComplementRequest, Message, SiteVisit, StaffNote
+from ..selectors.roles import faculty_visitors
 from ..workflow import COMMISSION, DOCTOR, FACULTY_ADMIN, SECRETARIAT, VISITOR, Action, Status
 from .common import WorkflowError, actor_roles, lock, require_roles, transition
 
 STAFF = {SECRETARIAT, FACULTY_ADMIN, VISITOR, COMMISSION}
 THREAD = {DOCTOR, SECRETARIAT, FACULTY_ADMIN}
-
-# What a complement request may point at: the doctor's steps, and each piece on its own.
-SECTIONS = {
-    "profil": gettext_lazy("Profil"),
-    "exercice": gettext_lazy("Exercice et environnement pédagogique"),
-    "niveaux": gettext_lazy("Niveaux demandés"),
-    "engagements": gettext_lazy("Engagements"),
-}
 
 
 def _notify(task, *args):
@@ -117,17 +105,6 @@ def add_note(application, by, body):
     return StaffNote.objects.create(application=locked, author=by, body=body.strip())
 
 
-def faculty_members(faculty, role):
-    """The active users holding `role` in the faculty, by name (for pickers and checks)."""
-    return User.objects.filter(
-        is_active=True, memberships__organisation=faculty, memberships__role=role
-    ).order_by("last_name", "first_name")
-
-
-def faculty_visitors(faculty):
-    return faculty_members(faculty, Membership.Role.VISITOR)
-
-
 @transaction.atomic
 def schedule_visit(application, by, scheduled_for, visitors, expected_version=None):
     """Plan the site visit: a date and one or two visitors of the faculty."""
@@ -192,26 +169,3 @@ def record_visit(application, by, checklist, report, recommendation, expected_ve
 
     request_dossier_pdf(locked)  # the dossier PDF now carries the visit report
     return visit
-
-
-def default_due_date(today=None):
-    return (today or timezone.localdate()) + datetime.timedelta(days=30)
-
-
-def item_steps(request):
-    """(step slug, French name) of each thing a complement request points at."""
-    found = []
-    for item in request.items:
-        if item.startswith("piece:"):
-            code = item.split(":", 1)[1]
-            if code in Document.Piece.values:
-                piece = Document.Piece(code).label
-                found.append(("pieces", _("Pièce : %(piece)s") % {"piece": piece}))
-        elif item in SECTIONS:
-            found.append((item, str(SECTIONS[item])))
-    return found
-
-
-def describe_items(request):
-    """The French names of what a complement request points at."""
-    return [label for _step, label in item_steps(request)]

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from applications import services
+from applications import selectors
 from applications.models import Application, Decision, GeneratedDocument
 from applications.services import documents
 from applications.workflow import Status
@@ -162,7 +162,7 @@ def test_decision_letters_agenda_and_minutes(staff, client, django_capture_on_co
         assert response["Content-Type"] == "application/pdf"
         _reader, text = pdf_text(response)
         assert decision.reference in text
-    session = services.current_session(app)
+    session = selectors.current_session(app)
     client.force_login(staff.commission)
     page = client.get(reverse("applications:session", args=[session.pk])).content.decode()
     assert 'id="agenda-pdf"' in page and 'id="minutes-pdf"' in page

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import FacultySettings, Membership, User
-from applications import services
+from applications import selectors, services
 from applications.models import Agrement, Application, Message
 from applications.workflow import Status
 from tests.files import EXE_BYTES, pdf_upload, upload
@@ -233,12 +233,12 @@ def test_faculty_settings_screen_drives_eligibility_pieces_and_duration(client, 
 
     # Pieces per level follow the settings.
     application = submitted_application(staff, levels=["externe"])
-    assert [p.value for p in services.missing_pieces(application)] == []
+    assert [p.value for p in selectors.missing_pieces(application)] == []
     assert {d.piece for d in application.documents.all()} == {"cv"}
     # Eligibility: two years of practice now suffice for internes.
     application.doctor.installation_date = timezone.localdate() - datetime.timedelta(days=800)
     application.doctor.save()
-    (interne,) = services.eligibility_of(application, levels=["niveau_1"])
+    (interne,) = selectors.eligibility_of(application, levels=["niveau_1"])
     assert interne.eligible
     # The agrément lasts the faculty's three years.
     decided = advance(submitted_application(staff, levels=["externe"]), staff, Status.DECIDED)

@@ -5,8 +5,8 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Organisation
-from applications import services
-from applications.forms import ProfileForm
+from applications import selectors, services
+from applications.forms.doctor import ProfileForm
 from applications.models import Application, Doctor
 from applications.services import WorkflowError
 from applications.uploads import check_upload
@@ -240,5 +240,5 @@ def test_save_draft_keeps_a_half_filled_profile(client, reference):
     )
     assert response.status_code == 400
     # …and the dossier cannot be submitted with the profile incomplete.
-    problems = services.completeness_problems(application)
+    problems = selectors.completeness_problems(application)
     assert any(p.startswith("Profil : indiquez") and "le numéro RPPS" in p for p in problems)

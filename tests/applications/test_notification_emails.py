@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core import mail
 from django.urls import reverse
 
-from applications import services
+from applications import selectors, services
 from applications.models import Decision
 from applications.workflow import Status
 from notifications.models import Notification
@@ -110,7 +110,7 @@ def test_every_link_of_a_whole_instruction_opens_for_its_recipient(
         opened = client.get(reverse("notifications:open", args=[notification.pk]))
         assert opened.status_code == 302 and opened.url == notification.link
     convocation = Notification.objects.filter(kind="commission_convocation").first()
-    agenda = url("applications:session_agenda_pdf", services.current_session(app).pk)
+    agenda = url("applications:session_agenda_pdf", selectors.current_session(app).pk)
     assert agenda in convocation.body_text
     response = _open_as(client, convocation.user, agenda)
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"

@@ -23,7 +23,7 @@ from django.urls.converters import IntConverter
 from django.utils import timezone
 
 from accounts.models import FacultySettings, Membership
-from applications import services
+from applications import selectors, services
 from applications.models import (
     AgendaItem,
     Agrement,
@@ -108,7 +108,7 @@ def _build_world(storage):
     # In commission, the session open; one level unfavourable, so that a favourable opinion
     # posted by someone would show.
     reviewed = advance(submitted_application(a), a, Status.IN_COMMISSION, opinions=False)
-    open_session = services.current_session(reviewed)
+    open_session = selectors.current_session(reviewed)
     for index, level in enumerate(reviewed.requested_levels.order_by("pk")):
         if index == 0:
             services.give_opinion(
@@ -119,7 +119,7 @@ def _build_world(storage):
     apps["reviewed"] = Application.objects.get(pk=reviewed.pk)
     # In commission, the session closed: ready for the decisions.
     apps["for_decision"] = advance(submitted_application(a), a, Status.IN_COMMISSION)
-    closed_session = services.current_session(apps["for_decision"])
+    closed_session = selectors.current_session(apps["for_decision"])
     other_session = services.create_session(
         a.faculty, a.secretariat, _later(40), "Salle B", [commission_a2]
     )

@@ -8,8 +8,9 @@ import pytest
 import time_machine
 from django.core import mail
 
-from applications import reminders, services
+from applications import services
 from applications.dates import add_months
+from applications.emails import reminders
 from applications.models import Agrement, Application
 from applications.workflow import Status
 from notifications.models import Notification

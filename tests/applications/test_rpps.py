@@ -1,7 +1,7 @@
 import pytest
 
 from applications import rpps
-from applications.forms import ProfileForm
+from applications.forms.doctor import ProfileForm
 from tests.factories import DoctorFactory
 
 

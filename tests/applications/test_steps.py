@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from applications import services
+from applications import selectors, services
 from applications.models import Application, Doctor, Event
 from tests.factories import ApplicationFactory, DoctorFactory
 
@@ -284,7 +284,7 @@ def test_renewal_asks_for_the_activity_report(client, doctor):
     client.force_login(doctor.user)
     page = client.get(step_url(renewal, "pieces")).content.decode()
     assert "Rapport d&#x27;activité pédagogique de la période écoulée" in page
-    problems = services.completeness_problems(renewal)
+    problems = selectors.completeness_problems(renewal)
     assert "Pièces : ajoutez « Rapport d'activité pédagogique de la période écoulée »." in problems
 
 

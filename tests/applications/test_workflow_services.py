@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import FacultySettings, Membership, User
-from applications import services
+from applications import selectors, services
 from applications.dates import add_months
 from applications.models import (
     Agrement,
@@ -211,7 +211,7 @@ def build(world, status):
             app = advance(app, staff, status)
     app = fresh(app)
     assert app.status == status
-    return Case(world, app, services.current_session(app))
+    return Case(world, app, selectors.current_session(app))
 
 
 # Preparation an action needs besides the dossier's state, done before the "before" picture.
@@ -976,7 +976,7 @@ def test_postponed_dossier_goes_back_and_can_join_the_next_session(world, on_age
     next_session = new_session(staff, days=60)
     services.add_to_agenda(next_session, fresh(on_agenda.app), staff.secretariat)
     assert fresh(on_agenda.app).status == Status.IN_COMMISSION
-    assert services.current_session(on_agenda.app) == next_session
+    assert selectors.current_session(on_agenda.app) == next_session
     give_all(next_session, on_agenda.app, staff.commission)
     services.close_session(next_session, staff.secretariat)
     decide(on_agenda.app, staff, "externe")
@@ -1035,7 +1035,7 @@ def reviewed(world):
     app = advance(
         submitted_application(world.staff, doctor=world.doctor), world.staff, "in_commission"
     )
-    assert services.current_session(app).is_closed
+    assert selectors.current_session(app).is_closed
     return app
 
 
@@ -1274,7 +1274,7 @@ def test_renewal_opens_a_prefilled_dossier_for_the_expiring_levels(world, expiri
     for name in ("practice_description", "patient_mix", "supervision_time", "max_students", "pdsa"):
         assert getattr(renewal, name) == getattr(expiring, name), name
     assert renewal.levels == ["externe"]
-    assert Piece.ACTIVITY_REPORT in services.missing_pieces(renewal)
+    assert Piece.ACTIVITY_REPORT in selectors.missing_pieces(renewal)
     assert Event.objects.get(application=renewal).comment == (
         f"Renouvellement du dossier {expiring.reference}"
     )

@@ -19,7 +19,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
-from applications import reminders
+from applications.emails import reminders
 from applications.models import Agrement, Application, Decision, Doctor, RequestedLevel
 from applications.workflow import Status
 from notifications.models import Notification

@@ -10,9 +10,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from . import selectors, services
-from .models import Decision
-from .services.documents import find as find_document
+from .. import selectors
+from ..models import Decision
 
 
 def _serve(document, filename):
@@ -42,7 +41,7 @@ def _download(request, document, filename, back):
 @login_required
 def dossier_pdf(request, pk):
     application = selectors.get_application_for(request.user, pk)
-    document = services.dossier_pdf_for(application, request.user)
+    document = selectors.dossier_pdf_for(application, request.user)
     return _download(
         request, document, f"dossier-{application.reference}.pdf", _detail_url(application)
     )
@@ -57,7 +56,7 @@ def dossier_pdf_status(request, pk):
         "applications/partials/dossier_pdf.html",
         {
             "application": application,
-            "dossier_pdf": services.dossier_pdf_for(application, request.user),
+            "dossier_pdf": selectors.dossier_pdf_for(application, request.user),
         },
     )
 
@@ -70,7 +69,7 @@ def decision_letter(request, pk, decision_pk):
         pk=decision_pk,
         requested_level__application=application,
     )
-    document = find_document(f"decision_letter:{decision.pk}")
+    document = selectors.find(f"decision_letter:{decision.pk}")
     level = decision.requested_level.level.replace("_", "-")
     return _download(
         request, document, f"decision-{application.reference}-{level}.pdf", _detail_url(application)
@@ -80,7 +79,7 @@ def decision_letter(request, pk, decision_pk):
 @login_required
 def session_agenda_pdf(request, pk):
     session = selectors.get_session_for(request.user, pk)
-    document = find_document(f"agenda:{session.pk}")
+    document = selectors.find(f"agenda:{session.pk}")
     return _download(
         request,
         document,
@@ -92,7 +91,7 @@ def session_agenda_pdf(request, pk):
 @login_required
 def session_minutes_pdf(request, pk):
     session = selectors.get_session_for(request.user, pk)
-    document = find_document(f"minutes:{session.pk}")
+    document = selectors.find(f"minutes:{session.pk}")
     return _download(
         request,
         document,
@@ -107,3 +106,29 @@ def _session_url(session):
 
 def _detail_url(application):
     return reverse("applications:detail", args=[application.pk])
+
+
+@login_required
+def document_download(request, pk, document_pk):
+    document = selectors.get_document_for(request.user, pk, document_pk)
+    response = FileResponse(
+        document.file.open("rb"),
+        content_type=document.content_type,
+        as_attachment="download" in request.GET,
+        filename=document.original_name,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def message_attachment(request, pk, message_pk):
+    message = selectors.get_attachment_for(request.user, pk, message_pk)
+    response = FileResponse(
+        message.attachment.open("rb"),
+        content_type=message.attachment_type,
+        filename=message.attachment_name,
+        as_attachment="download" in request.GET,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

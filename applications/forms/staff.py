@@ -1,32 +1,15 @@
-"""Forms of the faculty's staff: instruction, visit, commission, decisions, settings."""
+"""Forms of the faculty's staff: admissibility, complement requests, the visit, decisions and
+notes."""
 
 from django import forms
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import FacultySettings
-from stages.levels import StageLevel
-
-from .forms import DateInput
-from .models import CommissionSession, Decision, Document, Review, SiteVisit
-from .pieces import CONFIGURABLE, pieces_by_level
-from .services import missing_pieces
-from .services.instruction import SECTIONS, default_due_date
-from .uploads import ACCEPT_ATTRIBUTE, check_upload, limit_text
-
-
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
-
-
-class VersionForm(forms.Form):
-    """The dossier's version the page showed: services refuse an action on a newer state."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+from ..complements import SECTIONS, default_due_date
+from ..models import Decision, Document, SiteVisit
+from ..selectors.candidature import missing_pieces
+from .common import DateInput, DateTimeInput, VersionForm
 
 
 class ComplementRequestForm(VersionForm):
@@ -122,39 +105,6 @@ class VisitReportForm(VersionForm):
         return {field: self.cleaned_data.get(field) for field, _label in SiteVisit.CHECKLIST}
 
 
-class SessionForm(forms.ModelForm):
-    class Meta:
-        model = CommissionSession
-        fields = ["meets_at", "place", "members"]
-        widgets = {"meets_at": DateTimeInput(), "members": forms.CheckboxSelectMultiple}
-
-    def __init__(self, *args, members=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["members"].queryset = members
-        self.fields["members"].label_from_instance = lambda u: u.get_full_name() or u.email
-
-
-class OpinionForm(forms.Form):
-    opinion = forms.ChoiceField(
-        label=_("Avis"), choices=Review.Opinion.choices, widget=forms.RadioSelect
-    )
-    reason = forms.CharField(
-        label=_("Motif"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Obligatoire pour un avis défavorable ou un ajournement."),
-    )
-
-    def clean(self):
-        data = super().clean()
-        if (
-            data.get("opinion") not in (None, Review.Opinion.FAVOURABLE)
-            and not (data.get("reason") or "").strip()
-        ):
-            self.add_error("reason", _("Motivez un avis défavorable ou un ajournement."))
-        return data
-
-
 class DecisionForm(VersionForm):
     outcome = forms.ChoiceField(
         label=_("Décision"), choices=Decision.Outcome.choices, widget=forms.RadioSelect
@@ -194,73 +144,9 @@ class DecisionForm(VersionForm):
         return data
 
 
-class MessageForm(forms.Form):
-    body = forms.CharField(
-        label=_("Votre message"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": _("Le message est vide.")},
-    )
-    attachment = forms.FileField(
-        label=_("Pièce jointe (facultatif)"),
-        required=False,
-        help_text=_("PDF, JPEG ou PNG — %(limit)s maximum") % {"limit": limit_text()},
-        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT_ATTRIBUTE}),
-    )
-
-    def clean_attachment(self):
-        uploaded = self.cleaned_data.get("attachment")
-        self.detected = check_upload(uploaded) if uploaded else None
-        return uploaded
-
-
 class NoteForm(forms.Form):
     body = forms.CharField(
         label=_("Note interne (jamais visible du médecin)"),
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": _("La note est vide.")},
     )
-
-
-class FacultySettingsForm(forms.ModelForm):
-    """The faculty's rules, plus one checkbox per (level, piece) for the required pieces."""
-
-    class Meta:
-        model = FacultySettings
-        fields = [
-            "years_required_externe",
-            "years_required_interne",
-            "training_required_general_practice",
-            "agrement_duration_years",
-            "alert_months_in_state",
-            "alert_months_total",
-        ]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        current = pieces_by_level(self.instance)
-        for name in ("years_required_externe", "years_required_interne"):
-            self.fields[name].min_value = 0
-            self.fields[name].widget.attrs["max"] = 10
-        for name, low, high in [
-            ("agrement_duration_years", 1, 5),
-            ("alert_months_in_state", 1, 24),
-            ("alert_months_total", 1, 36),
-        ]:
-            self.fields[name].validators += [MinValueValidator(low), MaxValueValidator(high)]
-        self.piece_fields = []
-        for level in StageLevel:
-            name = f"pieces_{level.value}"
-            self.fields[name] = forms.MultipleChoiceField(
-                label=level.label,
-                required=False,
-                choices=[(p.value, p.label) for p in CONFIGURABLE],
-                initial=current[level.value],
-                widget=forms.CheckboxSelectMultiple,
-            )
-            self.piece_fields.append(name)
-
-    def save(self, commit=True):
-        self.instance.required_pieces = {
-            level.value: self.cleaned_data[f"pieces_{level.value}"] for level in StageLevel
-        }
-        return super().save(commit)

@@ -11,12 +11,12 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Membership, Organisation
 
-from . import selectors, services
+from .. import selectors, services
+from ..forms.commission import OpinionForm, SessionForm
+from ..models import Application, RequestedLevel
+from ..services import WorkflowError
+from ..workflow import Status
 from .feedback import flash_errors, form_errors
-from .models import Application, RequestedLevel
-from .services import WorkflowError
-from .staff_forms import OpinionForm, SessionForm
-from .workflow import Status
 
 
 def _secretariat_faculties(user):
@@ -50,7 +50,7 @@ def session_create(request):
         raise PermissionDenied(_("Seul le secrétariat du DUMG crée les séances de commission."))
     form = SessionForm(
         request.POST if request.method == "POST" else None,
-        members=services.faculty_commission_members(faculty),
+        members=selectors.faculty_commission_members(faculty),
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -6,16 +6,11 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Organisation
 from stages.levels import StageLevel, rules_for
 
-from . import rpps
-from .models import Application, Doctor, PracticeSite
-from .uploads import ACCEPT_ATTRIBUTE, check_upload, limit_text
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
+from .. import rpps
+from ..commitments import COMMITMENT_LABELS
+from ..models import Application, Doctor, PracticeSite
+from ..uploads import ACCEPT_ATTRIBUTE, check_upload, limit_text
+from .common import DateInput
 
 
 class ProfileForm(forms.ModelForm):
@@ -65,7 +60,7 @@ class ProfileForm(forms.ModelForm):
 
     def __init__(self, *args, lock_faculty=False, draft=False, **kwargs):
         """`draft`: "Enregistrer le brouillon" saves what is filled; formats are still checked,
-        required fields are only enforced at submission (services.completeness_problems).
+        required fields are only enforced at submission (selectors.completeness_problems).
         `lock_faculty`: once a dossier is submitted it stays with the faculty instructing it."""
         super().__init__(*args, **kwargs)
         self.draft = draft
@@ -304,20 +299,7 @@ class CommitmentsForm(forms.ModelForm):
     class Meta:
         model = Application
         fields = ["commit_training", "commit_charter", "commit_insurer", "certify_accuracy"]
-        labels = {
-            "commit_training": _(
-                "Je m'engage à suivre la formation pédagogique initiale des maîtres de stage "
-                "(si je ne l'ai pas déjà suivie)."
-            ),
-            "commit_charter": _(
-                "Je m'engage à respecter la charte des maîtres de stage des universités."
-            ),
-            "commit_insurer": _(
-                "J'informerai mon assureur en responsabilité civile "
-                "professionnelle de l'accueil d'étudiants."
-            ),
-            "certify_accuracy": _("Je certifie l'exactitude des informations de ce dossier."),
-        }
+        labels = COMMITMENT_LABELS
 
     def __init__(self, *args, draft=False, **kwargs):
         super().__init__(*args, **kwargs)

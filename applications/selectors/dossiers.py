@@ -1,35 +1,23 @@
 """The querysets each role may see. Every view reads dossiers and pieces through these, so that
 nobody reaches a dossier that isn't theirs (a 404, never a leak)."""
 
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from accounts.models import Membership
 
-from .models import (
+from ..models import (
     AgendaItem,
     Application,
     CommissionSession,
     Document,
     Message,
-    RequestedLevel,
-    Review,
     SiteVisit,
 )
-from .workflow import Status
-
-# Roles that see every non-draft dossier of their faculty.
-FACULTY_WIDE_ROLES = [Membership.Role.SECRETARIAT, Membership.Role.FACULTY_ADMIN]
-
-
-def _faculties(user, *roles):
-    return Membership.objects.filter(user=user, role__in=roles).values("organisation_id")
-
-
-def staff_faculties(user):
-    """The faculties whose whole instruction the user sees (secretariat, faculty admin)."""
-    return _faculties(user, *FACULTY_WIDE_ROLES)
+from ..workflow import DOCTOR, FACULTY_ADMIN, SECRETARIAT, Status
+from .roles import _faculties, actor_roles, staff_faculties
 
 
 def _visibility(user):
@@ -113,9 +101,6 @@ def visits_of(user):
 
 def get_attachment_for(user, application_pk, message_pk):
     """A message's attachment, for the two sides of the thread only."""
-    from .services import actor_roles
-    from .workflow import DOCTOR, FACULTY_ADMIN, SECRETARIAT
-
     application = get_application_for(user, application_pk)
     if not actor_roles(application, user) & {DOCTOR, SECRETARIAT, FACULTY_ADMIN}:
         raise Http404
@@ -124,21 +109,6 @@ def get_attachment_for(user, application_pk, message_pk):
     )
 
 
-def session_agenda(session):
-    """The session's dossiers with their levels and this session's opinions (fixed queries)."""
-    return list(
-        AgendaItem.objects.filter(session=session)
-        .select_related("application__doctor__user", "application__visit")
-        .prefetch_related(
-            Prefetch(
-                "application__requested_levels",
-                queryset=RequestedLevel.objects.prefetch_related(
-                    Prefetch(
-                        "reviews",
-                        queryset=Review.objects.filter(session=session).select_related("author"),
-                        to_attr="session_reviews",
-                    )
-                ),
-            )
-        )
-    )
+def renewable_agrements(doctor, today=None):
+    today = today or timezone.localdate()
+    return [a for a in doctor.agrements.all() if a.state(today) == "renewable"]

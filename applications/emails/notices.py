@@ -8,8 +8,9 @@ from django.urls import reverse
 from accounts.models import Membership
 from notifications.services import notify
 
-from .models import Application, CommissionSession, ComplementRequest, Decision, Message, SiteVisit
-from .services.instruction import faculty_members
+from ..complements import describe_items
+from ..models import Application, CommissionSession, ComplementRequest, Decision, Message, SiteVisit
+from ..selectors.roles import faculty_members
 
 
 def link(name, *args):
@@ -42,8 +43,6 @@ def submission_receipt(application_id, version):
 
 
 def complement_request(request_id):
-    from .services.instruction import describe_items
-
     request = ComplementRequest.objects.get(pk=request_id)
     application = _application(request.application_id)
     user = application.doctor.user

@@ -11,10 +11,10 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import FacultySettings, Organisation
 from stages.levels import StageLevel
 
-from .dates import add_months
-from .models import Application
-from .selectors import staff_faculties
-from .workflow import CLOSED, Status
+from ..dates import add_months
+from ..models import Application
+from ..workflow import CLOSED, Status
+from .roles import staff_faculties
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import FacultySettings, Membership, Organisation
 
-from .staff_forms import FacultySettingsForm
+from ..forms.settings import FacultySettingsForm
 
 
 @login_required

@@ -17,11 +17,11 @@ from django.utils import timezone
 
 from notifications.services import existing_keys, prepare, publish
 
-from .dates import add_months
-from .models import Agrement, Application, ComplementRequest, SiteVisit
-from .notifications import dossier_context, link
-from .services.instruction import describe_items
-from .workflow import CLOSED, Status
+from ..complements import describe_items
+from ..dates import add_months
+from ..models import Agrement, Application, ComplementRequest, SiteVisit
+from ..workflow import CLOSED, Status
+from .notices import dossier_context, link
 
 COMPLEMENT_REMINDER_DAYS = (7, 14)  # after the request, if unanswered
 VISIT_REMINDER_DAYS = 2  # before the visit

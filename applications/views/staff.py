@@ -8,59 +8,34 @@ French sentences as they are.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.db.models import Prefetch
-from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.models import FacultySettings, Organisation
-from stages.levels import StageLevel, rules_for
+from accounts.models import FacultySettings
+from stages.levels import rules_for
 
-from . import queue, selectors, services
-from .feedback import flash_errors, form_errors
-from .models import (
-    AgendaItem,
-    Application,
-    CommissionSession,
-    RequestedLevel,
-    Review,
-    SiteVisit,
-)
-from .services import WorkflowError
-from .staff_forms import (
+from .. import selectors, services
+from ..forms.common import VersionForm
+from ..forms.staff import (
     ComplementRequestForm,
     DecisionForm,
-    MessageForm,
     NoteForm,
-    VersionForm,
     VisitReportForm,
     VisitScheduleForm,
 )
-from .workflow import (
-    COMMISSION,
-    DOCTOR,
-    FACULTY_ADMIN,
-    SECRETARIAT,
-    STATUS_BADGE,
+from ..models import (
+    RequestedLevel,
+)
+from ..services import WorkflowError
+from ..workflow import (
     TRANSITIONS,
-    VISITOR,
     Action,
     Status,
     actions_for,
 )
-
-THREAD_ROLES = {DOCTOR, SECRETARIAT, FACULTY_ADMIN}
-# Actions offered on the staff dossier page, and the page or button that takes each one.
-ACTION_URLS = {
-    Action.DECLARE_ADMISSIBLE: "applications:declare_admissible",
-    Action.REQUEST_COMPLEMENTS: "applications:request_complements",
-    Action.SCHEDULE_VISIT: "applications:schedule_visit",
-    Action.RECORD_VISIT: "applications:record_visit",
-    Action.SEND_TO_COMMISSION: "applications:add_to_agenda",
-    Action.RECORD_DECISIONS: "applications:record_decisions",
-}
+from .dossier_page import anchor, summary_context
+from .feedback import flash_errors, form_errors
 
 
 def _version(form):
@@ -74,7 +49,7 @@ def _allowed(request, pk, action):
     caller explains and sends the user back to the dossier).
     """
     application = selectors.get_application_for(request.user, pk)
-    roles = services.actor_roles(application, request.user)
+    roles = selectors.actor_roles(application, request.user)
     if action in actions_for(application.status, roles):
         return application, roles
     may_ever = any(action in row and row[action][1] & roles for row in TRANSITIONS.values())
@@ -87,127 +62,7 @@ def _allowed(request, pk, action):
 # --- The queue --------------------------------------------------------------------------------
 
 
-@login_required
-def queue_page(request):
-    if not selectors.staff_faculties(request.user).exists():
-        raise PermissionDenied(_("La file des dossiers est réservée au secrétariat du DUMG."))
-    params = request.GET
-    tab = queue.TAB_BY_SLUG.get(params.get("onglet"), queue.TABS[0])
-    settings_map = queue.settings_by_faculty(request.user)
-    filtered = queue.filtered(request.user, params, settings_map=settings_map)
-    paginator = Paginator(queue.page_rows(filtered, tab, params.get("tri")), 25)
-    page = paginator.get_page(params.get("page"))
-    rows = [
-        {"application": a, "age": queue.age_of(a, settings_map[a.faculty_id])}
-        for a in page.object_list
-    ]
-    return render(
-        request,
-        "applications/staff/queue.html",
-        {
-            "tabs": [
-                {"tab": t, "count": count, "current": t == tab}
-                for t, count in queue.counted_tabs(filtered)
-            ],
-            "tab": tab,
-            "page": page,
-            "rows": rows,
-            "params": params,
-            "keep": _without(params, "onglet", "page"),
-            "keep_page": _without(params, "page"),
-            "statuses": [(s.value, s.label) for s in Status if s != Status.DRAFT],
-            "levels": StageLevel.choices,
-            "upps": Organisation.objects.filter(
-                kind=Organisation.Kind.UPP, parent__in=selectors.staff_faculties(request.user)
-            ),
-            "kinds": Application.Kind.choices,
-            "ages": queue.AGES.items(),
-            "sorts": [
-                ("anciennete", _("Plus anciens d'abord")),
-                ("-anciennete", _("Plus récents d'abord")),
-                ("etat", _("Depuis le plus longtemps dans leur état")),
-                ("nom", _("Nom du médecin")),
-            ],
-        },
-    )
-
-
-def _without(params, *keys):
-    copy = params.copy()
-    for key in keys:
-        copy.pop(key, None)
-    return copy.urlencode()
-
-
 # --- The dossier as staff see it -------------------------------------------------------------
-
-
-def staff_detail(request, application, roles, message_form=None, status=200):
-    services.mark_thread_read(application, request.user)
-    levels = list(
-        RequestedLevel.objects.filter(application=application)
-        .select_related("decision__agrement", "decision__letter")
-        .prefetch_related(
-            Prefetch("reviews", queryset=Review.objects.select_related("session", "author"))
-        )
-    )
-    visit = (
-        SiteVisit.objects.filter(application=application)
-        .select_related("reported_by")
-        .prefetch_related("visitors")
-        .first()
-    )
-    sees_thread = bool(roles & THREAD_ROLES)
-    actions = [
-        {"action": action, "url": ACTION_URLS[action]}
-        for action in actions_for(application.status, roles)
-        if action in ACTION_URLS
-    ]
-    open_sessions = []
-    if Action.SEND_TO_COMMISSION in actions_for(application.status, roles):
-        open_sessions = list(
-            CommissionSession.objects.filter(
-                faculty_id=application.faculty_id, closed_at__isnull=True
-            ).order_by("meets_at")
-        )
-    return render(
-        request,
-        "applications/staff/detail.html",
-        {
-            "application": application,
-            **summary_context(application),
-            "dossier_pdf": services.dossier_pdf_for(application, request.user),
-            "roles": roles,
-            "badge": STATUS_BADGE.get(application.status, "info"),
-            "events": application.events.select_related("actor"),
-            "thread": application.messages.select_related("author") if sees_thread else None,
-            "message_form": (message_form or MessageForm()) if sees_thread else None,
-            "notes": application.staff_notes.select_related("author"),
-            "note_form": NoteForm(),
-            "complement_requests": application.complement_requests.select_related("requested_by"),
-            "visit": visit,
-            "levels": levels,
-            "agenda": AgendaItem.objects.filter(application=application).select_related("session"),
-            "actions": actions,
-            "open_sessions": open_sessions,
-            "version_form": VersionForm(initial={"version": application.version}),
-            "is_secretariat": SECRETARIAT in roles,
-            "is_visitor": VISITOR in roles,
-            "is_commission": COMMISSION in roles,
-        },
-        status=status,
-    )
-
-
-def summary_context(application):
-    doctor = application.doctor
-    return {
-        "doctor": doctor,
-        "sites": list(doctor.sites.all()),
-        "eligibility": services.eligibility_of(application),
-        "documents": list(application.documents.all()),
-        "rpps_warning": services.rpps_warning(doctor),
-    }
 
 
 # --- Instruction actions ---------------------------------------------------------------------
@@ -298,7 +153,7 @@ def schedule_visit(request, pk):
             expected_version=form.cleaned_data.get("version"),
         ),
         _("Visite programmée ; le médecin et les visiteurs sont prévenus par courriel."),
-        visitors=lambda a: services.faculty_visitors(a.faculty),
+        visitors=lambda a: selectors.faculty_visitors(a.faculty),
     )
 
 
@@ -360,7 +215,7 @@ def record_decisions(request, pk):
         return redirect("applications:detail", pk)
     settings = FacultySettings.for_faculty(application.faculty)
     levels = list(RequestedLevel.objects.filter(application=application).select_related("decision"))
-    session = services.current_session(application)
+    session = selectors.current_session(application)
     posted_level = request.POST.get("level") if request.method == "POST" else None
     rows, status = [], 200
     for level in levels:
@@ -403,7 +258,7 @@ def record_decisions(request, pk):
                 "level": level,
                 "form": form,
                 "decided": getattr(level, "decision", None),
-                "opinion": services.fixed_opinion(level, session) if session else None,
+                "opinion": selectors.fixed_opinion(level, session) if session else None,
                 "authority": rules_for(level.level).authority.label,
             }
         )
@@ -420,49 +275,6 @@ def record_decisions(request, pk):
 
 @login_required
 @require_POST
-def post_message(request, pk):
-    application = selectors.get_application_for(request.user, pk)
-    form = MessageForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.post_message(
-                application,
-                request.user,
-                form.cleaned_data["body"],
-                form.cleaned_data.get("attachment"),
-                form.detected,
-            )
-        except WorkflowError as error:
-            flash_errors(request, error)
-        else:
-            messages.success(request, _("Message envoyé."))
-            return redirect(_anchor("applications:detail", pk, "messages"))
-    from .views import render_detail
-
-    return render_detail(request, application, message_form=form, status=400)
-
-
-def _anchor(name, pk, fragment):
-    from django.urls import reverse
-
-    return reverse(name, args=[pk]) + f"#{fragment}"
-
-
-@login_required
-def message_attachment(request, pk, message_pk):
-    message = selectors.get_attachment_for(request.user, pk, message_pk)
-    response = FileResponse(
-        message.attachment.open("rb"),
-        content_type=message.attachment_type,
-        filename=message.attachment_name,
-        as_attachment="download" in request.GET,
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
-@login_required
-@require_POST
 def add_note(request, pk):
     application = selectors.get_application_for(request.user, pk)
     form = NoteForm(request.POST)
@@ -475,7 +287,7 @@ def add_note(request, pk):
             flash_errors(request, error)
         else:
             messages.success(request, _("Note ajoutée."))
-    return redirect(_anchor("applications:detail", pk, "notes"))
+    return redirect(anchor("applications:detail", pk, "notes"))
 
 
 @login_required

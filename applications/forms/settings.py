@@ -1,0 +1,54 @@
+"""The faculty admin's settings screen."""
+
+from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
+
+from accounts.models import FacultySettings
+from stages.levels import StageLevel
+
+from ..pieces import CONFIGURABLE, pieces_by_level
+
+
+class FacultySettingsForm(forms.ModelForm):
+    """The faculty's rules, plus one checkbox per (level, piece) for the required pieces."""
+
+    class Meta:
+        model = FacultySettings
+        fields = [
+            "years_required_externe",
+            "years_required_interne",
+            "training_required_general_practice",
+            "agrement_duration_years",
+            "alert_months_in_state",
+            "alert_months_total",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = pieces_by_level(self.instance)
+        for name in ("years_required_externe", "years_required_interne"):
+            self.fields[name].min_value = 0
+            self.fields[name].widget.attrs["max"] = 10
+        for name, low, high in [
+            ("agrement_duration_years", 1, 5),
+            ("alert_months_in_state", 1, 24),
+            ("alert_months_total", 1, 36),
+        ]:
+            self.fields[name].validators += [MinValueValidator(low), MaxValueValidator(high)]
+        self.piece_fields = []
+        for level in StageLevel:
+            name = f"pieces_{level.value}"
+            self.fields[name] = forms.MultipleChoiceField(
+                label=level.label,
+                required=False,
+                choices=[(p.value, p.label) for p in CONFIGURABLE],
+                initial=current[level.value],
+                widget=forms.CheckboxSelectMultiple,
+            )
+            self.piece_fields.append(name)
+
+    def save(self, commit=True):
+        self.instance.required_pieces = {
+            level.value: self.cleaned_data[f"pieces_{level.value}"] for level in StageLevel
+        }
+        return super().save(commit)

@@ -1,0 +1,66 @@
+"""Who may do what on a dossier, and who holds a role in a faculty: the role helpers that
+services, selectors and views all read. Below services: nothing here writes."""
+
+from accounts.models import Membership, User
+
+from ..models import AgendaItem, SiteVisit
+from ..workflow import COMMISSION, DOCTOR, VISITOR
+
+
+def actor_roles(application, user):
+    """The workflow roles `user` holds on this dossier.
+
+    A visitor acts only on the dossiers of their own visits, a commission member only on the
+    dossiers on the agenda of a session they sit in.
+    """
+    roles = set()
+    if not user.is_authenticated:
+        return roles
+    if application.doctor.user_id == user.pk:
+        roles.add(DOCTOR)
+    roles.update(
+        Membership.objects.filter(user=user, organisation_id=application.faculty_id).values_list(
+            "role", flat=True
+        )
+    )
+    if (
+        VISITOR in roles
+        and not SiteVisit.objects.filter(application_id=application.pk, visitors=user).exists()
+    ):
+        roles.discard(VISITOR)
+    if (
+        COMMISSION in roles
+        and not AgendaItem.objects.filter(
+            application_id=application.pk, session__members=user
+        ).exists()
+    ):
+        roles.discard(COMMISSION)
+    return roles
+
+
+def faculty_members(faculty, role):
+    """The active users holding `role` in the faculty, by name (for pickers and checks)."""
+    return User.objects.filter(
+        is_active=True, memberships__organisation=faculty, memberships__role=role
+    ).order_by("last_name", "first_name")
+
+
+def faculty_visitors(faculty):
+    return faculty_members(faculty, Membership.Role.VISITOR)
+
+
+def faculty_commission_members(faculty):
+    return faculty_members(faculty, Membership.Role.COMMISSION)
+
+
+# Roles that see every non-draft dossier of their faculty.
+FACULTY_WIDE_ROLES = [Membership.Role.SECRETARIAT, Membership.Role.FACULTY_ADMIN]
+
+
+def _faculties(user, *roles):
+    return Membership.objects.filter(user=user, role__in=roles).values("organisation_id")
+
+
+def staff_faculties(user):
+    """The faculties whose whole instruction the user sees (secretariat, faculty admin)."""
+    return _faculties(user, *FACULTY_WIDE_ROLES)

@@ -1,0 +1,190 @@
+"""The dossier page, shown to the doctor or to the staff from one URL, and what both audiences
+share on it: the summary, the timeline, the message thread. The doctor's and the staff's page
+modules import this one, never each other."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .. import selectors, services
+from ..complements import item_steps
+from ..forms.common import MessageForm, VersionForm
+from ..forms.staff import NoteForm
+from ..models import AgendaItem, CommissionSession, Decision, RequestedLevel, Review, SiteVisit
+from ..services import WorkflowError
+from ..workflow import (
+    COMMISSION,
+    DOCTOR,
+    DOCTOR_EDITABLE,
+    DOCTOR_NEXT_STEP,
+    FACULTY_ADMIN,
+    SECRETARIAT,
+    STATUS_BADGE,
+    VISITOR,
+    Action,
+    Status,
+    actions_for,
+)
+from .feedback import flash_errors
+
+
+@login_required
+def detail(request, pk):
+    application = selectors.get_application_for(request.user, pk)
+    return render_detail(request, application)
+
+
+def render_detail(request, application, message_form=None, status=200):
+    """The dossier page: the doctor's own view, or the staff view with the instruction."""
+    roles = selectors.actor_roles(application, request.user)
+    if DOCTOR not in roles:
+        return staff_detail(request, application, roles, message_form, status)
+    services.mark_thread_read(application, request.user)
+    complement = selectors.open_complement_request(application)
+    return render(
+        request,
+        "applications/detail.html",
+        {
+            "application": application,
+            **summary_context(application),
+            "dossier_pdf": selectors.dossier_pdf_for(application, request.user),
+            "events": application.events.select_related("actor"),
+            "is_owner": True,
+            "editable": application.status in DOCTOR_EDITABLE,
+            "can_withdraw": Action.WITHDRAW in actions_for(application.status, roles),
+            "next_step": DOCTOR_NEXT_STEP[application.status],
+            "badge": STATUS_BADGE.get(application.status, "info"),
+            "complement": complement,
+            "complement_items": _complement_links(application, complement),
+            "visit": SiteVisit.objects.filter(application=application).first(),
+            "decisions": Decision.objects.filter(
+                requested_level__application=application
+            ).select_related("requested_level", "letter"),
+            "thread": application.messages.select_related("author"),
+            "message_form": message_form
+            or (MessageForm() if application.status != Status.DRAFT else None),
+        },
+        status=status,
+    )
+
+
+def _complement_links(application, complement):
+    """What the secretariat asked, each with the step where the doctor fixes it."""
+    if complement is None:
+        return []
+    return [
+        {"label": label, "url": reverse("applications:step", args=[application.pk, step])}
+        for step, label in item_steps(complement)
+    ]
+
+
+THREAD_ROLES = {DOCTOR, SECRETARIAT, FACULTY_ADMIN}
+
+
+# Actions offered on the staff dossier page, and the page or button that takes each one.
+ACTION_URLS = {
+    Action.DECLARE_ADMISSIBLE: "applications:declare_admissible",
+    Action.REQUEST_COMPLEMENTS: "applications:request_complements",
+    Action.SCHEDULE_VISIT: "applications:schedule_visit",
+    Action.RECORD_VISIT: "applications:record_visit",
+    Action.SEND_TO_COMMISSION: "applications:add_to_agenda",
+    Action.RECORD_DECISIONS: "applications:record_decisions",
+}
+
+
+def staff_detail(request, application, roles, message_form=None, status=200):
+    services.mark_thread_read(application, request.user)
+    levels = list(
+        RequestedLevel.objects.filter(application=application)
+        .select_related("decision__agrement", "decision__letter")
+        .prefetch_related(
+            Prefetch("reviews", queryset=Review.objects.select_related("session", "author"))
+        )
+    )
+    visit = (
+        SiteVisit.objects.filter(application=application)
+        .select_related("reported_by")
+        .prefetch_related("visitors")
+        .first()
+    )
+    sees_thread = bool(roles & THREAD_ROLES)
+    actions = [
+        {"action": action, "url": ACTION_URLS[action]}
+        for action in actions_for(application.status, roles)
+        if action in ACTION_URLS
+    ]
+    open_sessions = []
+    if Action.SEND_TO_COMMISSION in actions_for(application.status, roles):
+        open_sessions = list(
+            CommissionSession.objects.filter(
+                faculty_id=application.faculty_id, closed_at__isnull=True
+            ).order_by("meets_at")
+        )
+    return render(
+        request,
+        "applications/staff/detail.html",
+        {
+            "application": application,
+            **summary_context(application),
+            "dossier_pdf": selectors.dossier_pdf_for(application, request.user),
+            "roles": roles,
+            "badge": STATUS_BADGE.get(application.status, "info"),
+            "events": application.events.select_related("actor"),
+            "thread": application.messages.select_related("author") if sees_thread else None,
+            "message_form": (message_form or MessageForm()) if sees_thread else None,
+            "notes": application.staff_notes.select_related("author"),
+            "note_form": NoteForm(),
+            "complement_requests": application.complement_requests.select_related("requested_by"),
+            "visit": visit,
+            "levels": levels,
+            "agenda": AgendaItem.objects.filter(application=application).select_related("session"),
+            "actions": actions,
+            "open_sessions": open_sessions,
+            "version_form": VersionForm(initial={"version": application.version}),
+            "is_secretariat": SECRETARIAT in roles,
+            "is_visitor": VISITOR in roles,
+            "is_commission": COMMISSION in roles,
+        },
+        status=status,
+    )
+
+
+def summary_context(application):
+    doctor = application.doctor
+    return {
+        "doctor": doctor,
+        "sites": list(doctor.sites.all()),
+        "eligibility": selectors.eligibility_of(application),
+        "documents": list(application.documents.all()),
+        "rpps_warning": selectors.rpps_warning(doctor),
+    }
+
+
+@login_required
+@require_POST
+def post_message(request, pk):
+    application = selectors.get_application_for(request.user, pk)
+    form = MessageForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.post_message(
+                application,
+                request.user,
+                form.cleaned_data["body"],
+                form.cleaned_data.get("attachment"),
+                form.detected,
+            )
+        except WorkflowError as error:
+            flash_errors(request, error)
+        else:
+            messages.success(request, _("Message envoyé."))
+            return redirect(anchor("applications:detail", pk, "messages"))
+    return render_detail(request, application, message_form=form, status=400)
+
+
+def anchor(name, pk, fragment):
+    return reverse(name, args=[pk]) + f"#{fragment}"

@@ -1,0 +1,69 @@
+"""Each audience's home page: the public landing page, the doctor's dossiers and agréments, and
+the staff's ways in (queue, visits, sessions, settings)."""
+
+from django.shortcuts import render
+
+from accounts.models import Membership
+
+from .. import selectors
+from ..selectors import queue
+from ..workflow import CLOSED, DOCTOR_EDITABLE, DOCTOR_NEXT_STEP, STATUS_BADGE
+from .access import doctor_of
+
+
+def home(request):
+    if not request.user.is_authenticated:
+        return render(request, "home_public.html")
+    doctor = doctor_of(request.user)
+    if doctor is None:
+        return staff_home(request)
+    dossiers = [
+        {
+            "application": application,
+            "badge": STATUS_BADGE.get(application.status, "info"),
+            "next_step": DOCTOR_NEXT_STEP[application.status],
+            "editable": application.status in DOCTOR_EDITABLE,
+        }
+        for application in selectors.doctor_applications(doctor)
+    ]
+    return render(
+        request,
+        "applications/doctor_home.html",
+        {
+            "doctor": doctor,
+            "dossiers": dossiers,
+            "agrements": [
+                {"agrement": a, "state": a.state(), "label": a.state_label()}
+                for a in doctor.agrements.all()
+            ],
+            "can_renew": bool(selectors.renewable_agrements(doctor))
+            and all(d["application"].status in CLOSED for d in dossiers),
+            "can_start": all(d["application"].status in CLOSED for d in dossiers),
+        },
+    )
+
+
+def staff_home(request):
+    """Each staff role's way in: the queue, the visits, the commission sessions, the settings."""
+    memberships = list(Membership.objects.filter(user=request.user).select_related("organisation"))
+    roles = {m.role for m in memberships}
+    return render(
+        request,
+        "applications/staff_home.html",
+        {
+            "memberships": memberships,
+            "roles": roles,
+            "tab_counts": queue.counted_tabs(queue.base_queryset(request.user))
+            if roles & {Membership.Role.SECRETARIAT, Membership.Role.FACULTY_ADMIN}
+            else None,
+            "visits": list(selectors.visits_of(request.user).filter(reported_at__isnull=True))
+            if Membership.Role.VISITOR in roles
+            else [],
+            "sessions": list(
+                selectors.sessions_visible_to(request.user).filter(closed_at__isnull=True)
+            ),
+            "admin_faculties": [
+                m.organisation for m in memberships if m.role == Membership.Role.FACULTY_ADMIN
+            ],
+        },
+    )

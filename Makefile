@@ -5,7 +5,7 @@ PY := $(UV) run --frozen python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run install uv migrate demo test test-fast e2e bench lint format worker beat messages clean
+.PHONY: run install uv migrate demo test test-fast e2e bench bench-data lint format worker beat messages clean
 
 uv:
 	@command -v $(UV) >/dev/null 2>&1 || python3 -m pip install --quiet --user uv
@@ -32,8 +32,15 @@ test-fast: install
 e2e: install
 	$(UV) run --frozen pytest -m e2e
 
+# The large-faculty data set (1 k, 10 k and 100 k dossiers) lives in a database of its own.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/msu_bench
+
 bench: install
-	$(UV) run --frozen pytest tests/bench -s -p no:cacheprovider -o addopts=""
+	$(UV) run --frozen pytest tests/bench -s -p no:cacheprovider -o addopts="" --ignore=tests/bench/scale
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(UV) run --frozen pytest tests/bench/scale -s -p no:cacheprovider -o addopts=""
+
+bench-data: install
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m tests.bench.dataset
 
 lint: install
 	$(UV) run --frozen ruff check .

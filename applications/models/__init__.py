@@ -14,6 +14,7 @@ from .dossier import (
 )
 from .generated import GeneratedDocument
 from .instruction import ComplementRequest, Message, SiteVisit, StaffNote
+from .queue import QueueCount
 
 __all__ = [
     "AgendaItem",
@@ -28,6 +29,7 @@ __all__ = [
     "GeneratedDocument",
     "Message",
     "PracticeSite",
+    "QueueCount",
     "RequestedLevel",
     "Review",
     "SiteVisit",

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Organisation
 from stages.levels import StageLevel
 
+from ..text import name_key
 from ..workflow import Status
 
 
@@ -79,6 +80,10 @@ class Doctor(models.Model):
         limit_choices_to={"kind": Organisation.Kind.UPP},
     )
 
+    # Folded "last first" names (applications.text.name_key), kept by save() and by the User
+    # signal: the queue searches it with a trigram index on PostgreSQL.
+    search_name = models.CharField(max_length=310, blank=True, editable=False)
+
     class Meta:
         verbose_name = _("médecin")
         verbose_name_plural = _("médecins")
@@ -90,6 +95,12 @@ class Doctor(models.Model):
 
     def __str__(self):
         return self.user.get_full_name() or self.user.email
+
+    def save(self, *args, **kwargs):
+        self.search_name = name_key(self.user.first_name, self.user.last_name)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_name"}
+        super().save(*args, **kwargs)
 
     @property
     def main_site(self):
@@ -188,7 +199,29 @@ class Application(models.Model):
         verbose_name = _("dossier")
         verbose_name_plural = _("dossiers")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["faculty", "status"])]
+        # The queue: each tab's rows in each order come straight from an index (a tab of one
+        # state from the first two, a tab of two states from its partial index), so that
+        # page 200 never sorts a faculty; the counts are an index-only scan of the first.
+        indexes = [
+            models.Index(
+                fields=["faculty", "status", "submitted_at", "id"], name="queue_by_submission"
+            ),
+            models.Index(
+                fields=["faculty", "status", "status_changed_at", "id"], name="queue_by_state_age"
+            ),
+            *[
+                models.Index(
+                    fields=["faculty", order, "id"],
+                    condition=models.Q(status__in=statuses),
+                    name=f"queue_{tab}_by_{suffix}",
+                )
+                for tab, statuses in (
+                    ("visit", ["admissible", "visit_scheduled"]),
+                    ("closed", ["decided", "withdrawn"]),
+                )
+                for order, suffix in (("submitted_at", "submission"), ("status_changed_at", "age"))
+            ],
+        ]
 
     def __str__(self):
         return f"Dossier n° {self.pk} — {self.doctor}"

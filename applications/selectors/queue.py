@@ -2,9 +2,12 @@
 flags of each dossier. Counts come from one aggregate query; the page from one query plus a
 prefetch, whatever the number of dossiers."""
 
+import re
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.core.paginator import Paginator
+from django.db import connection
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -12,7 +15,8 @@ from accounts.models import FacultySettings, Organisation
 from stages.levels import StageLevel
 
 from ..dates import add_months
-from ..models import Application
+from ..models import Application, QueueCount
+from ..text import fold
 from ..workflow import CLOSED, Status
 from .roles import staff_faculties
 
@@ -49,15 +53,30 @@ SORTS = {
     "anciennete": ("submitted_at", "pk"),
     "-anciennete": ("-submitted_at", "-pk"),
     "etat": ("status_changed_at", "pk"),
-    "nom": ("doctor__user__last_name", "doctor__user__first_name", "pk"),
+    "nom": ("doctor__search_name", "pk"),
 }
+PAGE_SIZE = 25
+DIRECT_UP_TO = 500  # rows skipped before a page is read in two steps (DeferredRows)
+# A dossier number as the portal prints it (MSU-2026-00042), or its last part.
+DOSSIER_NUMBER = re.compile(r"^(?:msu-)?(?:\d{4}-)?0*(\d{1,9})$", re.IGNORECASE)
 
 
-def base_queryset(user):
+def tab_of(status):
+    return next(tab for tab in TABS if status in tab.statuses)
+
+
+def faculty_ids(user):
+    """The ids of the faculties whose instruction the user sees (one query).
+
+    Filtering on a list of ids, not on a membership subquery, lets PostgreSQL use the queue's
+    indexes: with the subquery it misestimated the rows and sorted whole faculties."""
+    return list(staff_faculties(user).values_list("organisation_id", flat=True))
+
+
+def base_queryset(user, faculties=None):
     """Every dossier the user instructs (non-drafts of the faculties of their staff roles)."""
-    return Application.objects.filter(faculty__in=staff_faculties(user)).exclude(
-        status=Status.DRAFT
-    )
+    ids = faculty_ids(user) if faculties is None else list(faculties)
+    return Application.objects.filter(faculty_id__in=ids).exclude(status=Status.DRAFT)
 
 
 def _flag_condition(settings_by_faculty, now):
@@ -73,16 +92,34 @@ def _flag_condition(settings_by_faculty, now):
 
 
 def settings_by_faculty(user):
-    faculties = list(Organisation.objects.filter(pk__in=staff_faculties(user)))
-    saved = {s.faculty_id: s for s in FacultySettings.objects.filter(faculty__in=faculties)}
-    return {f.pk: saved.get(f.pk) or FacultySettings(faculty=f) for f in faculties}
+    """{faculty id: its settings (the defaults when none were saved)} of the faculties the
+    user instructs, in one query (the ids then name the faculties for every other query)."""
+    faculties = (
+        Organisation.objects.filter(pk__in=staff_faculties(user))
+        .select_related("faculty_settings")
+        .order_by("pk")
+    )
+    return {f.pk: FacultySettings.for_faculty(f) for f in faculties}
+
+
+def search_condition(search):
+    """Each word matches the doctor's name (accents and case folded), RPPS or dossier number."""
+    words = Q()
+    for word in search.split():
+        condition = Q(doctor__search_name__contains=fold(word)) | Q(doctor__rpps__startswith=word)
+        number = DOSSIER_NUMBER.match(word)
+        if number and len(word) < 11:
+            condition |= Q(pk=int(number.group(1)))
+        words &= condition
+    return words
 
 
 def filtered(user, params, now=None, settings_map=None):
     """The user's dossiers narrowed by the filters (not by the tab). `settings_map`: the
-    result of settings_by_faculty, when the caller has it already."""
+    result of settings_by_faculty, when the caller has it already (it names the faculties)."""
     now = now or timezone.now()
-    queryset = base_queryset(user)
+    settings_map = settings_map if settings_map is not None else settings_by_faculty(user)
+    queryset = base_queryset(user, faculties=settings_map)
     status = params.get("etat")
     if status in Status.values:
         queryset = queryset.filter(status=status)
@@ -97,48 +134,84 @@ def filtered(user, params, now=None, settings_map=None):
         queryset = queryset.filter(kind=kind)
     age = params.get("age")
     if age == "retard":
-        settings_map = settings_map or settings_by_faculty(user)
         queryset = queryset.filter(_flag_condition(settings_map, now))
     elif age in AGES:
         queryset = queryset.filter(submitted_at__lt=add_months(now, -int(age)))
     search = (params.get("q") or "").strip()
     if search:
-        words = Q()
-        for word in search.split():
-            words &= (
-                Q(doctor__user__last_name__icontains=word)
-                | Q(doctor__user__first_name__icontains=word)
-                | Q(doctor__rpps__startswith=word)
-            )
-        queryset = queryset.filter(words)
+        queryset = queryset.filter(search_condition(search))
     return queryset
 
 
-def tab_counts(queryset):
-    """{tab slug: count} in one query."""
-    ids = queryset.values("pk")
-    return Application.objects.filter(pk__in=ids).aggregate(
-        **{
-            tab.slug.replace("-", "_"): Count("pk", filter=Q(status__in=tab.statuses))
-            for tab in TABS
-        }
-    )
+def tab_counts(queryset, faculties=None):
+    """{tab slug: count} in one query. `faculties`: the queryset is all of these faculties'
+    dossiers, unfiltered; on PostgreSQL the counts then come from the rows the trigger keeps
+    (models.queue) instead of a scan of the faculty."""
+    if faculties is not None and connection.vendor == "postgresql":
+        rows = QueueCount.objects.filter(faculty_id__in=list(faculties)).values_list("status")
+        by_status = dict(rows.annotate(n=Sum("count")))
+    else:
+        by_status = dict(queryset.order_by().values_list("status").annotate(n=Count("pk")))
+    return {
+        tab.slug.replace("-", "_"): sum(by_status.get(s, 0) for s in tab.statuses) for tab in TABS
+    }
 
 
-def counted_tabs(queryset):
+def counted_tabs(queryset, faculties=None):
     """[(tab, count)] in the tabs' order."""
-    counts = tab_counts(queryset)
+    counts = tab_counts(queryset, faculties)
     return [(tab, counts[tab.slug.replace("-", "_")]) for tab in TABS]
 
 
+FILTERS = ("etat", "niveau", "upp", "type", "age", "q")
+
+
+def is_unfiltered(params):
+    return not any((params.get(name) or "").strip() for name in FILTERS)
+
+
 def page_rows(queryset, tab, sort):
+    """The tab's dossiers in the chosen order (`tab=None`: every tab, for a search)."""
     ordering = SORTS.get(sort, SORTS["anciennete"])
+    if tab is not None:
+        queryset = queryset.filter(status__in=tab.statuses)
     return (
-        Application.objects.filter(pk__in=queryset.values("pk"), status__in=tab.statuses)
-        .select_related("doctor__user", "doctor__upp", "faculty")
+        queryset.select_related("doctor__user", "doctor__upp", "faculty")
         .prefetch_related("requested_levels")
         .order_by(*ordering)
     )
+
+
+class DeferredRows:
+    """A page of dossiers read in two steps: their ids from the index that serves the order
+    (page 200 reads 5,000 index entries, never the joined rows before it), then the 25 rows
+    with their joins."""
+
+    def __init__(self, queryset, count):
+        self.queryset = queryset
+        self._count = count
+
+    def count(self):
+        return self._count
+
+    def __len__(self):
+        return self._count
+
+    def __getitem__(self, window):
+        if window.start < DIRECT_UP_TO:  # near the top, one query with the joins is cheaper
+            return list(self.queryset[window])
+        ids = list(
+            self.queryset.select_related(None)
+            .prefetch_related(None)
+            .values_list("pk", flat=True)[window]
+        )
+        rows = {a.pk: a for a in self.queryset.order_by().filter(pk__in=ids)}
+        return [rows[pk] for pk in ids]
+
+
+def paginate(queryset, count, number):
+    """The requested page of `queryset`, whose size the tab counts already gave."""
+    return Paginator(DeferredRows(queryset, count), PAGE_SIZE).get_page(number)
 
 
 @dataclass

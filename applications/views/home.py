@@ -47,14 +47,21 @@ def staff_home(request):
     """Each staff role's way in: the queue, the visits, the commission sessions, the settings."""
     memberships = list(Membership.objects.filter(user=request.user).select_related("organisation"))
     roles = {m.role for m in memberships}
+    instructed = {
+        m.organisation_id
+        for m in memberships
+        if m.role in (Membership.Role.SECRETARIAT, Membership.Role.FACULTY_ADMIN)
+    }
     return render(
         request,
         "applications/staff_home.html",
         {
             "memberships": memberships,
             "roles": roles,
-            "tab_counts": queue.counted_tabs(queue.base_queryset(request.user))
-            if roles & {Membership.Role.SECRETARIAT, Membership.Role.FACULTY_ADMIN}
+            "tab_counts": queue.counted_tabs(
+                queue.base_queryset(request.user, faculties=instructed), faculties=instructed
+            )
+            if instructed
             else None,
             "visits": list(selectors.visits_of(request.user).filter(reported_at__isnull=True))
             if Membership.Role.VISITOR in roles

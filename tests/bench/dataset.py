@@ -245,7 +245,12 @@ def generate(size, seed=0, out=sys.stdout):
                 chosen = rng.sample(levels_all[:3], rng.randint(1, 2))
                 requested.extend(RequestedLevel(application=application, level=lv) for lv in chosen)
                 events.append(
-                    Event(application=application, action="create", to_status="draft", created_at=created)
+                    Event(
+                        application=application,
+                        action="create",
+                        to_status="draft",
+                        created_at=created,
+                    )
                 )
                 if state == "draft":
                     continue

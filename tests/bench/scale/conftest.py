@@ -17,9 +17,8 @@ def django_db_setup():
 def large(db):
     if connection.vendor != "postgresql":
         pytest.skip("les mesures à l'échelle se font sur PostgreSQL (make bench-data)")
-    from tests.bench.dataset import SIZES, ensure_faculty
-
     from applications.models import Application
+    from tests.bench.dataset import SIZES, ensure_faculty
 
     faculties = {}
     for size in SIZES:

@@ -10,7 +10,6 @@ of 100 k dossiers, against anchors measured in the same run.
 import statistics
 import time
 
-import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -87,9 +86,7 @@ def test_queue_and_dossier_page_at_the_scale_of_a_large_faculty(large, client):
 
     client.force_login(secretariat)
     queue = {label: measure(client, url) for label, url in _queue_urls(faculty).items()}
-    dossier = (
-        Application.objects.filter(faculty=faculty, status="decided").order_by("-pk").first()
-    )
+    dossier = Application.objects.filter(faculty=faculty, status="decided").order_by("-pk").first()
     detail_ms, detail_queries = measure(client, reverse("applications:detail", args=[dossier.pk]))
 
     print(f"\nAncre : page de connexion {login_ms:.1f} ms")

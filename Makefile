@@ -5,7 +5,7 @@ PY := $(UV) run --frozen python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run install uv migrate demo test test-fast e2e bench bench-data lint format worker beat messages clean
+.PHONY: run install uv migrate demo test test-fast e2e bench bench-data load lint format worker beat messages clean
 
 uv:
 	@command -v $(UV) >/dev/null 2>&1 || python3 -m pip install --quiet --user uv
@@ -41,6 +41,9 @@ bench: install
 
 bench-data: install
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m tests.bench.dataset
+
+load: install
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) PATH="$(dir $(UV)):$$PATH" tests/load/run.sh
 
 lint: install
 	$(UV) run --frozen ruff check .

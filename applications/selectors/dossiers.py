@@ -47,7 +47,9 @@ def applications_visible_to(user):
 
 
 def get_application_for(user, pk):
-    queryset = applications_visible_to(user).select_related("doctor__user", "faculty")
+    queryset = applications_visible_to(user).select_related(
+        "doctor__user", "faculty__faculty_settings"
+    )
     return get_object_or_404(queryset, pk=pk)
 
 

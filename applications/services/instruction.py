@@ -84,16 +84,25 @@ def post_message(application, by, body, attachment=None, detected=None):
     return message
 
 
-def mark_thread_read(application, by):
-    """The reader's side has seen the other side's messages."""
-    roles = actor_roles(application, by)
+def mark_thread_read(application, by, roles=None, thread=None):
+    """The reader's side has seen the other side's messages; returns how many were new.
+
+    `roles` and `thread` (the messages the page already read) spare their queries; a page
+    with nothing new writes nothing."""
+    roles = actor_roles(application, by) if roles is None else roles
     if DOCTOR in roles:
-        other = application.messages.filter(from_doctor=False)
+        from_doctor = False
     elif roles & {SECRETARIAT, FACULTY_ADMIN}:
-        other = application.messages.filter(from_doctor=True)
+        from_doctor = True
     else:
         return 0
-    return other.filter(read_at__isnull=True).update(read_at=timezone.now())
+    if thread is not None:
+        new = [m.pk for m in thread if m.from_doctor == from_doctor and m.read_at is None]
+        if not new:
+            return 0
+        return Message.objects.filter(pk__in=new).update(read_at=timezone.now())
+    unread = application.messages.filter(from_doctor=from_doctor, read_at__isnull=True)
+    return unread.update(read_at=timezone.now())
 
 
 @transaction.atomic

@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from stages.levels import StageLevel
+
 from .. import selectors, services
 from ..complements import item_steps
 from ..forms.common import MessageForm, VersionForm
@@ -43,7 +45,8 @@ def render_detail(request, application, message_form=None, status=200):
     roles = selectors.actor_roles(application, request.user)
     if DOCTOR not in roles:
         return staff_detail(request, application, roles, message_form, status)
-    services.mark_thread_read(application, request.user)
+    thread = list(application.messages.select_related("author"))
+    services.mark_thread_read(application, request.user, roles, thread)
     complement = selectors.open_complement_request(application)
     return render(
         request,
@@ -64,7 +67,7 @@ def render_detail(request, application, message_form=None, status=200):
             "decisions": Decision.objects.filter(
                 requested_level__application=application
             ).select_related("requested_level", "letter"),
-            "thread": application.messages.select_related("author"),
+            "thread": thread,
             "message_form": message_form
             or (MessageForm() if application.status != Status.DRAFT else None),
         },
@@ -97,7 +100,10 @@ ACTION_URLS = {
 
 
 def staff_detail(request, application, roles, message_form=None, status=200):
-    services.mark_thread_read(application, request.user)
+    sees_thread = bool(roles & THREAD_ROLES)
+    thread = list(application.messages.select_related("author")) if sees_thread else None
+    if sees_thread:
+        services.mark_thread_read(application, request.user, roles, thread)
     levels = list(
         RequestedLevel.objects.filter(application=application)
         .select_related("decision__agrement", "decision__letter")
@@ -111,7 +117,6 @@ def staff_detail(request, application, roles, message_form=None, status=200):
         .prefetch_related("visitors")
         .first()
     )
-    sees_thread = bool(roles & THREAD_ROLES)
     actions = [
         {"action": action, "url": ACTION_URLS[action]}
         for action in actions_for(application.status, roles)
@@ -129,12 +134,12 @@ def staff_detail(request, application, roles, message_form=None, status=200):
         "applications/staff/detail.html",
         {
             "application": application,
-            **summary_context(application),
+            **summary_context(application, levels=[StageLevel(level.level) for level in levels]),
             "dossier_pdf": selectors.dossier_pdf_for(application, request.user),
             "roles": roles,
             "badge": STATUS_BADGE.get(application.status, "info"),
             "events": application.events.select_related("actor"),
-            "thread": application.messages.select_related("author") if sees_thread else None,
+            "thread": thread,
             "message_form": (message_form or MessageForm()) if sees_thread else None,
             "notes": application.staff_notes.select_related("author"),
             "note_form": NoteForm(),
@@ -153,12 +158,14 @@ def staff_detail(request, application, roles, message_form=None, status=200):
     )
 
 
-def summary_context(application):
+def summary_context(application, levels=None):
+    """What both audiences see of the dossier. `levels`: the requested levels, when the page
+    has read them already."""
     doctor = application.doctor
     return {
         "doctor": doctor,
         "sites": list(doctor.sites.all()),
-        "eligibility": selectors.eligibility_of(application),
+        "eligibility": selectors.eligibility_of(application, levels=levels),
         "documents": list(application.documents.all()),
         "rpps_warning": selectors.rpps_warning(doctor),
     }

@@ -1,0 +1,42 @@
+"""The dossier page reads: a plain visit writes nothing, and marks messages read only when
+the other side wrote something new."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from applications import services
+from applications.models import Message
+from tests.workflow_helpers import make_staff, submitted_application
+
+pytestmark = pytest.mark.django_db
+
+
+def _writes(client, url):
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return [
+        q["sql"] for q in captured if q["sql"].split(None, 1)[0] in ("UPDATE", "INSERT", "DELETE")
+    ]
+
+
+@pytest.mark.parametrize("reader", ["secretariat", "doctor"])
+def test_a_visit_with_nothing_new_writes_nothing(client, reader):
+    staff = make_staff()
+    application = submitted_application(staff)
+    doctor = application.doctor.user
+    services.post_message(application, staff.secretariat, "Bien reçu.")
+    services.post_message(application, doctor, "Merci.")
+    user = staff.secretariat if reader == "secretariat" else doctor
+    client.force_login(user)
+    url = reverse("applications:detail", args=[application.pk])
+    first = _writes(client, url)
+    assert len(first) == 1 and "applications_message" in first[0]  # the other side's message
+    assert _writes(client, url) == []
+    other_side = doctor if reader == "secretariat" else staff.secretariat
+    services.post_message(application, other_side, "Une précision.")
+    assert len(_writes(client, url)) == 1
+    assert not Message.objects.filter(
+        application=application, read_at=None, from_doctor=(reader == "secretariat")
+    ).exists()

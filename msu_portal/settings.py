@@ -119,9 +119,26 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # Uploaded pieces are private: they live outside STATIC/MEDIA and are only served by a
 # permission-checked view (applications.views.documents). No MEDIA_URL is exposed.
 PRIVATE_STORAGE_ROOT = env.path("PRIVATE_STORAGE_ROOT", default=BASE_DIR / "var" / "private")
+# Private files (pieces, attachments, generated PDFs): a local folder by default; an
+# S3-compatible bucket when PRIVATE_S3_BUCKET is set, so that several web and worker machines
+# share them (docs/deployment.md). Either way they are only read through the checked views.
+PRIVATE_S3_BUCKET = env("PRIVATE_S3_BUCKET", default="")
+_private_storage = {"BACKEND": "applications.storage.PrivateFileSystemStorage"}
+if PRIVATE_S3_BUCKET:
+    _private_storage = {
+        "BACKEND": "applications.storage.PrivateS3Storage",
+        "OPTIONS": {
+            "bucket_name": PRIVATE_S3_BUCKET,
+            "endpoint_url": env("PRIVATE_S3_ENDPOINT_URL", default=None),
+            "region_name": env("PRIVATE_S3_REGION", default=None),
+            "access_key": env("PRIVATE_S3_ACCESS_KEY", default=None),
+            "secret_key": env("PRIVATE_S3_SECRET_KEY", default=None),
+            "location": env("PRIVATE_S3_PREFIX", default=""),
+        },
+    }
 STORAGES = {
-    "default": {"BACKEND": "applications.storage.PrivateFileSystemStorage"},
-    "private": {"BACKEND": "applications.storage.PrivateFileSystemStorage"},
+    "default": _private_storage,
+    "private": _private_storage,
     # WhiteNoise serves the DSFR assets from gunicorn itself (no CDN, no extra web server).
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }

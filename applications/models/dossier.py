@@ -2,7 +2,6 @@ import uuid
 from pathlib import PurePosixPath
 
 from django.conf import settings
-from django.core.files.storage import storages
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
@@ -254,7 +253,10 @@ class RequestedLevel(models.Model):
 
 
 def private_storage():
-    return storages["private"]
+    """The private storage (applications.storage.PRIVATE: the backend settings name now)."""
+    from ..storage import PRIVATE
+
+    return PRIVATE
 
 
 def document_path(instance, filename):

@@ -20,8 +20,15 @@ migrate: install
 demo: migrate
 	$(PY) manage.py load_demo
 
+# The site and, beside it, a Celery worker with beat on a filesystem broker (var/broker): PDFs
+# and e-mails are built in the background as in production; both stop together.
 run: demo
-	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT)
+	@mkdir -p var/broker
+	@export DJANGO_DEBUG=$${DJANGO_DEBUG:-1} CELERY_BROKER_URL=$${CELERY_BROKER_URL:-filesystem://}; \
+	$(UV) run --frozen celery -A msu_portal worker -B -P solo -l warning \
+	  -s var/celerybeat-schedule & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install
 	$(UV) run --frozen pytest

@@ -207,4 +207,5 @@ def test_dossier_page_queries_do_not_grow_with_events_pieces_or_messages(client,
         services.add_note(application, staff.secretariat, f"Note {n}")
         services.give_opinion(session, level, staff.commission, Review.Opinion.FAVOURABLE)
     assert application.events.count() > 10
+    client.get(url)  # the doctor's new replies are marked read once (one UPDATE), then:
     assert _queries(client, url) == before

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "remuneration",
     "notifications",
     "audit",
+    "retention",
 ]
 
 MIDDLEWARE = [
@@ -167,6 +168,9 @@ UPLOAD_MAX_PDF_PAGES = env.int("UPLOAD_MAX_PDF_PAGES", default=100)
 MESSAGE_ATTACHMENTS_QUOTA_BYTES = env.int(
     "MESSAGE_ATTACHMENTS_QUOTA_BYTES", default=50 * 1024 * 1024
 )
+# Accounts never confirmed are deleted this many days after sign-up (they have no faculty;
+# the other retention periods are faculty settings).
+RETENTION_UNCONFIRMED_DAYS = env.int("RETENTION_UNCONFIRMED_DAYS", default=7)
 # Antivirus: clamd's address (tcp://host:3310 or a unix socket path); empty means no scan.
 # When set, an upload clamd cannot scan is refused (fail closed).
 CLAMD_ADDRESS = env("CLAMD_ADDRESS", default="")
@@ -229,6 +233,10 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-documents": {
         "task": "applications.tasks.sweep_documents",
         "schedule": crontab(minute="5-59/10"),
+    },
+    "apply-retention": {
+        "task": "retention.tasks.apply_retention",
+        "schedule": crontab(hour=3, minute=30),
     },
     "sweep-payment-exports": {
         "task": "remuneration.tasks.sweep_payment_exports",

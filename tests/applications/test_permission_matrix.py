@@ -366,6 +366,9 @@ def _settings_form(w):
         "agrement_duration_years": 4,
         "alert_months_in_state": 3,
         "alert_months_total": 9,
+        "retention_pieces_years": 6,
+        "retention_withdrawn_years": 2,
+        "retention_export_days": 10,
     }
     for level in StageLevel:
         data[f"pieces_{level.value}"] = ["cv", "no_conviction", "insurance", "training"]

@@ -35,8 +35,6 @@ AUDIT_ONLY = {
     "document_downloaded",
 }
 
-DOWNLOADS = {"piece_downloaded", "attachment_downloaded", "document_downloaded"}
-
 
 def label_of(action):
     return LABELS.get(action) or _("Autre événement")

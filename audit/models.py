@@ -21,7 +21,10 @@ class AuditEntry(models.Model):
         RATE_ADDED = "rate_added", _("Tarif ajouté")
         RATE_CHANGED = "rate_changed", _("Tarif modifié")
         RATE_REMOVED = "rate_removed", _("Tarif supprimé")
-        DOCUMENT_DOWNLOADED = "document_downloaded", _("Document de commission téléchargé")
+        SESSION_DOCUMENT_DOWNLOADED = (
+            "session_document_downloaded",
+            _("Document de commission téléchargé"),
+        )
         ACCOUNTS_PURGED = "accounts_purged", _("Comptes jamais confirmés supprimés")
         EXPORTS_PURGED = "exports_purged", _("Exports de paiement supprimés")
 

@@ -105,19 +105,21 @@ def plan(today=None):
             continue
         due_on = _years_after(end, rules(application.faculty_id).retention_pieces_years)
         if due_on <= today:
+            if application.last_valid:
+                why = _("dernier agrément valable jusqu'au %(end)s")
+            else:
+                why = _("décision du %(end)s, sans agrément accordé")
+            why = why % {"end": end.strftime("%d/%m/%Y")}
             result.decided.append(
                 Due(
                     PIECES_PURGED,
                     application,
                     due_on,
-                    _(
-                        "Pièces du dossier %(reference)s (Dr %(doctor)s), agrément ou décision "
-                        "terminé le %(end)s"
-                    )
+                    _("Pièces du dossier %(reference)s (Dr %(doctor)s), %(why)s")
                     % {
                         "reference": application.reference,
                         "doctor": application.doctor,
-                        "end": end.strftime("%d/%m/%Y"),
+                        "why": why,
                     },
                 )
             )

@@ -33,7 +33,7 @@ def record_download(by, obj):
         return AuditEntry.objects.create(
             faculty=obj.session.faculty if obj.session_id else None,
             actor=by,
-            kind=AuditEntry.Kind.DOCUMENT_DOWNLOADED,
+            kind=AuditEntry.Kind.SESSION_DOCUMENT_DOWNLOADED,
             summary=what,
         )
     raise TypeError(f"No download audit for {type(obj).__name__}")

@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
             name='AuditEntry',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('settings_changed', 'Réglages de la faculté modifiés'), ('membership_added', 'Rôle attribué'), ('membership_changed', 'Rôle modifié'), ('membership_removed', 'Rôle retiré'), ('rate_added', 'Tarif ajouté'), ('rate_changed', 'Tarif modifié'), ('rate_removed', 'Tarif supprimé'), ('document_downloaded', 'Document de commission téléchargé'), ('accounts_purged', 'Comptes jamais confirmés supprimés'), ('exports_purged', 'Exports de paiement supprimés')], max_length=30, verbose_name='type')),
+                ('kind', models.CharField(choices=[('settings_changed', 'Réglages de la faculté modifiés'), ('membership_added', 'Rôle attribué'), ('membership_changed', 'Rôle modifié'), ('membership_removed', 'Rôle retiré'), ('rate_added', 'Tarif ajouté'), ('rate_changed', 'Tarif modifié'), ('rate_removed', 'Tarif supprimé'), ('session_document_downloaded', 'Document de commission téléchargé'), ('accounts_purged', 'Comptes jamais confirmés supprimés'), ('exports_purged', 'Exports de paiement supprimés')], max_length=30, verbose_name='type')),
                 ('summary', models.TextField(blank=True, verbose_name='détail')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='date')),
                 ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='auteur')),

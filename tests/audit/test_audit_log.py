@@ -106,7 +106,7 @@ def test_a_commission_agenda_download_is_a_faculty_line(client, staff):
     assert (
         client.get(reverse("applications:session_agenda_pdf", args=[session.pk])).status_code == 200
     )
-    line = AuditEntry.objects.get(kind=AuditEntry.Kind.DOCUMENT_DOWNLOADED)
+    line = AuditEntry.objects.get(kind=AuditEntry.Kind.SESSION_DOCUMENT_DOWNLOADED)
     assert line.faculty == staff.faculty and line.actor == staff.commission
     assert line.summary.startswith("Ordre du jour de la commission")
 
@@ -173,6 +173,8 @@ def test_every_action_a_dossier_records_has_a_french_label():
     for code in ["create", "give_opinion", "record_decision"]:
         assert code in LABELS
     assert Event(action="message_posted").label == "Message envoyé"
+    # The faculty log lists both kinds in one filter: no code may mean two things.
+    assert not set(LABELS) & set(AuditEntry.Kind.values)
 
 
 # --- The pages ------------------------------------------------------------------------------

@@ -276,3 +276,9 @@ def test_an_attachment_sent_as_exe_downloads_as_pdf(client, thread):
         reverse("applications:message_attachment", args=[application.pk, message.pk])
     )
     assert 'filename="lettre.pdf"' in response["Content-Disposition"]
+
+
+def test_the_pieces_step_states_the_limits_from_the_settings(logged, draft, settings):
+    settings.UPLOAD_MAX_PDF_PAGES = 40
+    page = text(logged.get(pieces_url(draft)))
+    assert "Un PDF compte au plus 40 pages et une image au plus 50 millions de pixels" in page

@@ -3,11 +3,15 @@ our pages or in the Django admin), which get no request."""
 
 import contextvars
 
-current_actor = contextvars.ContextVar("audit_actor", default=None)
+current_request = contextvars.ContextVar("audit_request", default=None)
 
 
 def actor():
-    return current_actor.get()
+    """The signed-in user of the request being served, or None (a task, a command, a shell).
+    Read only when a line is written: pages that record nothing cost no user lookup."""
+    request = current_request.get()
+    user = getattr(request, "user", None)
+    return user if user is not None and user.is_authenticated else None
 
 
 class RememberActor:
@@ -15,9 +19,8 @@ class RememberActor:
         self.get_response = get_response
 
     def __call__(self, request):
-        user = getattr(request, "user", None)
-        token = current_actor.set(user if user is not None and user.is_authenticated else None)
+        token = current_request.set(request)
         try:
             return self.get_response(request)
         finally:
-            current_actor.reset(token)
+            current_request.reset(token)

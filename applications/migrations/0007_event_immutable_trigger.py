@@ -8,7 +8,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('applications', '0004_generated_documents'),
+        ('applications', '0006_queue_counts'),
     ]
 
     operations = [

@@ -145,6 +145,20 @@ class FacultySettings(models.Model):
     # {level: [piece codes]}: pieces a dossier must carry for each level it asks. Empty means
     # the portal's defaults (applications.pieces.DEFAULT_PIECES).
     required_pieces = models.JSONField(_("pièces exigées par niveau"), default=dict, blank=True)
+    # Retention (RGPD), defaults and reasons in docs/decisions.md (issue 18); applied daily by
+    # retention.services. Accounts never confirmed have no faculty: RETENTION_UNCONFIRMED_DAYS.
+    retention_pieces_years = models.PositiveSmallIntegerField(
+        _("pièces d'un dossier décidé conservées … ans après la fin de l'agrément"),
+        default=5,
+        help_text=_("La décision, les lettres et l'historique du dossier sont toujours gardés."),
+    )
+    retention_withdrawn_years = models.PositiveSmallIntegerField(
+        _("dossier retiré : pièces et données personnelles conservées … ans après le retrait"),
+        default=1,
+    )
+    retention_export_days = models.PositiveSmallIntegerField(
+        _("exports des paiements conservés … jours"), default=7
+    )
 
     class Meta:
         verbose_name = _("réglages de la faculté")

@@ -39,11 +39,14 @@ INSTALLED_APPS = [
     "dsfr",
     "crispy_forms",
     "django_htmx",
+    "pgtrigger",
     "accounts",
     "applications",
     "stages",
     "remuneration",
     "notifications",
+    "audit",
+    "retention",
 ]
 
 MIDDLEWARE = [
@@ -57,6 +60,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "audit.middleware.RememberActor",
 ]
 
 ROOT_URLCONF = "msu_portal.urls"
@@ -156,6 +160,21 @@ STORAGES = {
 }
 # One piece may weigh this much at most (bytes); said on the form before upload.
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+# What a piece may cost once opened (applications/sanitize.py): an image's pixels (a 100 KB PNG
+# can declare 900 million) and a PDF's pages (the dossier PDF copies them all).
+UPLOAD_MAX_PIXELS = env.int("UPLOAD_MAX_PIXELS", default=50_000_000)
+UPLOAD_MAX_PDF_PAGES = env.int("UPLOAD_MAX_PDF_PAGES", default=100)
+# Message attachments of one dossier, all together.
+MESSAGE_ATTACHMENTS_QUOTA_BYTES = env.int(
+    "MESSAGE_ATTACHMENTS_QUOTA_BYTES", default=50 * 1024 * 1024
+)
+# Accounts never confirmed are deleted this many days after sign-up (they have no faculty;
+# the other retention periods are faculty settings).
+RETENTION_UNCONFIRMED_DAYS = env.int("RETENTION_UNCONFIRMED_DAYS", default=7)
+# Antivirus: clamd's address (tcp://host:3310 or a unix socket path); empty means no scan.
+# When set, an upload clamd cannot scan is refused (fail closed).
+CLAMD_ADDRESS = env("CLAMD_ADDRESS", default="")
+CLAMD_TIMEOUT_SECONDS = env.float("CLAMD_TIMEOUT_SECONDS", default=30)
 # A whole request may carry a few pieces; anything bigger is cut by Django (and by the proxy).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
@@ -214,6 +233,10 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-documents": {
         "task": "applications.tasks.sweep_documents",
         "schedule": crontab(minute="5-59/10"),
+    },
+    "apply-retention": {
+        "task": "retention.tasks.apply_retention",
+        "schedule": crontab(hour=3, minute=30),
     },
     "sweep-payment-exports": {
         "task": "remuneration.tasks.sweep_payment_exports",

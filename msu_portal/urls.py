@@ -12,5 +12,6 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("stages/", include("stages.urls")),
     path("remuneration/", include("remuneration.urls")),
+    path("journal/", include("audit.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -132,9 +132,10 @@ def test_compose_file_is_accepted_by_docker_compose():
     result = subprocess.run([*command, "config", "-q"], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     rendered = subprocess.run([*command, "config"], cwd=ROOT, capture_output=True, text=True)
-    for service in ["web", "worker", "beat", "postgres", "redis", "mailpit"]:
+    for service in ["web", "worker", "beat", "postgres", "redis", "clamav", "mailpit"]:
         assert f"  {service}:" in rendered.stdout
     assert "CELERY_BROKER_URL: redis://redis:6379/0" in rendered.stdout
+    assert "CLAMD_ADDRESS: tcp://clamav:3310" in rendered.stdout  # uploads are scanned
 
 
 def test_workflow_table_covers_every_state_and_only_the_doctor_withdraws():

@@ -34,8 +34,8 @@ from pypdf.generic import (
 
 from ..commitments import COMMITMENT_LABELS
 from ..models import Application, Document
+from ..sanitize import scrub_pdf_writer
 from ..selectors.candidature import eligibility_of
-from ..workflow import Action
 from .render import BuiltPdf, render_pdf
 
 logger = logging.getLogger(__name__)
@@ -94,6 +94,9 @@ def _build(application, with_visit_report=True):
     )
     pieces = [_load(document) for document in documents]
     writer = _assemble(pieces)
+    # No script, action or embedded file of a piece reaches staff (pieces stored before the
+    # upload checks cleaned them included); done before the summary, whose links are ours.
+    scrub_pdf_writer(writer)
     appended = len(writer.pages)
 
     context = _summary_context(application, with_visit_report)
@@ -440,7 +443,7 @@ def _summary_context(application, with_visit_report=True):
         "eligibility": eligibility_of(application),
         "commitments": commitments,
         "visit": visit,
-        "events": [_event_row(e) for e in application.events.select_related("actor")],
+        "events": [_event_row(e) for e in application.events.timeline().select_related("actor")],
         "sections": sections,
         "generated_on": timezone.localdate(),
     }
@@ -455,11 +458,6 @@ def _reported_visit(application):
 
 
 def _event_row(event):
-    if event.to_status:
-        what = event.get_to_status_display()
-    elif event.action in Action.values:
-        what = Action(event.action).label
-    else:
-        what = event.action
+    what = event.get_to_status_display() if event.to_status else event.label
     who = event.actor.get_full_name() or event.actor.email if event.actor else _("système")
     return {"at": event.created_at, "who": who, "what": what, "comment": event.comment}

@@ -21,6 +21,9 @@ class FacultySettingsForm(forms.ModelForm):
             "agrement_duration_years",
             "alert_months_in_state",
             "alert_months_total",
+            "retention_pieces_years",
+            "retention_withdrawn_years",
+            "retention_export_days",
         ]
 
     def __init__(self, *args, **kwargs):
@@ -33,6 +36,9 @@ class FacultySettingsForm(forms.ModelForm):
             ("agrement_duration_years", 1, 5),
             ("alert_months_in_state", 1, 24),
             ("alert_months_total", 1, 36),
+            ("retention_pieces_years", 1, 30),
+            ("retention_withdrawn_years", 1, 10),
+            ("retention_export_days", 1, 90),
         ]:
             self.fields[name].validators += [MinValueValidator(low), MaxValueValidator(high)]
         self.piece_fields = []

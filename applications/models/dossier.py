@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
+from audit.triggers import immutable
 from stages.levels import StageLevel
 
 from ..text import name_key
@@ -308,8 +309,18 @@ class Document(models.Model):
         return f"{self.get_piece_display()} ({self.original_name})"
 
 
+class EventQuerySet(models.QuerySet):
+    def timeline(self):
+        """What the dossier's timeline shows: not the lines only the audit log lists
+        (messages, notes, downloads), which would leak a staff note to the doctor."""
+        from ..events import AUDIT_ONLY
+
+        return self.exclude(action__in=AUDIT_ONLY)
+
+
 class Event(models.Model):
-    """An immutable line of the dossier's timeline."""
+    """An immutable line of the dossier's timeline and audit log (applications/events.py has
+    the French label of every action)."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(
@@ -321,13 +332,19 @@ class Event(models.Model):
     comment = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
+    objects = EventQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("événement")
         verbose_name_plural = _("événements")
         ordering = ["created_at", "pk"]
+        triggers = immutable(
+            "event",
+            ["id", "application", "action", "from_status", "to_status", "comment", "created_at"],
+        )
 
     def __str__(self):
-        return f"{self.created_at:%d/%m/%Y %H:%M} {self.action}"
+        return f"{self.created_at:%d/%m/%Y %H:%M} {self.label}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
@@ -336,3 +353,9 @@ class Event(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("Events are immutable")
+
+    @property
+    def label(self):
+        from ..events import label_of
+
+        return label_of(self.action)

@@ -10,4 +10,5 @@ from .commission import *  # noqa: F403
 from .common import *  # noqa: F403
 from .decisions import *  # noqa: F403
 from .documents import *  # noqa: F403
+from .downloads import *  # noqa: F403
 from .instruction import *  # noqa: F403

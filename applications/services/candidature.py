@@ -107,10 +107,11 @@ def attach_document(application, by, piece, uploaded, detected):
         piece=piece,
         original_name=uploaded.name[:255],
         content_type=detected.content_type,
-        size=uploaded.size,
+        size=detected.size,
         uploaded_by=by,
     )
-    document.file.save(f"piece{detected.extension}", uploaded, save=False)
+    # The cleaned copy (uploads.check_upload): no metadata, scripts or actions.
+    document.file.save(f"piece{detected.extension}", detected.file(), save=False)
     try:
         document.save()
     except Exception:

@@ -8,8 +8,9 @@ from django.utils.translation import gettext as _
 from .. import snapshot
 from ..models import ComplementRequest, Message, SiteVisit, StaffNote
 from ..selectors.roles import faculty_visitors
+from ..uploads import human_size
 from ..workflow import COMMISSION, DOCTOR, FACULTY_ADMIN, SECRETARIAT, VISITOR, Action, Status
-from .common import WorkflowError, actor_roles, lock, require_roles, transition
+from .common import WorkflowError, actor_roles, lock, record_event, require_roles, transition
 
 STAFF = {SECRETARIAT, FACULTY_ADMIN, VISITOR, COMMISSION}
 THREAD = {DOCTOR, SECRETARIAT, FACULTY_ADMIN}
@@ -68,20 +69,48 @@ def post_message(application, by, body, attachment=None, detected=None):
         raise WorkflowError(_("Le message est vide."))
     message = Message(application=locked, author=by, from_doctor=DOCTOR in roles, body=body.strip())
     if attachment is not None:
+        _check_attachment_quota(locked, detected.size)
         message.attachment_name = attachment.name[:255]
         message.attachment_type = detected.content_type
-        message.attachment_size = attachment.size
-        message.attachment.save(f"message{detected.extension}", attachment, save=False)
+        message.attachment_size = detected.size
+        # The cleaned copy (uploads.check_upload), never the bytes as sent.
+        message.attachment.save(f"message{detected.extension}", detected.file(), save=False)
     try:
         message.save()
     except Exception:
         if message.attachment:
             message.attachment.storage.delete(message.attachment.name)
         raise
+    record_event(
+        locked,
+        by,
+        "message_posted",
+        _("Pièce jointe : %(name)s") % {"name": message.attachment_name}
+        if message.attachment
+        else "",
+    )
     from ..tasks import send_message_notification
 
     _notify(send_message_notification, message.pk)
     return message
+
+
+def _check_attachment_quota(application, size):
+    """The attachments of one dossier's thread are capped all together (the row is locked)."""
+    from django.conf import settings
+    from django.db.models import Sum
+
+    quota = settings.MESSAGE_ATTACHMENTS_QUOTA_BYTES
+    used = application.messages.aggregate(total=Sum("attachment_size"))["total"] or 0
+    if used + size > quota:
+        raise WorkflowError(
+            _(
+                "Pièce jointe refusée : les pièces jointes des messages de ce dossier sont "
+                "limitées à %(quota)s au total, %(used)s sont déjà utilisés. Envoyez un fichier "
+                "plus léger, ou le message sans pièce jointe."
+            )
+            % {"quota": human_size(quota), "used": human_size(used)}
+        )
 
 
 def mark_thread_read(application, by, roles=None, thread=None):
@@ -111,7 +140,9 @@ def add_note(application, by, body):
     require_roles(locked, by, STAFF)
     if not (body or "").strip():
         raise WorkflowError(_("La note est vide."))
-    return StaffNote.objects.create(application=locked, author=by, body=body.strip())
+    note = StaffNote.objects.create(application=locked, author=by, body=body.strip())
+    record_event(locked, by, "note_added")
+    return note
 
 
 @transaction.atomic

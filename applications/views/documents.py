@@ -10,8 +10,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from .. import selectors
+from .. import selectors, services
 from ..models import Decision
+from ..uploads import download_name
 
 
 def _serve(document, filename):
@@ -28,6 +29,7 @@ def _serve(document, filename):
 def _download(request, document, filename, back):
     """The stored version of the document, or back to the page with where it stands."""
     if document is not None and document.is_available:
+        services.record_download(request.user, document)
         return _serve(document, filename)
     if document is not None and document.is_building:
         messages.info(
@@ -111,11 +113,12 @@ def _detail_url(application):
 @login_required
 def document_download(request, pk, document_pk):
     document = selectors.get_document_for(request.user, pk, document_pk)
+    services.record_download(request.user, document)
     response = FileResponse(
         document.file.open("rb"),
         content_type=document.content_type,
         as_attachment="download" in request.GET,
-        filename=document.original_name,
+        filename=download_name(document.original_name, document.content_type),
     )
     response["Cache-Control"] = "private, no-store"
     return response
@@ -124,10 +127,11 @@ def document_download(request, pk, document_pk):
 @login_required
 def message_attachment(request, pk, message_pk):
     message = selectors.get_attachment_for(request.user, pk, message_pk)
+    services.record_download(request.user, message)
     response = FileResponse(
         message.attachment.open("rb"),
         content_type=message.attachment_type,
-        filename=message.attachment_name,
+        filename=download_name(message.attachment_name, message.attachment_type),
         as_attachment="download" in request.GET,
     )
     response["Cache-Control"] = "private, no-store"

@@ -11,7 +11,7 @@ from applications.models import Application, Doctor
 from applications.services import WorkflowError
 from applications.uploads import check_upload
 from tests.factories import ApplicationFactory, DoctorFactory, FacultyFactory, UserFactory
-from tests.files import pdf_upload, upload
+from tests.files import pdf_of_size, pdf_upload, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -115,7 +115,7 @@ def test_the_empty_file_check_of_our_own_says_so():
 
 
 def test_exactly_10_mb_is_accepted(settings):
-    data = b"%PDF-1.4\n" + b"0" * (settings.UPLOAD_MAX_BYTES - 9)
+    data = pdf_of_size(settings.UPLOAD_MAX_BYTES)
     assert len(data) == settings.UPLOAD_MAX_BYTES
     assert check_upload(upload("limite.pdf", data)).content_type == "application/pdf"
 

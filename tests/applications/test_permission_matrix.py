@@ -44,6 +44,7 @@ from applications.models import (
 from applications.services import documents
 from applications.uploads import check_upload
 from applications.workflow import Status
+from audit.models import AuditEntry
 from msu_portal.celery import app as celery_app
 from notifications.models import Notification
 from notifications.services import notify
@@ -297,6 +298,7 @@ def snapshot():
         "placements": _rows(Placement.objects, "offer_id", "student_id"),
         "tutorings": _rows(Tutoring.objects, "tutor_id", "student_id", "ended_on"),
         "exports": _rows(PaymentExport.objects, "faculty_id", "state", "file"),
+        "audit": _rows(AuditEntry.objects, "faculty_id", "kind", "actor_id"),
     }
 
 
@@ -364,6 +366,9 @@ def _settings_form(w):
         "agrement_duration_years": 4,
         "alert_months_in_state": 3,
         "alert_months_total": 9,
+        "retention_pieces_years": 6,
+        "retention_withdrawn_years": 2,
+        "retention_export_days": 10,
     }
     for level in StageLevel:
         data[f"pieces_{level.value}"] = ["cv", "no_conviction", "insurance", "training"]
@@ -575,6 +580,20 @@ ROUTES = {
         kwargs=lambda w: {"faculty_pk": w.objects["faculty_a"].pk},
         rightful=["admin_a"],
         post=_settings_form,
+        outsiders=[actor for actor in EVERYONE if actor != "admin_a"],
+    ),
+    # Audit logs: a dossier's for its faculty's secretariat and admins, a faculty's for its
+    # admins; read-only pages (a POST shows the same page, changing nothing).
+    "audit:dossier": Route(
+        kwargs=lambda w: {"pk": w.apps["reviewed"].pk},
+        rightful=["secretariat_a", "admin_a"],
+        post_changes=False,
+        outsiders=[actor for actor in EVERYONE if actor not in ("secretariat_a", "admin_a")],
+    ),
+    "audit:faculty": Route(
+        kwargs=lambda w: {"faculty_pk": w.objects["faculty_a"].pk},
+        rightful=["admin_a"],
+        post_changes=False,
         outsiders=[actor for actor in EVERYONE if actor != "admin_a"],
     ),
     # Stages: the faculty's admin only.

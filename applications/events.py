@@ -1,0 +1,40 @@
+"""The French label of every kind of dossier event (`Event.action`): the timeline, the audit
+log and its CSV export show these, never the code."""
+
+from django.utils.translation import gettext_lazy as _
+
+LABELS = {
+    "create": _("Dossier créé"),
+    "submit": _("Dossier transmis"),
+    "request_complements": _("Compléments demandés"),
+    "resubmit": _("Compléments transmis"),
+    "declare_admissible": _("Dossier déclaré recevable"),
+    "schedule_visit": _("Visite programmée"),
+    "record_visit": _("Rapport de visite enregistré"),
+    "send_to_commission": _("Inscrit à l'ordre du jour de la commission"),
+    "postpone": _("Ajourné à une prochaine commission"),
+    "give_opinion": _("Avis de la commission"),
+    "record_decision": _("Décision enregistrée"),
+    "record_decisions": _("Décisions enregistrées"),
+    "withdraw": _("Dossier retiré"),
+    "message_posted": _("Message envoyé"),
+    "note_added": _("Note interne ajoutée"),
+    "piece_downloaded": _("Pièce justificative téléchargée"),
+    "attachment_downloaded": _("Pièce jointe d'un message téléchargée"),
+    "document_downloaded": _("Document produit par le portail téléchargé"),
+    "pieces_purged": _("Pièces supprimées (durée de conservation écoulée)"),
+    "withdrawn_purged": _("Données du dossier retiré supprimées (durée de conservation écoulée)"),
+}
+
+# Lines of the audit log that the dossier's timeline does not show.
+AUDIT_ONLY = {
+    "message_posted",
+    "note_added",
+    "piece_downloaded",
+    "attachment_downloaded",
+    "document_downloaded",
+}
+
+
+def label_of(action):
+    return LABELS.get(action) or _("Autre événement")

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from applications.views import home
+from background import views as background_views
 
 admin.site.site_header = "Portail MSU — administration"
 
@@ -12,5 +13,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("stages/", include("stages.urls")),
     path("remuneration/", include("remuneration.urls")),
+    path("arriere-plan/", include("background.urls")),
+    path("sante/", background_views.health, name="health"),
     path("admin/", admin.site.urls),
 ]

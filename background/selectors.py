@@ -25,11 +25,7 @@ def notifications_to_deliver(user):
         faculties = admin_faculties(user).values("pk")
         rows = rows.filter(
             Q(user_id__in=Doctor.objects.filter(faculty__in=faculties).values("user_id"))
-            | Q(
-                user_id__in=Membership.objects.filter(organisation__in=faculties).values(
-                    "user_id"
-                )
-            )
+            | Q(user_id__in=Membership.objects.filter(organisation__in=faculties).values("user_id"))
         )
     return rows.order_by("created_at", "pk")
 
@@ -39,5 +35,7 @@ def documents_to_build(user):
     rows = GeneratedDocument.objects.filter(requested_revision__gt=F("built_revision"))
     if not user.is_superuser:
         faculties = admin_faculties(user).values("pk")
-        rows = rows.filter(Q(application__faculty__in=faculties) | Q(session__faculty__in=faculties))
+        rows = rows.filter(
+            Q(application__faculty__in=faculties) | Q(session__faculty__in=faculties)
+        )
     return rows.order_by("requested_at", "pk")

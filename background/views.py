@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from applications.feedback import flash_errors
 from applications.services import WorkflowError
 from applications.services.documents import MAX_ATTEMPTS as MAX_DOCUMENT_ATTEMPTS
+from applications.views.feedback import flash_errors
 from notifications.services import MAX_ATTEMPTS as MAX_EMAIL_ATTEMPTS
 
 from . import health as health_checks
@@ -40,9 +40,7 @@ def health(request):
     else:
         head = _("Tout fonctionne.")
     body = "\n".join([head, "", *lines]) + "\n"
-    return HttpResponse(
-        body, status=503 if down else 200, content_type="text/plain; charset=utf-8"
-    )
+    return HttpResponse(body, status=503 if down else 200, content_type="text/plain; charset=utf-8")
 
 
 def _page(request, rows, param):

@@ -17,25 +17,37 @@ def can_see_background(user):
     return user.is_authenticated and (user.is_superuser or admin_faculties(user).exists())
 
 
-def notifications_to_deliver(user):
-    """E-mails not sent yet (waiting, being sent, or failed) of people of the user's faculties:
-    its doctors and its members."""
-    rows = Notification.objects.filter(email_status__in=STUCK)
+def notifications_of(user):
+    """The notifications of people of the user's faculties: its doctors and its members."""
+    rows = Notification.objects.all()
     if not user.is_superuser:
         faculties = admin_faculties(user).values("pk")
         rows = rows.filter(
             Q(user_id__in=Doctor.objects.filter(faculty__in=faculties).values("user_id"))
             | Q(user_id__in=Membership.objects.filter(organisation__in=faculties).values("user_id"))
         )
-    return rows.order_by("created_at", "pk")
+    return rows
 
 
-def documents_to_build(user):
-    """PDFs whose newest version is not stored yet (waiting, or failed: `error` says why)."""
-    rows = GeneratedDocument.objects.filter(requested_revision__gt=F("built_revision"))
+def notifications_to_deliver(user):
+    """E-mails not sent yet: waiting, being sent, or failed."""
+    return notifications_of(user).filter(email_status__in=STUCK).order_by("created_at", "pk")
+
+
+def documents_of(user):
+    rows = GeneratedDocument.objects.all()
     if not user.is_superuser:
         faculties = admin_faculties(user).values("pk")
         rows = rows.filter(
             Q(application__faculty__in=faculties) | Q(session__faculty__in=faculties)
         )
-    return rows.order_by("requested_at", "pk")
+    return rows
+
+
+def documents_to_build(user):
+    """PDFs whose newest version is not stored yet (waiting, or failed: `error` says why)."""
+    return (
+        documents_of(user)
+        .filter(requested_revision__gt=F("built_revision"))
+        .order_by("requested_at", "pk")
+    )

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -83,7 +83,11 @@ def status(request):
     )
 
 
-def _retry(request, action, pk, done):
+def _retry(request, visible, action, pk, done):
+    if not selectors.can_see_background(request.user):
+        raise PermissionDenied
+    if not visible(request.user).filter(pk=pk).exists():
+        raise Http404  # another faculty's, or no such row: nothing to tell
     try:
         action(pk, request.user)
     except WorkflowError as exc:
@@ -96,10 +100,9 @@ def _retry(request, action, pk, done):
 @login_required
 @require_POST
 def retry_notification(request, pk):
-    if not selectors.can_see_background(request.user):
-        raise PermissionDenied
     return _retry(
         request,
+        selectors.notifications_of,
         services.retry_notification,
         pk,
         _("Nouvel essai demandé : l'e-mail part dans quelques instants."),
@@ -109,10 +112,9 @@ def retry_notification(request, pk):
 @login_required
 @require_POST
 def retry_document(request, pk):
-    if not selectors.can_see_background(request.user):
-        raise PermissionDenied
     return _retry(
         request,
+        selectors.documents_of,
         services.retry_document,
         pk,
         _("Nouvel essai demandé : le document sera produit dans quelques instants."),

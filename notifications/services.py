@@ -34,6 +34,9 @@ CHUNK = 200  # notifications per delivery task
 # task is merely queued may be enqueued twice, which `_claim` makes harmless.
 PENDING_GRACE = datetime.timedelta(minutes=1)
 SENDING_TIMEOUT = datetime.timedelta(minutes=30)  # far beyond one SMTP exchange
+# A failed e-mail waits this long after its last attempt before the sweeper tries it again: the
+# sweep runs every minute, and an SMTP outage must not burn the 8 attempts in 8 minutes.
+FAILED_RETRY_AFTER = datetime.timedelta(minutes=10)
 MAX_ATTEMPTS = 8
 TRANSIENT_ERRORS = (smtplib.SMTPException, OSError)
 EMAIL_ONLY_KINDS = ("digest", "signup_confirmation", "signup_already_registered")
@@ -170,7 +173,10 @@ def sweep(now=None):
     ids = list(
         Notification.objects.filter(
             Q(email_status=Status.PENDING, created_at__lt=now - PENDING_GRACE)
-            | Q(email_status=Status.FAILED, attempts__lt=MAX_ATTEMPTS)
+            | (
+                Q(email_status=Status.FAILED, attempts__lt=MAX_ATTEMPTS)
+                & (Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - FAILED_RETRY_AFTER))
+            )
         ).values_list("pk", flat=True)
     )
     schedule_delivery(ids)

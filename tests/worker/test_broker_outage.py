@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -123,8 +124,8 @@ def test_a_submission_while_the_broker_is_down_gets_its_receipt_and_pdf_once_it_
     assert application.reference in _text(receipt_email)
     assert Notification.objects.get(pk=receipt.pk).email_status == Sent
     assert len(_builds_stored(worker)) == 1
-    folder = document.file.storage.path(f"generated/dossier-{application.pk}")
-    assert len(list(Path(folder).glob("*.pdf"))) == 1
+    folder = Path(settings.PRIVATE_STORAGE_ROOT) / "generated" / f"dossier-{application.pk}"
+    assert len(list(folder.glob("*.pdf"))) == 1
 
 
 def test_a_message_and_a_complement_request_while_the_broker_is_down_go_out_once(

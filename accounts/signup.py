@@ -4,7 +4,13 @@ The account is created inactive and only becomes usable through the signed link 
 address, so a mistyped address never turns into an account. Signing up again with an address
 that already has a confirmed account sends that owner a notice instead of saying so on screen
 (no account enumeration).
+
+Both e-mails go through the notification outbox: the row is written in the sign-up's
+transaction and delivered after commit, or by the sweeper if the broker or the mail server is
+down then (they are kept out of the portal inbox: see notifications.services.EMAIL_ONLY_KINDS).
 """
+
+import uuid
 
 from django.conf import settings
 from django.core import signing
@@ -13,7 +19,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
-from .mailer import send_templated_mail
 from .models import User
 
 SALT = "accounts.email-confirmation"
@@ -46,7 +51,7 @@ def register_doctor(email, password, first_name, last_name):
     email = email.strip().lower()
     user = User.objects.select_for_update().filter(email__iexact=email).first()
     if user and user.email_confirmed_at:
-        transaction.on_commit(lambda: send_already_registered(user))
+        send_already_registered(user)
         return user
     if user is None:
         user = User(email=email)
@@ -54,24 +59,32 @@ def register_doctor(email, password, first_name, last_name):
     user.is_active = False
     user.set_password(password)
     user.save()
-    transaction.on_commit(lambda: send_confirmation(user))
+    send_confirmation(user)
     return user
+
+
+def _notify(user, kind, context, link):
+    from notifications.services import notify
+
+    # Each request is its own e-mail (a second sign-up or a resent link sends again).
+    notify(user, kind, f"{kind}:{user.pk}:{uuid.uuid4().hex}", f"emails/{kind}", context, link)
 
 
 def send_confirmation(user):
     link = settings.SITE_URL + reverse("accounts:confirm", args=[make_token(user)])
-    send_templated_mail("emails/signup_confirmation", [user.email], {"user": user, "link": link})
+    _notify(user, "signup_confirmation", {"user": user, "link": link}, link)
 
 
 def send_already_registered(user):
-    send_templated_mail(
-        "emails/signup_already_registered",
-        [user.email],
+    _notify(
+        user,
+        "signup_already_registered",
         {
             "user": user,
             "login_link": settings.SITE_URL + reverse("accounts:login"),
             "reset_link": settings.SITE_URL + reverse("accounts:password_reset"),
         },
+        settings.SITE_URL + reverse("accounts:login"),
     )
 
 

@@ -1,9 +1,14 @@
 """Celery tasks: thin wrappers taking ids and calling services. All are idempotent (a
 notification is keyed, a document revision is stored once), so `acks_late` re-deliveries after
-a worker dies are safe."""
+a worker dies are safe.
+
+The `send_*` tasks are no longer enqueued: the services create each e-mail's Notification in
+their own transaction. They stay for the messages still queued by an older release."""
 
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
+
+from background.jobs import tracked
 
 from .emails import notices, reminders
 from .services import documents
@@ -56,10 +61,12 @@ def build_document(document_id, revision):
 
 
 @shared_task(**RETRY)
+@tracked
 def sweep_documents():
     return documents.sweep()
 
 
 @shared_task(**RETRY)
+@tracked
 def send_daily_reminders():
     return reminders.run_daily()

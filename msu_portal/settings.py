@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "notifications",
     "audit",
     "retention",
+    "background",
 ]
 
 MIDDLEWARE = [
@@ -192,6 +193,20 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="MSU <ne-pas-repondre@exa
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=None)
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+# Redis through our guarded transport (msu_portal/broker.py: a consumer crash of Celery 5.7.0
+# on a broker restart). Other schemes (rediss://, …) use kombu's own.
+if CELERY_BROKER_URL.startswith("redis://"):
+    CELERY_BROKER_TRANSPORT = "msu_portal.broker:Transport"
+# A publish while the broker is down must fail fast: the web request waits for it (the work is
+# a row already, the sweeper delivers it). Two quick tries, then the error, logged by
+# background.enqueue.
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2)
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -217,6 +232,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
     }
 CELERY_RESULT_EXPIRES = 24 * 3600
+# Every job is idempotent and derived from the database. The sweepers deliver what a broker
+# outage or a lost worker left pending: e-mails every minute, PDFs and exports every 2 minutes.
 CELERY_BEAT_SCHEDULE = {
     "daily-reminders": {
         "task": "applications.tasks.send_daily_reminders",
@@ -228,11 +245,13 @@ CELERY_BEAT_SCHEDULE = {
     },
     "sweep-notifications": {
         "task": "notifications.tasks.sweep_notifications",
-        "schedule": crontab(minute="*/10"),
+        "schedule": crontab(minute="*"),
+        "options": {"expires": 50},  # a sweep that waited a minute is replaced by the next
     },
     "sweep-documents": {
         "task": "applications.tasks.sweep_documents",
-        "schedule": crontab(minute="5-59/10"),
+        "schedule": crontab(minute="*/2"),
+        "options": {"expires": 110},
     },
     "apply-retention": {
         "task": "retention.tasks.apply_retention",
@@ -240,7 +259,13 @@ CELERY_BEAT_SCHEDULE = {
     },
     "sweep-payment-exports": {
         "task": "remuneration.tasks.sweep_payment_exports",
-        "schedule": crontab(minute="7-59/10"),
+        "schedule": crontab(minute="1-59/2"),
+        "options": {"expires": 110},
+    },
+    "heartbeat": {
+        "task": "background.tasks.heartbeat",
+        "schedule": crontab(minute="*"),
+        "options": {"expires": 50},
     },
 }
 # Test hook only (tests/worker): a pause before each PDF build so a worker can be killed mid-task.

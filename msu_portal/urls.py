@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from applications.views import home
+from background import views as background_views
 
 admin.site.site_header = "Portail MSU — administration"
 
@@ -13,5 +14,7 @@ urlpatterns = [
     path("stages/", include("stages.urls")),
     path("remuneration/", include("remuneration.urls")),
     path("journal/", include("audit.urls")),
+    path("arriere-plan/", include("background.urls")),
+    path("sante/", background_views.health, name="health"),
     path("admin/", admin.site.urls),
 ]

@@ -1,7 +1,9 @@
 """Creating notifications and delivering their e-mails, each once.
 
-- `publish` stores rows whose key is new (others are skipped) and enqueues their delivery after
-  commit: asking twice for the same message is harmless.
+- `publish` stores rows whose key is new (others are skipped), inside the caller's transaction
+  (the business action's: the e-mail is part of what it commits), and tries to enqueue their
+  delivery after commit. Asking twice for the same message is harmless; a broker down at
+  commit time only delays the e-mail until the next sweep (every minute).
 - `deliver` claims rows (`pending`/`failed` → `sending`, committed, skipping rows another worker
   holds), sends, and marks each `sent` right after the SMTP server took it. A worker killed in
   between leaves a `sending` row that `sweep` sends again after SENDING_TIMEOUT, with the same
@@ -27,10 +29,17 @@ from .models import Notification
 Status = Notification.EmailStatus
 
 CHUNK = 200  # notifications per delivery task
-PENDING_GRACE = datetime.timedelta(minutes=5)  # a pending row older than this lost its task
+# A pending row older than this lost its task (or the broker was down when it was enqueued).
+# Short, so that an e-mail waits at most a minute or two after the broker is back; a row whose
+# task is merely queued may be enqueued twice, which `_claim` makes harmless.
+PENDING_GRACE = datetime.timedelta(minutes=1)
 SENDING_TIMEOUT = datetime.timedelta(minutes=30)  # far beyond one SMTP exchange
+# A failed e-mail waits this long after its last attempt before the sweeper tries it again: the
+# sweep runs every minute, and an SMTP outage must not burn the 8 attempts in 8 minutes.
+FAILED_RETRY_AFTER = datetime.timedelta(minutes=10)
 MAX_ATTEMPTS = 8
 TRANSIENT_ERRORS = (smtplib.SMTPException, OSError)
+EMAIL_ONLY_KINDS = ("digest", "signup_confirmation", "signup_already_registered")
 
 
 def prepare(user, kind, key, template_dir, context, link="", digestible=False):
@@ -85,11 +94,12 @@ def publish(notifications):
 
 
 def schedule_delivery(ids):
+    from background.enqueue import enqueue_on_commit
+
     from .tasks import deliver_notifications
 
-    chunks = [ids[i : i + CHUNK] for i in range(0, len(ids), CHUNK)]
-    for chunk in chunks:
-        transaction.on_commit(lambda chunk=chunk: deliver_notifications.delay(chunk))
+    for i in range(0, len(ids), CHUNK):
+        enqueue_on_commit(deliver_notifications, ids[i : i + CHUNK])
 
 
 def message_id(notification):
@@ -163,7 +173,10 @@ def sweep(now=None):
     ids = list(
         Notification.objects.filter(
             Q(email_status=Status.PENDING, created_at__lt=now - PENDING_GRACE)
-            | Q(email_status=Status.FAILED, attempts__lt=MAX_ATTEMPTS)
+            | (
+                Q(email_status=Status.FAILED, attempts__lt=MAX_ATTEMPTS)
+                & (Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - FAILED_RETRY_AFTER))
+            )
         ).values_list("pk", flat=True)
     )
     schedule_delivery(ids)
@@ -224,8 +237,9 @@ def mark_read(user, notification_id=None):
 
 
 def inbox(user):
-    """What the user sees in the portal (the digests are only the e-mail of the others)."""
-    return Notification.objects.filter(user=user).exclude(kind="digest")
+    """What the user sees in the portal (the digests are only the e-mail of the others; the
+    sign-up e-mails are only the way into the account)."""
+    return Notification.objects.filter(user=user).exclude(kind__in=EMAIL_ONLY_KINDS)
 
 
 def unread_count(user):

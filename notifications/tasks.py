@@ -2,6 +2,8 @@
 
 from celery import shared_task
 
+from background.jobs import tracked
+
 from . import services
 
 
@@ -24,10 +26,12 @@ def deliver_notifications(self, ids):
 
 
 @shared_task(acks_late=True)
+@tracked
 def sweep_notifications():
     return services.sweep()
 
 
 @shared_task(acks_late=True)
+@tracked
 def send_daily_digests():
     return services.send_digests()

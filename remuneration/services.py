@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 State = PaymentExport.State
 # A pending export not started by then lost its task (broker restart); one running that long
 # lost its worker (the task's hard limit is far shorter).
-PENDING_STALE_AFTER = datetime.timedelta(minutes=15)
+PENDING_STALE_AFTER = datetime.timedelta(minutes=2)  # the sweeper runs every 2 minutes
 RUNNING_STALE_AFTER = datetime.timedelta(hours=1)
 CHUNK = 200  # placements between two progress writes
 
@@ -53,9 +53,11 @@ def valid_year(year):
 
 
 def _enqueue(export_id):
+    from background.enqueue import enqueue_on_commit
+
     from .tasks import build_payment_export
 
-    transaction.on_commit(lambda: build_payment_export.delay(export_id))
+    enqueue_on_commit(build_payment_export, export_id)
 
 
 def _update(pk, **fields):
@@ -104,10 +106,12 @@ def sweep(now=None):
             state=State.PENDING, requested_at__lt=now - PENDING_STALE_AFTER
         ).values_list("pk", flat=True)
     )
+    from background.enqueue import enqueue
+
     from .tasks import build_payment_export
 
     for pk in pending:
-        build_payment_export.delay(pk)
+        enqueue(build_payment_export, pk)
     interrupted = PaymentExport.objects.filter(
         state=State.RUNNING, requested_at__lt=now - RUNNING_STALE_AFTER
     ).update(

@@ -4,6 +4,7 @@ the retry options of applications.tasks (a build started over is harmless)."""
 from celery import shared_task
 
 from applications.tasks import RETRY
+from background.jobs import tracked
 
 from . import services
 
@@ -14,5 +15,6 @@ def build_payment_export(export_id):
 
 
 @shared_task(**RETRY)
+@tracked
 def sweep_payment_exports():
     return services.sweep()

@@ -136,6 +136,29 @@ def test_compose_file_is_accepted_by_docker_compose():
         assert f"  {service}:" in rendered.stdout
     assert "CELERY_BROKER_URL: redis://redis:6379/0" in rendered.stdout
     assert "CLAMD_ADDRESS: tcp://clamav:3310" in rendered.stdout  # uploads are scanned
+    services = _services(rendered.stdout)
+    for service in ["web", "worker", "beat"]:  # they come back, and say whether they work
+        assert "restart: unless-stopped" in services[service], service
+        assert "healthcheck:" in services[service], service
+    assert "/sante/" in services["web"]
+    assert "inspect ping" in services["worker"]
+    assert "health" in services["beat"] and "beat" in services["beat"]
+    # docker stop waits for a running PDF (hard limit 300 s) before its SIGKILL.
+    assert "stop_grace_period: 5m" in services["worker"]
+
+
+def _services(rendered):
+    """Each service's block of `docker compose config` (two-space indented names)."""
+    blocks, name = {}, None
+    for line in rendered.splitlines():
+        if line.startswith("  ") and not line.startswith("   ") and line.rstrip().endswith(":"):
+            name = line.strip()[:-1]
+            blocks[name] = ""
+        elif not line.startswith(" "):
+            name = None
+        elif name:
+            blocks[name] += line + "\n"
+    return blocks
 
 
 def test_workflow_table_covers_every_state_and_only_the_doctor_withdraws():

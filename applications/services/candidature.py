@@ -154,12 +154,12 @@ def submit(application, by):
         request.answered_at = timezone.now()
         request.changes = snapshot.changes(request.snapshot, snapshot.take(locked))
         request.save(update_fields=["answered_at", "changes"])
-    from ..tasks import send_submission_receipt
+    from ..emails import notices
     from .documents import request_dossier_pdf
 
     request_dossier_pdf(locked)
     version = locked.version
-    transaction.on_commit(lambda: send_submission_receipt.delay(locked.pk, version))
+    notices.submission_receipt(locked.pk, version)  # the receipt commits with the submission
     return locked
 
 

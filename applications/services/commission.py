@@ -33,10 +33,10 @@ def create_session(faculty, by, meets_at, place, members):
         faculty=faculty, meets_at=meets_at, place=place, created_by=by
     )
     session.members.set(members)
-    from ..tasks import send_commission_convocation
+    from ..emails import notices
 
     request_agenda_pdf(session)
-    transaction.on_commit(lambda: send_commission_convocation.delay(session.pk))
+    notices.commission_convocation(session.pk)
     return session
 
 

@@ -101,9 +101,9 @@ def record_decision(
         locked.save(update_fields=["version", "updated_at"])
     else:
         transition(locked, Action.RECORD_DECISIONS, by, summary)
-        from ..tasks import send_decision_notification
+        from ..emails import notices
 
-        transaction.on_commit(lambda: send_decision_notification.delay(locked.pk))
+        notices.decision_notification(locked.pk)
     return decision
 
 

@@ -1,7 +1,8 @@
 """Producing the portal's PDFs in the background, each version once and completely.
 
 `request_*` (called inside the business action's transaction) bumps the document's requested
-revision and enqueues `build` after commit. `build` renders outside any lock (a render takes a
+revision, a row committed with the action, and tries to enqueue `build` after commit (a broker
+down only delays the PDF until the next sweep). `build` renders outside any lock (a render takes a
 second; holding the row would block the doctor's next submission), then, under the row lock,
 points the document at the new file only if no newer version was stored meanwhile. A build
 that finds its revision already stored does nothing, so a re-delivered task, two workers
@@ -26,7 +27,9 @@ from ..selectors.documents import has_visit_report
 log = logging.getLogger(__name__)
 
 Kind = GeneratedDocument.Kind
-STALE_AFTER = datetime.timedelta(minutes=15)  # a build not stored by then lost its task
+# A build not stored by then lost its task (or the broker was down): the sweeper, every 2
+# minutes, enqueues it again. A build merely queued may so run twice: the second stores nothing.
+STALE_AFTER = datetime.timedelta(minutes=2)
 MAX_ATTEMPTS = 5
 
 __all__ = [
@@ -50,9 +53,11 @@ def _request(kind, subject_key, **subject):
 
 
 def _enqueue(document_id, revision):
+    from background.enqueue import enqueue_on_commit
+
     from ..tasks import build_document
 
-    transaction.on_commit(lambda: build_document.delay(document_id, revision))
+    enqueue_on_commit(build_document, document_id, revision)
 
 
 def request_dossier_pdf(application):
@@ -175,8 +180,10 @@ def stale_builds(now=None):
 def sweep(now=None):
     """Re-enqueue builds lost with a dead worker or a broker restart (idempotent)."""
     rows = list(stale_builds(now).values_list("pk", "requested_revision"))
+    from background.enqueue import enqueue
+
     from ..tasks import build_document
 
     for pk, revision in rows:  # outside any transaction: enqueued at once
-        build_document.delay(pk, revision)
+        enqueue(build_document, pk, revision)
     return len(rows)

@@ -16,8 +16,12 @@ STAFF = {SECRETARIAT, FACULTY_ADMIN, VISITOR, COMMISSION}
 THREAD = {DOCTOR, SECRETARIAT, FACULTY_ADMIN}
 
 
-def _notify(task, *args):
-    transaction.on_commit(lambda: task.delay(*args))
+def _notices():
+    # Each e-mail's Notification is written in the action's transaction (delivered after
+    # commit, or by the sweeper if the broker is down then).
+    from ..emails import notices
+
+    return notices
 
 
 @transaction.atomic
@@ -49,9 +53,8 @@ def request_complements(application, by, message, due_date, items, expected_vers
         items=sorted(set(items)),
         snapshot=snapshot.take(locked),
     )
-    from ..tasks import send_complement_request
 
-    _notify(send_complement_request, request.pk)
+    _notices().complement_request(request.pk)
     return request
 
 
@@ -89,9 +92,8 @@ def post_message(application, by, body, attachment=None, detected=None):
         if message.attachment
         else "",
     )
-    from ..tasks import send_message_notification
 
-    _notify(send_message_notification, message.pk)
+    _notices().message_posted(message.pk)
     return message
 
 
@@ -176,9 +178,8 @@ def schedule_visit(application, by, scheduled_for, visitors, expected_version=No
         application=locked, defaults={"scheduled_for": scheduled_for, "scheduled_by": by}
     )
     visit.visitors.set(visitors)
-    from ..tasks import send_visit_scheduled
 
-    _notify(send_visit_scheduled, visit.pk)
+    _notices().visit_scheduled(visit.pk)
     return visit
 
 

@@ -65,13 +65,14 @@ def test_login_of_an_unconfirmed_account_says_so_and_resends_the_link(
     client, django_capture_on_commit_callbacks
 ):
     sign_up(client, django_capture_on_commit_callbacks)
-    response = client.post(
-        reverse("accounts:login"),
-        {
-            "username": "jules.essai@example.org",
-            "password": FORM["password1"],
-        },
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # the link leaves after commit
+        response = client.post(
+            reverse("accounts:login"),
+            {
+                "username": "jules.essai@example.org",
+                "password": FORM["password1"],
+            },
+        )
     assert "pas encore confirmée" in response.content.decode()
     assert len(mail.outbox) == 2
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 
 import pytest
 from django.db import transaction
+from django.db.models import F
 from django.test.utils import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.converters import IntConverter
@@ -217,6 +218,18 @@ def _build_world(storage):
         export=export,
     )
     world.users["msu_a"] = msu_a.user
+    # The background page's retries: a failed e-mail and a failed PDF of faculty A.
+    stuck_email = Notification.objects.get(
+        kind="submission_receipt", user=apps["submitted"].doctor.user
+    )
+    Notification.objects.filter(pk=stuck_email.pk).update(
+        email_status=Notification.EmailStatus.FAILED, attempts=8
+    )
+    stuck_document = GeneratedDocument.objects.get(subject_key=f"dossier:{apps['submitted'].pk}")
+    GeneratedDocument.objects.filter(pk=stuck_document.pk).update(
+        requested_revision=F("requested_revision") + 1, attempts=5, error="OSError"
+    )
+    world.objects.update(stuck_email=stuck_email, stuck_document=stuck_document)
     world.baseline = snapshot()
     return world
 
@@ -288,9 +301,9 @@ def snapshot():
         "doctors": _rows(Doctor.objects, "user_id", "faculty_id"),
         "memberships": _rows(Membership.objects, "user_id", "organisation_id", "role"),
         "generated": _rows(
-            GeneratedDocument.objects, "requested_revision", "built_revision", "file"
+            GeneratedDocument.objects, "requested_revision", "built_revision", "file", "attempts"
         ),
-        "notifications": _rows(Notification.objects, "read_at", "email_status"),
+        "notifications": _rows(Notification.objects, "read_at", "email_status", "attempts"),
         "periods": _rows(Period.objects, "faculty_id", "start", "end"),
         "offers": _rows(Offer.objects, "label", "capacity", "upp_id"),
         "team": _rows(TeamMember.objects, "offer_id", "doctor_id", "half_days", "referent"),
@@ -681,6 +694,19 @@ ROUTES = {
         kwargs=lambda w: {"pk": w.objects["export"].pk},
         rightful=["admin_a"],
         post_changes=False,
+        outsiders=STAGE_OUTSIDERS,
+    ),
+    # The background page (faculty admins): "Réessayer maintenant"
+    "background:retry_notification": Route(
+        kwargs=lambda w: {"pk": w.objects["stuck_email"].pk},
+        rightful=["admin_a"],
+        get_status=405,
+        outsiders=STAGE_OUTSIDERS,
+    ),
+    "background:retry_document": Route(
+        kwargs=lambda w: {"pk": w.objects["stuck_document"].pk},
+        rightful=["admin_a"],
+        get_status=405,
         outsiders=STAGE_OUTSIDERS,
     ),
 }

@@ -44,7 +44,7 @@ def test_the_graph_sees_relative_and_function_level_imports(edges):
     # views/doctor.py has `from .. import selectors` at the top of the module.
     assert "applications.selectors" in edges["applications.views.doctor"]
     # A service imports its task inside the function that enqueues it: that edge counts too.
-    assert "applications.tasks" in edges["applications.services.candidature"]
+    assert "applications.tasks" in edges["applications.services.documents"]
 
 
 def test_no_import_circle_of_more_than_two_modules(edges):

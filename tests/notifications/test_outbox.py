@@ -79,11 +79,29 @@ def test_a_refused_email_is_retried_later_and_sent_once(flaky_smtp):
     assert failing_backend.outbox_to(other.email)  # the other one went out regardless
     # The server is back: the sweeper sends what failed, nothing else.
     flaky_smtp.clear()
-    services.sweep()
+    services.sweep(now=timezone.now() + services.FAILED_RETRY_AFTER)
     services.deliver(ids)  # the task the sweeper enqueued (run here, outside a transaction)
     assert len(failing_backend.outbox_to(doctor.email)) == 1
     assert len(failing_backend.outbox_to(other.email)) == 1
     assert Notification.objects.get(user=doctor).email_status == Status.SENT
+
+
+def test_the_sweeper_takes_a_pending_email_after_a_minute_and_a_failed_one_after_ten(
+    flaky_smtp,
+):
+    # The sweep runs every minute: quick for an e-mail whose task was never enqueued (broker
+    # down), patient with one the SMTP server refused (8 attempts must span an outage).
+    waiting, refused = DoctorFactory().user, DoctorFactory().user
+    _notify(waiting, "w")
+    _notify(refused, "r")
+    flaky_smtp.add(refused.email)
+    services.deliver([Notification.objects.get(user=refused).pk])
+    now = timezone.now()
+    assert services.sweep(now=now) == 0
+    assert services.sweep(now=now + datetime.timedelta(minutes=2)) == 1  # the pending one
+    assert (
+        services.sweep(now=now + services.FAILED_RETRY_AFTER + datetime.timedelta(seconds=1)) == 2
+    )
 
 
 def test_an_unreachable_smtp_server_leaves_every_email_to_a_retry(flaky_smtp):

@@ -8,7 +8,9 @@ PostgreSQL the tests skip with the reason, except in CI (CI=true), where they mu
 
 import os
 import re
+import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -159,3 +161,93 @@ def wait_until(condition, timeout=60, message="condition"):
             return value
         time.sleep(0.2)
     raise AssertionError(f"timed out waiting for {message}")
+
+
+class RedisServer:
+    """A redis-server of the test's own, on a free port, that the test may stop and start
+    (never the shared one). Append-only file on, as in docker-compose: what was queued before
+    a restart is still there after it."""
+
+    def __init__(self, tmp_path):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.dir = tmp_path / f"redis-{self.port}"
+        self.dir.mkdir()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process = None
+
+    def start(self):
+        self.process = subprocess.Popen(
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--dir",
+                str(self.dir),
+                "--appendonly",
+                "yes",
+                "--save",
+                "",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        wait_until(self.answers, timeout=20, message=f"redis-server on port {self.port}")
+
+    def answers(self):
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=1) as conn:
+                conn.sendall(b"PING\r\n")
+                return conn.recv(16).startswith(b"+PONG")
+        except OSError:
+            return False
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()  # SIGTERM: redis flushes its append-only file and exits
+            self.process.wait(timeout=20)
+        self.process = None
+
+    def restart(self):
+        self.stop()
+        self.start()
+
+
+def _use_broker(url):
+    """Point this process's Celery app at `url` (the pools keep connections to the old one).
+    Celery reads CELERY_BROKER_URL from the environment before its own setting."""
+    if url:
+        os.environ["CELERY_BROKER_URL"] = url
+    else:
+        os.environ.pop("CELERY_BROKER_URL", None)
+    celery_app.conf.broker_url = url or None
+    celery_app.conf.broker_write_url = None
+    celery_app.conf.broker_read_url = None
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def private_broker(transactional_db, tmp_path, settings):
+    """A Redis broker of the test's own, that the test stops and starts; the test process and
+    the workers it starts (after this fixture) both use it."""
+    reason = _requirements()
+    if reason is None and not shutil.which("redis-server"):
+        reason = "redis-server introuvable (apt-get install redis-server)"
+    if reason:
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    server = RedisServer(tmp_path)
+    server.start()
+    previous = os.environ.get("CELERY_BROKER_URL", "")
+    settings.CELERY_BROKER_URL = server.url
+    celery_app.conf.task_always_eager = False  # restored by the autouse fixture
+    _use_broker(server.url)
+    yield server
+    _use_broker(previous)
+    server.stop()

@@ -1,0 +1,39 @@
+"""Handing work to the Celery broker without ever failing the business action.
+
+The work itself is always a row written in the business transaction (a Notification, a
+GeneratedDocument, a PaymentExport): enqueuing is only a way to do it sooner. When the broker
+is down, `delay` raises; we log it and go on, and the sweepers that beat runs every minute or
+two deliver whatever is still pending (docs/decisions.md, "Nothing lost when the broker or a
+worker fails")."""
+
+import functools
+import logging
+
+from django.db import transaction
+
+log = logging.getLogger(__name__)
+
+
+def _eager(task):
+    return bool(task.app.conf.task_always_eager)
+
+
+def enqueue(task, *args):
+    """Try to enqueue `task(*args)` now. Returns the AsyncResult, or None if the broker refused.
+
+    Inline (eager) mode runs the task here: its errors are the task's own and propagate, as
+    they did before, so that tests and `make run` see them."""
+    if _eager(task):
+        return task.delay(*args)
+    try:
+        return task.delay(*args)
+    except Exception:  # the broker (or the network to it) is down: the sweeper catches up
+        log.warning(
+            "Could not enqueue %s%r; the sweeper will deliver it.", task.name, args, exc_info=True
+        )
+        return None
+
+
+def enqueue_on_commit(task, *args):
+    """Enqueue after the current transaction commits; a failure never reaches the user."""
+    transaction.on_commit(functools.partial(enqueue, task, *args), robust=not _eager(task))

@@ -142,6 +142,16 @@ class FacultySettings(models.Model):
     alert_months_total = models.PositiveSmallIntegerField(
         _("signaler un dossier transmis depuis plus de … mois"), default=6
     )
+    # Empty: half the session's members plus one (DOMAIN.md's default).
+    commission_quorum = models.PositiveSmallIntegerField(
+        _("quorum de la commission (membres présents)"),
+        null=True,
+        blank=True,
+        help_text=_("Laissez vide pour la moitié des membres de la séance plus un."),
+    )
+    show_commission_opinion_to_doctor = models.BooleanField(
+        _("montrer au médecin l'avis de la commission une fois la séance close"), default=False
+    )
     # {level: [piece codes]}: pieces a dossier must carry for each level it asks. Empty means
     # the portal's defaults (applications.pieces.DEFAULT_PIECES).
     required_pieces = models.JSONField(_("pièces exigées par niveau"), default=dict, blank=True)
@@ -166,6 +176,12 @@ class FacultySettings(models.Model):
 
     def __str__(self):
         return f"Réglages — {self.faculty}"
+
+    def quorum_for(self, members_count):
+        """Members who must be present for the session's opinions to stand."""
+        if self.commission_quorum:
+            return self.commission_quorum
+        return members_count // 2 + 1
 
     @classmethod
     def for_faculty(cls, faculty):

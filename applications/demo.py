@@ -14,11 +14,17 @@ from accounts.models import Organisation, User
 
 from . import selectors, services
 from .minimal_pdf import pdf_bytes
-from .models import Application, Doctor, PracticeSite, Review, SiteVisit
+from .models import Application, Doctor, MemberOpinion, PracticeSite, Review, SiteVisit
 from .uploads import check_upload
 from .workflow import Status
 
 PASSWORD = "demo-msu-2026"
+
+# The open session's two other members (commission@example.org presides it).
+OTHER_MEMBERS = [
+    ("agathe.vasseur@example.org", "Agathe", "Vasseur"),
+    ("marc.lefevre@example.org", "Marc", "Lefèvre"),
+]
 
 # (e-mail, first name, last name, levels, state to reach, UPP name)
 DOSSIERS = [
@@ -126,6 +132,7 @@ def load_instruction_demo(faculty):
     secretariat = User.objects.get(email="secretariat@example.org")
     visitor = User.objects.get(email="visiteur@example.org")
     member = User.objects.get(email="commission@example.org")
+    others = [User.objects.get(email=email) for email, *_rest in OTHER_MEMBERS]
     upps = {u.name: u for u in Organisation.objects.filter(kind=Organisation.Kind.UPP)}
     now = timezone.now()
     open_session = closed_session = None
@@ -152,11 +159,15 @@ def load_instruction_demo(faculty):
         services.declare_admissible(_fresh(app), secretariat)
         if state == Status.ADMISSIBLE:
             continue
-        services.schedule_visit(
+        visit = services.schedule_visit(
             _fresh(app), secretariat, now + datetime.timedelta(days=7 + index), [visitor]
         )
         if state == Status.VISIT_SCHEDULED:
             continue
+        # The visit took place: its date moves back (a report is never dated before it).
+        SiteVisit.objects.filter(pk=visit.pk).update(
+            scheduled_for=now - datetime.timedelta(days=20 - index)
+        )
         services.record_visit(
             _fresh(app),
             visitor,
@@ -167,14 +178,24 @@ def load_instruction_demo(faculty):
         if state == Status.VISIT_DONE:
             continue
         if state == "commission_open":
+            # The open session: three members, Paul Commissaire presiding; Marc Lefèvre has
+            # read the dossiers and given his opinions, the two others not yet.
             open_session = open_session or services.create_session(
                 faculty,
                 secretariat,
                 now + datetime.timedelta(days=14),
                 "Salle du conseil",
-                [member],
+                [member, *others],
+                president=member,
             )
-            services.add_to_agenda(open_session, _fresh(app), secretariat)
+            item = services.add_to_agenda(open_session, _fresh(app), secretariat)
+            for level in item.levels.all():
+                services.give_opinion(
+                    open_session,
+                    level,
+                    others[1],
+                    MemberOpinion.Opinion.FAVOURABLE,
+                )
             continue
         decided_on = timezone.localdate()
         if state == "renewable":  # an agrément granted 4.7 years ago, in its last six months
@@ -188,16 +209,18 @@ def load_instruction_demo(faculty):
             )
         else:
             closed_session = closed_session or services.create_session(
-                faculty, secretariat, now + datetime.timedelta(days=1), "Salle du conseil", [member]
+                faculty, secretariat, now - datetime.timedelta(days=2), "Salle du conseil", [member]
             )
             session = closed_session
-        services.add_to_agenda(session, _fresh(app), secretariat)
-        for level in app.requested_levels.all():
-            services.give_opinion(session, level, member, Review.Opinion.FAVOURABLE)
+        item = services.add_to_agenda(session, _fresh(app), secretariat)
+        for level in item.levels.all():
+            services.give_opinion(session, level, member, MemberOpinion.Opinion.FAVOURABLE)
+            services.record_commission_opinion(session, level, member, Review.Opinion.FAVOURABLE)
         if state == "awaiting_decision":
             continue
         session.refresh_from_db()
         if not session.is_closed:
+            services.record_attendance(session, secretariat, {member.pk: "present"})
             services.close_session(session, secretariat)
         grant_every_level(app, secretariat, decided_on)
 

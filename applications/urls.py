@@ -47,6 +47,7 @@ urlpatterns = [
     path("<int:pk>/notes/", staff.add_note, name="add_note"),
     # Instruction
     path("instruction/", queue.queue_page, name="queue"),
+    path("instruction/inscrire/", queue.add_to_session, name="queue_add_to_session"),
     path("visites/", staff.my_visits, name="my_visits"),
     path("<int:pk>/recevable/", staff.declare_admissible, name="declare_admissible"),
     path("<int:pk>/complements/", staff.request_complements, name="request_complements"),
@@ -64,7 +65,19 @@ urlpatterns = [
         commission.give_opinion,
         name="give_opinion",
     ),
+    path(
+        "commission/<int:pk>/avis-commission/<int:level_pk>/",
+        commission.commission_opinion,
+        name="commission_opinion",
+    ),
+    path("commission/<int:pk>/presence/", commission.record_attendance, name="record_attendance"),
     path("commission/<int:pk>/cloturer/", commission.session_close, name="session_close"),
+    path(
+        "commission/<int:pk>/transmission/<slug:authority>.<slug:fmt>",
+        commission.session_transmission,
+        name="session_transmission",
+    ),
+    path("commission/<int:pk>/decisions/", commission.session_decisions, name="session_decisions"),
     path(
         "commission/<int:pk>/proces-verbal/",
         commission.session_minutes,

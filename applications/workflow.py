@@ -70,8 +70,11 @@ TRANSITIONS = {
         Action.WITHDRAW: _WITHDRAW,
     },
     Status.IN_COMMISSION: {
-        # Taken when the session closes with a level postponed: back to the next agenda.
-        Action.POSTPONE: (Status.VISIT_DONE, {SECRETARIAT}),
+        # Taken when the session closes (by the secretariat or its president) with every level
+        # it examined postponed: back to the next agenda. A postponed level beside levels still
+        # to decide leaves the dossier here; only that level goes on the next agenda
+        # (services.commission.add_to_agenda, which records an event and changes no status).
+        Action.POSTPONE: (Status.VISIT_DONE, {SECRETARIAT, COMMISSION}),
         # Taken with the last level's decision (each level is recorded on its own).
         Action.RECORD_DECISIONS: (Status.DECIDED, {SECRETARIAT}),
         Action.WITHDRAW: _WITHDRAW,

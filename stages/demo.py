@@ -13,7 +13,7 @@ from django.utils import timezone
 from accounts.models import Organisation, User
 from applications import services as instruction
 from applications.demo import _doctor, _fresh, _submitted, demo_account, grant_every_level
-from applications.models import PracticeSite, Review, SiteVisit
+from applications.models import MemberOpinion, PracticeSite, Review, SiteVisit
 
 from . import services
 from .models import Period, Student
@@ -55,8 +55,12 @@ def _granted(doctor, levels, decided_on, secretariat, visitor, member, faculty):
     meets_at = timezone.make_aware(
         datetime.datetime.combine(decided_on - datetime.timedelta(days=10), datetime.time(14))
     )
-    instruction.schedule_visit(
+    visit = instruction.schedule_visit(
         _fresh(app), secretariat, timezone.now() + datetime.timedelta(days=1), [visitor]
+    )
+    # The visit took place before the commission: its date moves back (see applications.demo).
+    SiteVisit.objects.filter(pk=visit.pk).update(
+        scheduled_for=meets_at - datetime.timedelta(days=20)
     )
     instruction.record_visit(
         _fresh(app),
@@ -68,10 +72,11 @@ def _granted(doctor, levels, decided_on, secretariat, visitor, member, faculty):
     session = instruction.create_session(
         faculty, secretariat, meets_at, "Salle du conseil", [member]
     )
-    instruction.add_to_agenda(session, _fresh(app), secretariat)
-    for level in app.requested_levels.all():
-        instruction.give_opinion(session, level, member, Review.Opinion.FAVOURABLE)
-    session.refresh_from_db()
+    item = instruction.add_to_agenda(session, _fresh(app), secretariat)
+    for level in item.levels.all():
+        instruction.give_opinion(session, level, member, MemberOpinion.Opinion.FAVOURABLE)
+        instruction.record_commission_opinion(session, level, member, Review.Opinion.FAVOURABLE)
+    instruction.record_attendance(session, secretariat, {member.pk: "present"})
     instruction.close_session(session, secretariat)
     grant_every_level(app, secretariat, decided_on)
 

@@ -4,11 +4,12 @@ services to any state (no status is ever set by hand, in tests either)."""
 import datetime
 from dataclasses import dataclass
 
+import time_machine
 from django.utils import timezone
 
 from accounts.models import Membership, Organisation, User
 from applications import selectors, services
-from applications.models import Application, Review
+from applications.models import Application, Attendance, MemberOpinion, Review, SiteVisit
 from applications.workflow import Status
 
 from .factories import ApplicationFactory, DoctorFactory, FacultyFactory, StaffFactory
@@ -64,11 +65,48 @@ ORDER = [
 ]
 
 
+def attend_all(session, by):
+    """Every member of the session present (from the day of the meeting)."""
+    services.record_attendance(
+        session, by, {m.pk: Attendance.Status.PRESENT for m in session.members.all()}
+    )
+
+
+def examined_levels(session, application):
+    return list(session.items.get(application=application).levels.order_by("pk"))
+
+
+def conclude(session, application, by, opinion=Review.Opinion.FAVOURABLE, reason=""):
+    """The commission's opinion (vote count computed) on each level the session examines."""
+    for level in examined_levels(session, application):
+        services.record_commission_opinion(session, level, by, opinion, reason)
+
+
+def close_meeting(session, by):
+    """Attendance (all present), then the close."""
+    attend_all(session, by)
+    services.close_session(session, by)
+
+
+def past_session(staff, members=None, president=None, hours=1):
+    """A session that met `hours` ago (it can be closed and its levels decided today)."""
+    return services.create_session(
+        staff.faculty,
+        staff.secretariat,
+        timezone.now() - datetime.timedelta(hours=hours),
+        "Salle du conseil",
+        members or [staff.commission],
+        president=president,
+    )
+
+
 def advance(application, staff, to, session=None, opinions=True, close=True):
     """Walk a submitted dossier along the services up to `to` (one of ORDER, or INCOMPLETE).
 
-    For IN_COMMISSION the opinions are given and the session closed unless told otherwise.
-    Returns the fresh dossier.
+    Dates stay in order: a dossier going past the visit has it scheduled (in the past) for two
+    days ago; the session meets an hour ago, unless one is given. For IN_COMMISSION the staff
+    member gives their opinion, as president records the commission's and the secretariat
+    closes the session, unless told otherwise. Returns the fresh dossier.
     """
     app = Application.objects.get(pk=application.pk)
     if to == Status.INCOMPLETE:
@@ -85,13 +123,25 @@ def advance(application, staff, to, session=None, opinions=True, close=True):
         if status == Status.ADMISSIBLE:
             services.declare_admissible(app, staff.secretariat)
         elif status == Status.VISIT_SCHEDULED:
-            services.schedule_visit(
-                app,
-                staff.secretariat,
-                timezone.now() + datetime.timedelta(days=10),
-                [staff.visitor],
-            )
+            if to == Status.VISIT_SCHEDULED:
+                services.schedule_visit(
+                    app,
+                    staff.secretariat,
+                    timezone.now() + datetime.timedelta(days=10),
+                    [staff.visitor],
+                )
+            else:  # planned twelve days ago, for two days ago: the report can be written
+                now = timezone.now()
+                with time_machine.travel(now - datetime.timedelta(days=12), tick=False):
+                    services.schedule_visit(
+                        app, staff.secretariat, now - datetime.timedelta(days=2), [staff.visitor]
+                    )
         elif status == Status.VISIT_DONE:
+            # A visit planned in the future (a dossier walked there step by step) has taken
+            # place by now, as in the demo: a report is never dated before its visit.
+            SiteVisit.objects.filter(application=app, scheduled_for__gt=timezone.now()).update(
+                scheduled_for=timezone.now() - datetime.timedelta(days=1)
+            )
             services.record_visit(
                 app,
                 staff.visitor,
@@ -100,21 +150,16 @@ def advance(application, staff, to, session=None, opinions=True, close=True):
                 "favourable",
             )
         elif status == Status.IN_COMMISSION:
-            session = session or services.create_session(
-                staff.faculty,
-                staff.secretariat,
-                timezone.now() + datetime.timedelta(days=20),
-                "Salle du conseil",
-                [staff.commission],
-            )
+            session = session or past_session(staff)
             services.add_to_agenda(session, app, staff.secretariat)
             if opinions:
-                for level in app.requested_levels.all():
+                for level in examined_levels(session, app):
                     services.give_opinion(
-                        session, level, staff.commission, Review.Opinion.FAVOURABLE
+                        session, level, staff.commission, MemberOpinion.Opinion.FAVOURABLE
                     )
+                conclude(session, app, staff.secretariat)
             if opinions and close:
-                services.close_session(session, staff.secretariat)
+                close_meeting(session, staff.secretariat)
         elif status == Status.DECIDED:
             for level in app.requested_levels.all():
                 services.record_decision(

@@ -443,7 +443,10 @@ def _summary_context(application, with_visit_report=True):
         "eligibility": eligibility_of(application),
         "commitments": commitments,
         "visit": visit,
-        "events": [_event_row(e) for e in application.events.timeline().select_related("actor")],
+        "events": [
+            _event_row(e)
+            for e in application.events.timeline().filter(internal=False).select_related("actor")
+        ],
         "sections": sections,
         "generated_on": timezone.localdate(),
     }

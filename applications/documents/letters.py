@@ -7,7 +7,13 @@ from django.utils.translation import override
 from stages.levels import Authority
 
 from ..models import CommissionSession, Decision
-from ..selectors.commission import fixed_opinion, session_agenda
+from ..selectors.commission import (
+    fixed_opinion,
+    quorum_state,
+    recused_ids,
+    session_agenda,
+    session_members,
+)
 from .render import BuiltPdf, build
 
 
@@ -53,10 +59,17 @@ def _visit_of(application):
 
 
 def _fresh(session):
-    return CommissionSession.objects.select_related("faculty", "closed_by").get(pk=session.pk)
+    return CommissionSession.objects.select_related("faculty", "closed_by", "president").get(
+        pk=session.pk
+    )
 
 
-def _session_context(session):
+def session_context(session):
+    """What the agenda, the minutes (page and PDF) show: each dossier with the levels this
+    session examines and the commission's opinion, the members who take no part, attendance
+    and quorum. No member's own opinion: the minutes never name them."""
+    members = session_members(session)
+    names = {m.pk: m.get_full_name() or m.email for m in members}
     rows = []
     for item in session_agenda(session):
         levels = [
@@ -64,13 +77,22 @@ def _session_context(session):
                 "level": level,
                 "review": level.session_reviews[0] if level.session_reviews else None,
             }
-            for level in item.application.requested_levels.all()
+            for level in item.examined
         ]
-        rows.append({"item": item, "visit": _visit_of(item.application), "levels": levels})
+        recused = sorted(names[pk] for pk in recused_ids(members, item.application))
+        rows.append(
+            {
+                "item": item,
+                "visit": _visit_of(item.application),
+                "levels": levels,
+                "recused": recused,
+            }
+        )
     return {
         "session": session,
         "rows": rows,
-        "members": list(session.members.order_by("last_name", "first_name")),
+        "members": members,
+        "attendance": quorum_state(session, members),
         "generated_on": timezone.localdate(),
     }
 
@@ -78,13 +100,14 @@ def _session_context(session):
 def build_agenda(session) -> BuiltPdf:
     """The agenda of a commission session: each dossier, its levels and the visit's opinion."""
     with override("fr"):
-        return build("pdf/agenda.html", _session_context(_fresh(session)))
+        return build("pdf/agenda.html", session_context(_fresh(session)))
 
 
 def build_minutes(session) -> BuiltPdf:
-    """The minutes (procès-verbal) of a closed session: the opinion given on each level."""
+    """The minutes (procès-verbal) of a closed session: attendance and quorum, the commission's
+    opinion on each level with the vote count and the reason."""
     session = _fresh(session)
     if not session.is_closed:
         raise ValueError("The minutes of a commission session are drawn up once it is closed.")
     with override("fr"):
-        return build("pdf/minutes.html", _session_context(session))
+        return build("pdf/minutes.html", session_context(session))

@@ -24,6 +24,8 @@ class FacultySettingsForm(forms.ModelForm):
             "retention_pieces_years",
             "retention_withdrawn_years",
             "retention_export_days",
+            "commission_quorum",
+            "show_commission_opinion_to_doctor",
         ]
 
     def __init__(self, *args, **kwargs):

@@ -1,7 +1,7 @@
 """The dossier and everything its instruction records, one module per stage of the path."""
 
 from .agrement import Agrement, Decision
-from .commission import AgendaItem, CommissionSession, Review
+from .commission import AgendaItem, Attendance, CommissionSession, MemberOpinion, Review
 from .dossier import (
     Application,
     Doctor,
@@ -20,6 +20,7 @@ __all__ = [
     "AgendaItem",
     "Agrement",
     "Application",
+    "Attendance",
     "CommissionSession",
     "ComplementRequest",
     "Decision",
@@ -27,6 +28,7 @@ __all__ = [
     "Document",
     "Event",
     "GeneratedDocument",
+    "MemberOpinion",
     "Message",
     "PracticeSite",
     "QueueCount",

@@ -319,10 +319,21 @@ class EventQuerySet(models.QuerySet):
 
 
 class Event(models.Model):
-    """An immutable line of the dossier's timeline and audit log (applications/events.py has
-    the French label of every action)."""
+    """An immutable line of a dossier's timeline and audit log, of a commission session's, or
+    of both (a member's opinion); applications/events.py has the French label of every action.
+    `internal` events (opinions, attendance) are never shown to the doctor."""
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
+    application = models.ForeignKey(
+        Application, null=True, blank=True, on_delete=models.CASCADE, related_name="events"
+    )
+    session = models.ForeignKey(
+        "applications.CommissionSession",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="events",
+    )
+    internal = models.BooleanField(default=False)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -340,8 +351,24 @@ class Event(models.Model):
         ordering = ["created_at", "pk"]
         triggers = immutable(
             "event",
-            ["id", "application", "action", "from_status", "to_status", "comment", "created_at"],
+            [
+                "id",
+                "application",
+                "session",
+                "internal",
+                "action",
+                "from_status",
+                "to_status",
+                "comment",
+                "created_at",
+            ],
         )
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(application__isnull=False) | models.Q(session__isnull=False),
+                name="event_has_a_subject",
+            )
+        ]
 
     def __str__(self):
         return f"{self.created_at:%d/%m/%Y %H:%M} {self.label}"

@@ -61,6 +61,11 @@ def _faculties(user, *roles):
     return Membership.objects.filter(user=user, role__in=roles).values("organisation_id")
 
 
+def secretariat_faculties(user):
+    """The faculties whose secretariat the user is (the ones they compose agendas for)."""
+    return _faculties(user, Membership.Role.SECRETARIAT)
+
+
 def staff_faculties(user):
     """The faculties whose whole instruction the user sees (secretariat, faculty admin)."""
     return _faculties(user, *FACULTY_WIDE_ROLES)

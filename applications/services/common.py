@@ -47,9 +47,24 @@ def check_version(locked, expected_version):
         raise WorkflowError(str(STALE))
 
 
-def record_event(application, by, action, comment="", from_status="", to_status="", now=None):
+def record_event(
+    application,
+    by,
+    action,
+    comment="",
+    from_status="",
+    to_status="",
+    now=None,
+    *,
+    session=None,
+    internal=False,
+):
+    """A line of the dossier's timeline (`application`), of the session's (`session`), or of
+    both. `internal`: never shown to the doctor (opinions, attendance)."""
     return Event.objects.create(
         application=application,
+        session=session,
+        internal=internal,
         actor=by,
         action=action,
         from_status=from_status,

@@ -10,7 +10,7 @@ from stages.levels import rules_for
 
 from ..models import Agrement, Application, Decision, Doctor, RequestedLevel
 from ..models.agrement import validity_end
-from ..selectors.commission import fixed_opinion
+from ..selectors.commission import fixed_opinion, level_session
 from ..selectors.dossiers import renewable_agrements
 from ..workflow import CLOSED, Action, Status
 from .common import WorkflowError, check_allowed, check_version, lock, record_event, transition
@@ -43,14 +43,21 @@ def record_decision(
             _("La décision pour « %(level)s » est déjà enregistrée.")
             % {"level": requested_level.get_level_display()}
         )
-    if fixed_opinion(requested_level) is None:
+    opinion = fixed_opinion(requested_level)
+    if opinion is None:
         raise WorkflowError(
             _("La commission doit avoir rendu son avis (séance close) avant la décision.")
         )
     settings = FacultySettings.for_faculty(locked.faculty)
     errors = []
+    meeting_day = timezone.localdate(opinion.session.meets_at)
     if decided_on is None or decided_on > timezone.localdate():
         errors.append(_("La date de la décision ne peut pas être dans le futur."))
+    elif decided_on < meeting_day:
+        errors.append(
+            _("La décision ne peut pas être antérieure à la séance de la commission (le %(date)s).")
+            % {"date": f"{meeting_day:%d/%m/%Y}"}
+        )
     if not (reference or "").strip():
         errors.append(_("Indiquez la référence de l'arrêté ou de la décision."))
     if not granted and not (reason or "").strip():
@@ -105,6 +112,49 @@ def record_decision(
 
         notices.decision_notification(locked.pk)
     return decision
+
+
+@transaction.atomic
+def record_session_decisions(session, by, *, decided_on, reference, lines):
+    """The authority's decisions for a whole session at once: one date and one reference (an
+    ARS decision usually covers a list), one line per level — (requested level, granted or
+    not, reason, duration in years), or granted None to leave a level for later. Each line
+    goes through record_decision, so agréments, letters and the one e-mail per doctor (sent
+    with their dossier's last level) are those of a single decision. All lines or none."""
+    lines = [line for line in lines if line[1] is not None]
+    if not lines:
+        raise WorkflowError(_("Choisissez au moins une décision à enregistrer."))
+    errors, decisions = [], []
+    for requested_level, granted, reason, years in lines:
+        application = requested_level.application
+        if level_session(requested_level) != session:
+            errors.append(
+                _("%(reference)s (%(level)s) n'a pas été examiné par cette séance.")
+                % {"reference": application.reference, "level": requested_level.get_level_display()}
+            )
+            continue
+        try:
+            with transaction.atomic():
+                decisions.append(
+                    record_decision(
+                        application,
+                        requested_level,
+                        by,
+                        decided_on=decided_on,
+                        reference=reference,
+                        granted=granted,
+                        reason=reason,
+                        duration_years=years,
+                    )
+                )
+        except WorkflowError as error:
+            for message in error.messages:
+                line = f"{application.reference} ({requested_level.get_level_display()}) : "
+                if message not in errors and not any(e.endswith(message) for e in errors):
+                    errors.append(line + message)
+    if errors:
+        raise WorkflowError(*errors)
+    return decisions
 
 
 @transaction.atomic

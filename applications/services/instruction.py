@@ -10,7 +10,15 @@ from ..models import ComplementRequest, Message, SiteVisit, StaffNote
 from ..selectors.roles import faculty_visitors
 from ..uploads import human_size
 from ..workflow import COMMISSION, DOCTOR, FACULTY_ADMIN, SECRETARIAT, VISITOR, Action, Status
-from .common import WorkflowError, actor_roles, lock, record_event, require_roles, transition
+from .common import (
+    WorkflowError,
+    actor_roles,
+    check_allowed,
+    lock,
+    record_event,
+    require_roles,
+    transition,
+)
 
 STAFF = {SECRETARIAT, FACULTY_ADMIN, VISITOR, COMMISSION}
 THREAD = {DOCTOR, SECRETARIAT, FACULTY_ADMIN}
@@ -191,6 +199,14 @@ def record_visit(application, by, checklist, report, recommendation, expected_ve
         raise WorkflowError(_("Choisissez un avis : favorable, réservé ou défavorable."))
     if not (report or "").strip():
         raise WorkflowError(_("Rédigez le compte rendu de la visite."))
+    check_allowed(locked, Action.RECORD_VISIT, by)  # who may, before when
+    planned = SiteVisit.objects.filter(application=locked).values_list("scheduled_for", flat=True)
+    visit_day = timezone.localdate(planned[0]) if planned else None
+    if visit_day and timezone.localdate() < visit_day:
+        raise WorkflowError(
+            _("Le rapport ne peut pas être enregistré avant la date de la visite (le %(date)s).")
+            % {"date": f"{visit_day:%d/%m/%Y}"}
+        )
     transition(
         locked,
         Action.RECORD_VISIT,

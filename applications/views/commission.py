@@ -1,19 +1,33 @@
-"""Commission sessions: the list, creation, the agenda with the members' opinions, closing
-and the minutes."""
+"""Commission sessions: the list, creation, the session page (attendance, each member's own
+opinion, the commission's opinion with the vote count), closing, the minutes, the
+transmissions to the ARS and the UFR, and the authority's decisions for the whole session."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from accounts.models import Membership, Organisation
+from accounts.models import FacultySettings, Membership, Organisation
+from stages.levels import rules_for
 
 from .. import selectors, services
-from ..forms.commission import OpinionForm, SessionForm
-from ..models import Application, RequestedLevel
+from ..documents.letters import session_context
+from ..documents.transmission import SLUGS, transmission_file
+from ..forms.commission import (
+    AttendanceForm,
+    CommissionOpinionForm,
+    OpinionForm,
+    SessionDecisionsForm,
+    SessionForm,
+)
+from ..forms.common import VersionForm
+from ..models import Application, Attendance, Event, RequestedLevel, Review
 from ..services import WorkflowError
 from ..workflow import Status
 from .feedback import flash_errors, form_errors
@@ -60,6 +74,7 @@ def session_create(request):
                 form.cleaned_data["meets_at"],
                 form.cleaned_data["place"],
                 form.cleaned_data["members"],
+                president=form.cleaned_data["president"],
             )
         except WorkflowError as error:
             form_errors(form, error)
@@ -74,53 +89,111 @@ def session_create(request):
     )
 
 
+def _level_row(level, item, session, roles, user, recused, voters):
+    """What one reader sees and may do on one level of the agenda."""
+    opinions = level.session_opinions
+    own = next((o for o in opinions if o.member_id == user.pk), None)
+    review = level.session_reviews[0] if level.session_reviews else None
+    open_here = (
+        not session.is_closed
+        and item.application.status == Status.IN_COMMISSION
+        and getattr(level, "decision", None) is None
+    )
+    form = None
+    if roles.member and open_here and user.pk not in recused:
+        form = OpinionForm(
+            prefix=f"avis-{level.pk}",
+            initial={"opinion": own.opinion, "reason": own.reason} if own else None,
+        )
+    computed = selectors.computed_votes(opinions, voters)
+    commission_form = None
+    if roles.runs and open_here:
+        initial = {"votes_for": computed[0], "votes_against": computed[1]}
+        initial["votes_abstain"] = computed[2]
+        if review:
+            initial = {
+                "opinion": review.opinion,
+                "reason": review.reason,
+                "votes_for": review.votes_for,
+                "votes_against": review.votes_against,
+                "votes_abstain": review.votes_abstain,
+            }
+        commission_form = CommissionOpinionForm(prefix=f"commission-{level.pk}", initial=initial)
+    return {
+        "level": level,
+        "own": own,
+        "form": form,
+        "others": [o for o in opinions if o.member_id != user.pk]
+        if selectors.can_see_others(roles, own)
+        else None,
+        "opinion_count": len(opinions),
+        "review": review,
+        "computed": computed,
+        "commission_form": commission_form,
+    }
+
+
+def _agenda_rows(session, roles, user, members, attendance):
+    names = {m.pk: m.get_full_name() or m.email for m in members}
+    away = {pk for pk, status in attendance["by_member"].items() if status != "present"}
+    rows = []
+    for item in selectors.session_agenda(session):
+        recused = selectors.recused_ids(members, item.application)
+        voters = {m.pk for m in members} - recused - away
+        rows.append(
+            {
+                "item": item,
+                "recused": sorted(names[pk] for pk in recused),
+                "i_take_no_part": roles.member and user.pk in recused,
+                "levels": [
+                    _level_row(level, item, session, roles, user, recused, voters)
+                    for level in item.examined
+                ],
+            }
+        )
+    return rows
+
+
 @login_required
 def session_detail(request, pk):
     session = selectors.get_session_for(request.user, pk)
-    is_secretariat = _secretariat_faculties(request.user).filter(pk=session.faculty_id).exists()
-    is_member = (
-        session.members.filter(pk=request.user.pk).exists()
-        and request.user.memberships.filter(
-            organisation_id=session.faculty_id, role=Membership.Role.COMMISSION
-        ).exists()
-    )
-    items = selectors.session_agenda(session)
-    rows = []
-    for item in items:
-        levels = []
-        for level in item.application.requested_levels.all():
-            review = level.session_reviews[0] if level.session_reviews else None
-            form = None
-            if (
-                is_member
-                and not session.is_closed
-                and item.application.status == Status.IN_COMMISSION
-            ):
-                form = OpinionForm(
-                    prefix=f"avis-{level.pk}",
-                    initial={"opinion": review.opinion, "reason": review.reason}
-                    if review
-                    else None,
-                )
-            levels.append({"level": level, "review": review, "form": form})
-        rows.append({"item": item, "levels": levels})
+    roles = selectors.session_roles(session, request.user)
+    members = selectors.session_members(session)
+    attendance = selectors.quorum_state(session, members)
     ready = []
-    if is_secretariat and not session.is_closed:
+    if roles.secretariat and not session.is_closed:
         ready = list(
-            Application.objects.filter(faculty_id=session.faculty_id, status=Status.VISIT_DONE)
+            Application.objects.filter(faculty_id=session.faculty_id)
+            .filter(
+                Q(status=Status.VISIT_DONE)
+                | Q(
+                    status=Status.IN_COMMISSION,
+                    pk__in=selectors.awaiting_levels().values("application_id"),
+                )
+            )
+            .exclude(agenda_items__session=session)
             .select_related("doctor__user")
-            .order_by("submitted_at")
+            .order_by("submitted_at", "pk")
         )
+    attendance_form = None
+    if roles.runs and not session.is_closed and selectors.is_past_meeting_day(session):
+        attendance_form = AttendanceForm(members=members, current=attendance["by_member"])
     return render(
         request,
         "applications/commission/detail.html",
         {
             "session": session,
-            "rows": rows,
+            "roles": roles,
+            "members": members,
+            "attendance": attendance,
+            "attendance_form": attendance_form,
+            "attendance_choices": Attendance.Status.choices,
+            "rows": _agenda_rows(session, roles, request.user, members, attendance),
             "ready": ready,
-            "is_secretariat": is_secretariat,
-            "is_member": is_member,
-            "members": list(session.members.all()),
+            "version_form": VersionForm(initial={"version": session.version}),
+            "events": Event.objects.filter(session=session).select_related("actor")
+            if roles.sees_all_opinions
+            else None,
             **session_documents(session),
         },
     )
@@ -129,32 +202,47 @@ def session_detail(request, pk):
 @login_required
 @require_POST
 def session_add(request, pk):
+    """One or several dossiers (ticked on the session page) onto the agenda."""
     session = selectors.get_session_for(request.user, pk)
-    application = get_object_or_404(
-        selectors.applications_visible_to(request.user), pk=request.POST.get("application") or 0
+    ids = [int(v) for v in request.POST.getlist("application") if v.isdigit()]
+    applications = list(
+        selectors.applications_visible_to(request.user).filter(pk__in=ids).order_by("pk")
     )
+    if ids and len(applications) != len(set(ids)):
+        raise Http404
     try:
-        services.add_to_agenda(session, application, request.user)
+        services.add_several_to_agenda(session, applications, request.user)
     except WorkflowError as error:
         flash_errors(request, error)
     else:
-        messages.success(
-            request,
-            _("Dossier %(reference)s inscrit à l'ordre du jour.")
-            % {"reference": application.reference},
-        )
+        for application in applications:
+            messages.success(
+                request,
+                _("Dossier %(reference)s inscrit à l'ordre du jour.")
+                % {"reference": application.reference},
+            )
     return redirect("applications:session", pk)
+
+
+def _agenda_level(session, level_pk):
+    return get_object_or_404(
+        RequestedLevel.objects.select_related("application"),
+        pk=level_pk,
+        agenda_items__session=session,
+    )
+
+
+def _back(session, level):
+    return redirect(
+        reverse("applications:session", args=[session.pk]) + f"#dossier-{level.application_id}"
+    )
 
 
 @login_required
 @require_POST
 def give_opinion(request, pk, level_pk):
     session = selectors.get_session_for(request.user, pk)
-    level = get_object_or_404(
-        RequestedLevel.objects.select_related("application"),
-        pk=level_pk,
-        application__agenda_items__session=session,
-    )
+    level = _agenda_level(session, level_pk)
     form = OpinionForm(request.POST, prefix=f"avis-{level.pk}")
     if form.is_valid():
         try:
@@ -174,18 +262,78 @@ def give_opinion(request, pk, level_pk):
                 % {"reference": level.application.reference, "level": level.get_level_display()},
             )
     else:
-        for errors in form.errors.values():
-            for text in errors:
-                messages.error(request, f"{level.application.reference} — {text}")
-    return redirect(reverse("applications:session", args=[pk]) + f"#dossier-{level.application_id}")
+        _flash_form(request, level, form)
+    return _back(session, level)
+
+
+def _flash_form(request, level, form):
+    for errors in form.errors.values():
+        for text in errors:
+            messages.error(request, f"{level.application.reference} — {text}")
+
+
+@login_required
+@require_POST
+def commission_opinion(request, pk, level_pk):
+    session = selectors.get_session_for(request.user, pk)
+    level = _agenda_level(session, level_pk)
+    form = CommissionOpinionForm(request.POST, prefix=f"commission-{level.pk}")
+    if form.is_valid():
+        try:
+            review = services.record_commission_opinion(
+                session,
+                level,
+                request.user,
+                form.cleaned_data["opinion"],
+                form.cleaned_data["reason"],
+                votes=form.votes,
+            )
+        except WorkflowError as error:
+            flash_errors(request, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Avis de la commission enregistré : %(reference)s, %(level)s — "
+                    "%(opinion)s (%(votes)s)."
+                )
+                % {
+                    "reference": level.application.reference,
+                    "level": level.get_level_display(),
+                    "opinion": review.get_opinion_display().lower(),
+                    "votes": review.vote_count,
+                },
+            )
+    else:
+        _flash_form(request, level, form)
+    return _back(session, level)
+
+
+@login_required
+@require_POST
+def record_attendance(request, pk):
+    session = selectors.get_session_for(request.user, pk)
+    form = AttendanceForm(request.POST, members=selectors.session_members(session))
+    if not form.is_valid():
+        messages.error(request, _("Indiquez pour chaque membre : présent, excusé ou absent."))
+    else:
+        try:
+            services.record_attendance(session, request.user, form.statuses)
+        except WorkflowError as error:
+            flash_errors(request, error)
+        else:
+            messages.success(request, _("Présence enregistrée."))
+    return redirect(reverse("applications:session", args=[pk]) + "#presence")
 
 
 @login_required
 @require_POST
 def session_close(request, pk):
     session = selectors.get_session_for(request.user, pk)
+    version = VersionForm(request.POST)
+    expected = version.cleaned_data.get("version") if version.is_valid() else None
     try:
-        services.close_session(session, request.user)
+        services.close_session(session, request.user, expected_version=expected)
     except WorkflowError as error:
         flash_errors(request, error)
     else:
@@ -205,24 +353,113 @@ def session_minutes(request, pk):
     return render(
         request,
         "applications/commission/minutes.html",
-        {
-            "session": session,
-            "rows": [
-                {
-                    "item": item,
-                    "levels": [
-                        {
-                            "level": lv,
-                            "review": lv.session_reviews[0] if lv.session_reviews else None,
-                        }
-                        for lv in item.application.requested_levels.all()
-                    ],
-                }
-                for item in selectors.session_agenda(session)
-            ],
-            "members": list(session.members.all()),
-            **session_documents(session),
-        },
+        {**session_context(session), **session_documents(session)},
+    )
+
+
+def _staff_of_session(request, pk):
+    """The closed session, for its faculty's secretariat and admin (the transmissions)."""
+    session = selectors.get_session_for(request.user, pk)
+    roles = selectors.session_roles(session, request.user)
+    if not (roles.secretariat or roles.admin):
+        raise PermissionDenied(_("Les transmissions sont établies par le secrétariat du DUMG."))
+    return session, roles
+
+
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@login_required
+def session_transmission(request, pk, authority, fmt):
+    """The proposals of a closed session for the ARS (internes) or the UFR director
+    (externes), as a PDF letter, CSV or XLSX."""
+    if authority not in SLUGS or fmt not in CONTENT_TYPES:
+        raise Http404
+    session, _roles = _staff_of_session(request, pk)
+    if not session.is_closed:
+        messages.info(request, _("Les transmissions sont établies à la clôture de la séance."))
+        return redirect("applications:session", pk)
+    content, name = transmission_file(session, SLUGS[authority], fmt)
+    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _decision_lines(session):
+    """Every level the session examined with a fixed opinion and no decision yet (a fixed
+    number of queries, whatever the number of dossiers)."""
+    lines, decided = [], []
+    for item in selectors.session_agenda(session):
+        for level in item.examined:
+            review = level.session_reviews[0] if level.session_reviews else None
+            if review is None or review.opinion == Review.Opinion.POSTPONED:
+                continue
+            row = {
+                "item": item,
+                "level": level,
+                "review": review,
+                "authority": rules_for(level.level).authority.label,
+            }
+            decision = getattr(level, "decision", None)
+            if decision is not None:
+                row["decision"] = decision
+                decided.append(row)
+            elif item.application.status == Status.IN_COMMISSION:
+                lines.append(row)
+    return lines, decided
+
+
+@login_required
+def session_decisions(request, pk):
+    """The authority's decisions for the whole session, in one form."""
+    session = selectors.get_session_for(request.user, pk)
+    roles = selectors.session_roles(session, request.user)
+    if not roles.secretariat:
+        raise PermissionDenied(_("Seul le secrétariat du DUMG enregistre les décisions."))
+    if not session.is_closed:
+        messages.info(request, _("Les décisions s'enregistrent une fois la séance close."))
+        return redirect("applications:session", pk)
+    lines, decided = _decision_lines(session)
+    settings = FacultySettings.for_faculty(session.faculty)
+    form = SessionDecisionsForm(
+        request.POST if request.method == "POST" else None,
+        lines=lines,
+        max_years=settings.agrement_duration_years,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            recorded = services.record_session_decisions(
+                session,
+                request.user,
+                decided_on=form.cleaned_data["decided_on"],
+                reference=form.cleaned_data["reference"],
+                lines=form.decisions(),
+            )
+        except WorkflowError as error:
+            form_errors(form, error)
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "%(n)d décision enregistrée ; les lettres de décision sont envoyées aux "
+                    "médecins.",
+                    "%(n)d décisions enregistrées ; les lettres de décision sont envoyées aux "
+                    "médecins.",
+                    len(recorded),
+                )
+                % {"n": len(recorded)},
+            )
+            return redirect("applications:session_decisions", pk)
+    return render(
+        request,
+        "applications/commission/decisions.html",
+        {"session": session, "form": form, "lines": lines, "decided": decided},
+        status=400 if form.errors else 200,
     )
 
 

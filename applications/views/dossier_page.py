@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.models import FacultySettings
 from stages.levels import StageLevel
 
 from .. import selectors, services
@@ -55,7 +56,9 @@ def render_detail(request, application, message_form=None, status=200):
             "application": application,
             **summary_context(application),
             "dossier_pdf": selectors.dossier_pdf_for(application, request.user),
-            "events": application.events.timeline().select_related("actor"),
+            # Never the members' opinions nor their names (internal events).
+            "events": application.events.timeline().filter(internal=False).select_related("actor"),
+            "commission_opinions": _commission_opinions_for_doctor(application),
             "is_owner": True,
             "editable": application.status in DOCTOR_EDITABLE,
             "can_withdraw": Action.WITHDRAW in actions_for(application.status, roles),
@@ -73,6 +76,23 @@ def render_detail(request, application, message_form=None, status=200):
         },
         status=status,
     )
+
+
+def _commission_opinions_for_doctor(application):
+    """The commission's latest opinion per level, from closed sessions, when the faculty lets
+    the doctor see it (never the vote count or who voted)."""
+    if not FacultySettings.for_faculty(application.faculty).show_commission_opinion_to_doctor:
+        return []
+    latest = {}
+    for review in (
+        Review.objects.filter(
+            requested_level__application=application, session__closed_at__isnull=False
+        )
+        .select_related("session", "requested_level")
+        .order_by("session__meets_at", "pk")
+    ):
+        latest[review.requested_level_id] = review
+    return list(latest.values())
 
 
 def _complement_links(application, complement):
@@ -138,7 +158,7 @@ def staff_detail(request, application, roles, message_form=None, status=200):
             "dossier_pdf": selectors.dossier_pdf_for(application, request.user),
             "roles": roles,
             "badge": STATUS_BADGE.get(application.status, "info"),
-            "events": application.events.timeline().select_related("actor"),
+            "events": _staff_events(application, roles),
             "thread": thread,
             "message_form": (message_form or MessageForm()) if sees_thread else None,
             "notes": application.staff_notes.select_related("author"),
@@ -156,6 +176,16 @@ def staff_detail(request, application, roles, message_form=None, status=200):
         },
         status=status,
     )
+
+
+def _staff_events(application, roles):
+    """The secretariat and the admin read every event; the other staff (a visitor, a member of
+    the commission, who sees the others' opinions on the session page only after giving
+    theirs) do not read the internal ones."""
+    events = application.events.timeline().select_related("actor")
+    if roles & {SECRETARIAT, FACULTY_ADMIN}:
+        return events
+    return events.filter(internal=False)
 
 
 def summary_context(application, levels=None):

@@ -1,17 +1,33 @@
 """The secretariat's queue page: tabs, filters, search, sort and pagination over
 `selectors.queue`."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import render
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 
 from accounts.models import Organisation
 from stages.levels import StageLevel
 
-from ..models import Application
+from .. import selectors, services
+from ..forms.commission import BatchAgendaForm
+from ..models import Application, CommissionSession
 from ..selectors import queue
+from ..services import WorkflowError
 from ..workflow import Status
+from .feedback import flash_errors
+
+
+def _open_sessions(user):
+    """The open sessions of the faculties whose secretariat the user is."""
+    return CommissionSession.objects.filter(
+        closed_at__isnull=True, faculty_id__in=selectors.secretariat_faculties(user)
+    ).order_by("meets_at")
 
 
 @login_required
@@ -40,6 +56,20 @@ def queue_page(request):
         }
         for a in page.object_list
     ]
+    batch_form, postponed = None, []
+    if tab.slug == "commission" and not searching:
+        batch_form = BatchAgendaForm(sessions=_open_sessions(request.user))
+        # Dossiers in commission whose postponed level waits for the next agenda (their other
+        # levels are decided or to decide: they stay counted under "En commission").
+        postponed = list(
+            Application.objects.filter(
+                faculty_id__in=list(settings_map),
+                status=Status.IN_COMMISSION,
+                pk__in=selectors.awaiting_levels().values("application_id"),
+            )
+            .select_related("doctor__user")
+            .order_by("submitted_at", "pk")
+        )
     return render(
         request,
         "applications/staff/queue.html",
@@ -59,6 +89,9 @@ def queue_page(request):
             ),
             "kinds": Application.Kind.choices,
             "ages": queue.AGES.items(),
+            # The "ready for commission" tab: tick dossiers, put them on a session at once.
+            "batch_form": batch_form,
+            "postponed": postponed,
             "sorts": [
                 ("anciennete", _("Plus anciens d'abord")),
                 ("-anciennete", _("Plus récents d'abord")),
@@ -74,3 +107,40 @@ def _without(params, *keys):
     for key in keys:
         copy.pop(key, None)
     return copy.urlencode()
+
+
+@login_required
+@require_POST
+def add_to_session(request):
+    """The dossiers ticked in the "ready for commission" tab, onto one session's agenda."""
+    if not selectors.secretariat_faculties(request.user).exists():
+        raise PermissionDenied(_("Seul le secrétariat du DUMG compose l'ordre du jour."))
+    back = reverse("applications:queue") + "?onglet=commission"
+    form = BatchAgendaForm(request.POST, sessions=_open_sessions(request.user))
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for text in errors:
+                messages.error(request, text)
+        return redirect(back)
+    ids = {int(v) for v in request.POST.getlist("dossiers") if v.isdigit()}
+    applications = list(
+        selectors.applications_visible_to(request.user).filter(pk__in=ids).order_by("pk")
+    )
+    if len(applications) != len(ids):
+        raise Http404
+    session = form.cleaned_data["session"]
+    try:
+        services.add_several_to_agenda(session, applications, request.user)
+    except WorkflowError as error:
+        flash_errors(request, error)
+        return redirect(back)
+    messages.success(
+        request,
+        ngettext(
+            "%(n)d dossier inscrit à l'ordre du jour de la %(session)s.",
+            "%(n)d dossiers inscrits à l'ordre du jour de la %(session)s.",
+            len(applications),
+        )
+        % {"n": len(applications), "session": str(session).lower()},
+    )
+    return redirect("applications:session", session.pk)

@@ -215,7 +215,6 @@ def record_decisions(request, pk):
         return redirect("applications:detail", pk)
     settings = FacultySettings.for_faculty(application.faculty)
     levels = list(RequestedLevel.objects.filter(application=application).select_related("decision"))
-    session = selectors.current_session(application)
     posted_level = request.POST.get("level") if request.method == "POST" else None
     rows, status = [], 200
     for level in levels:
@@ -258,7 +257,8 @@ def record_decisions(request, pk):
                 "level": level,
                 "form": form,
                 "decided": getattr(level, "decision", None),
-                "opinion": selectors.fixed_opinion(level, session) if session else None,
+                # Per level: a postponed level's opinion comes from a later session.
+                "opinion": selectors.fixed_opinion(level),
                 "authority": rules_for(level.level).authority.label,
             }
         )

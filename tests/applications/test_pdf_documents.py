@@ -7,6 +7,7 @@ import io
 import re
 
 import pytest
+import time_machine
 from django.utils import timezone
 from PIL import Image
 from pypdf import PdfReader, PdfWriter
@@ -25,7 +26,14 @@ from applications.uploads import check_upload
 from applications.workflow import Status
 from tests.factories import ApplicationFactory, DoctorFactory, PracticeSiteFactory
 from tests.files import upload
-from tests.workflow_helpers import advance, make_staff, submitted_application
+from tests.workflow_helpers import (
+    advance,
+    close_meeting,
+    conclude,
+    make_staff,
+    past_session,
+    submitted_application,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -427,7 +435,12 @@ REFUSED_ON = timezone.localdate() - datetime.timedelta(days=2)
 def decided():
     """Externe granted by the UFR director; niveau 1 refused by the ARS."""
     staff = make_staff()
-    application = advance(submitted_application(staff), staff, to=Status.IN_COMMISSION)
+    application = advance(
+        submitted_application(staff),
+        staff,
+        to=Status.IN_COMMISSION,
+        session=past_session(staff, hours=5 * 24),  # met before both decisions
+    )
     externe = application.requested_levels.get(level="externe")
     niveau_1 = application.requested_levels.get(level="niveau_1")
     services.record_decision(
@@ -533,26 +546,36 @@ def test_agenda_lists_every_dossier_in_order(session_with_two_dossiers):
     assert "2 dossiers inscrits" in text
 
 
-def test_minutes_show_each_level_opinion_and_reason(session_with_two_dossiers):
+def test_minutes_show_attendance_quorum_and_each_level_opinion_with_its_vote_count(
+    session_with_two_dossiers,
+):
     staff, session, first, second = session_with_two_dossiers
     with pytest.raises(ValueError):
         build_minutes(session)
-    for level in first.requested_levels.all():
-        services.give_opinion(session, level, staff.commission, Review.Opinion.FAVOURABLE)
+    # A member's own opinion, with a reason of their own: never printed in the minutes.
+    level = second.requested_levels.get()
     services.give_opinion(
+        session, level, staff.commission, "unfavourable", "Mon avis personnel : trop exigu."
+    )
+    conclude(session, first, staff.secretariat)
+    services.record_commission_opinion(
         session,
-        second.requested_levels.get(),
-        staff.commission,
+        level,
+        staff.secretariat,
         Review.Opinion.UNFAVOURABLE,
         "Locaux inadaptés à l'accueil d'un externe.",
     )
-    services.close_session(session, staff.secretariat)
+    with time_machine.travel(session.meets_at + datetime.timedelta(hours=2)):
+        close_meeting(session, staff.secretariat)
 
     text = flat(" ".join(read(build_minutes(session))[1]))
 
     assert "Procès-verbal" in text
     assert "Défavorable" in text
     assert "Locaux inadaptés à l'accueil d'un externe." in text
+    assert "0 pour, 1 contre, 0 abstention" in text  # computed from the member's opinion
     assert text.count("Favorable") >= 2
-    assert staff.commission.get_full_name() in text
+    assert f"Présents {staff.commission.get_full_name()}" in text
+    assert "1 membre présent sur 1 ; quorum : 1 — atteint" in text
+    assert "Mon avis personnel" not in text
     assert "Séance close le" in text and staff.secretariat.get_full_name() in text

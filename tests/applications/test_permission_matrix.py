@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import pytest
+import time_machine
 from django.db import transaction
 from django.db.models import F
 from django.test.utils import override_settings
@@ -29,6 +30,7 @@ from applications.models import (
     AgendaItem,
     Agrement,
     Application,
+    Attendance,
     CommissionSession,
     ComplementRequest,
     Decision,
@@ -36,6 +38,7 @@ from applications.models import (
     Document,
     Event,
     GeneratedDocument,
+    MemberOpinion,
     Message,
     RequestedLevel,
     Review,
@@ -102,7 +105,9 @@ def _build_world(storage):
     apps["incomplete"] = advance(submitted_application(a), a, Status.INCOMPLETE)
     apps["submitted"] = submitted_application(a)
     apps["admissible"] = advance(submitted_application(a), a, Status.ADMISSIBLE)
-    apps["scheduled"] = advance(submitted_application(a), a, Status.VISIT_SCHEDULED)
+    # Planned twelve days ago for two days ago: its visitor can write the report now.
+    with time_machine.travel(timezone.now() - datetime.timedelta(days=12), tick=False):
+        apps["scheduled"] = advance(submitted_application(a), a, Status.VISIT_SCHEDULED)
     apps["other_visit"] = advance(
         submitted_application(a), replace(a, visitor=visitor_a2), Status.VISIT_SCHEDULED
     )
@@ -113,11 +118,16 @@ def _build_world(storage):
     open_session = selectors.current_session(reviewed)
     for index, level in enumerate(reviewed.requested_levels.order_by("pk")):
         if index == 0:
-            services.give_opinion(
+            services.give_opinion(open_session, level, a.commission, "unfavourable", "Exigu.")
+            services.record_commission_opinion(
                 open_session, level, a.commission, Review.Opinion.UNFAVOURABLE, "Locaux exigus."
             )
         else:
-            services.give_opinion(open_session, level, a.commission, Review.Opinion.FAVOURABLE)
+            services.give_opinion(open_session, level, a.commission, "favourable")
+            services.record_commission_opinion(
+                open_session, level, a.commission, Review.Opinion.FAVOURABLE
+            )
+    services.record_attendance(open_session, a.secretariat, {a.commission.pk: "present"})
     apps["reviewed"] = Application.objects.get(pk=reviewed.pk)
     # In commission, the session closed: ready for the decisions.
     apps["for_decision"] = advance(submitted_application(a), a, Status.IN_COMMISSION)
@@ -284,14 +294,20 @@ def snapshot():
         "messages": _rows(Message.objects, "body", "attachment", "read_at"),
         "notes": _rows(StaffNote.objects, "body"),
         "complements": _rows(ComplementRequest.objects, "answered_at", "due_date"),
-        "reviews": _rows(Review.objects, "opinion", "reason", "author_id", "updated_at"),
+        "reviews": _rows(
+            Review.objects, "opinion", "reason", "author_id", "updated_at", "votes_for"
+        ),
+        "member_opinions": _rows(MemberOpinion.objects, "member_id", "opinion", "updated_at"),
+        "attendance": _rows(Attendance.objects, "member_id", "status"),
         "decisions": _rows(Decision.objects, "outcome", "reference"),
         "agrements": _rows(Agrement.objects, "level", "valid_until"),
         "agenda": _rows(AgendaItem.objects, "session_id", "application_id", "position"),
         "documents": _rows(Document.objects, "application_id", "piece", "file"),
         "visits": _rows(SiteVisit.objects, "scheduled_for", "reported_at", "recommendation"),
         "visitors": _rows(SiteVisit.visitors.through.objects, "sitevisit_id", "user_id"),
-        "sessions": _rows(CommissionSession.objects, "closed_at", "closed_by_id", "meets_at"),
+        "sessions": _rows(
+            CommissionSession.objects, "closed_at", "closed_by_id", "meets_at", "version"
+        ),
         "members": list(
             CommissionSession.members.through.objects.order_by("pk").values_list(
                 "commissionsession_id", "user_id"
@@ -369,6 +385,19 @@ def _decision_form(w):
         f"{prefix}-duration_years": 4,
         f"{prefix}-reason": "",
     }
+
+
+def _session_decisions_form(w):
+    data = {"decided_on": timezone.localdate().isoformat(), "reference": "ARS-2026-0101"}
+    for level in RequestedLevel.objects.filter(application=w.apps["for_decision"]):
+        data[f"niveau-{level.pk}-outcome"] = "granted"
+        data[f"niveau-{level.pk}-reason"] = ""
+        data[f"niveau-{level.pk}-duration_years"] = 5
+    return data
+
+
+# The doctor of a dossier on the agenda: never in the commission's pages.
+SESSION_DOCTOR = (("doctor_reviewed", {403, 404}),)
 
 
 def _settings_form(w):
@@ -524,12 +553,14 @@ ROUTES = {
         kwargs=lambda w: {"pk": w.objects["open_session"].pk},
         rightful=["secretariat_a", "admin_a", "commission_a"],
         post_changes=False,
+        extra_outsiders=SESSION_DOCTOR,
     ),
     "applications:session_add": Route(
         kwargs=lambda w: {"pk": w.objects["open_session"].pk},
         rightful=["secretariat_a"],
         get_status=405,
         post=lambda w: {"application": w.apps["visit_done"].pk},
+        extra_outsiders=SESSION_DOCTOR,
     ),
     "applications:give_opinion": Route(
         kwargs=lambda w: {
@@ -542,16 +573,59 @@ ROUTES = {
             f"avis-{w.level('reviewed').pk}-opinion": Review.Opinion.FAVOURABLE,
             f"avis-{w.level('reviewed').pk}-reason": "",
         },
+        extra_outsiders=SESSION_DOCTOR,
+    ),
+    "applications:commission_opinion": Route(
+        kwargs=lambda w: {
+            "pk": w.objects["open_session"].pk,
+            "level_pk": w.level("reviewed").pk,
+        },
+        rightful=["secretariat_a", "commission_a"],  # commission_a presides the session
+        get_status=405,
+        post=lambda w: {
+            f"commission-{w.level('reviewed').pk}-opinion": Review.Opinion.FAVOURABLE,
+            f"commission-{w.level('reviewed').pk}-reason": "",
+            f"commission-{w.level('reviewed').pk}-votes_for": 1,
+            f"commission-{w.level('reviewed').pk}-votes_against": 0,
+            f"commission-{w.level('reviewed').pk}-votes_abstain": 0,
+        },
+        extra_outsiders=SESSION_DOCTOR,
+    ),
+    "applications:record_attendance": Route(
+        kwargs=lambda w: {"pk": w.objects["open_session"].pk},
+        rightful=["secretariat_a", "commission_a"],
+        get_status=405,
+        post=lambda w: {f"member-{w.users['commission_a'].pk}": "excused"},
+        extra_outsiders=SESSION_DOCTOR,
     ),
     "applications:session_close": Route(
         kwargs=lambda w: {"pk": w.objects["open_session"].pk},
-        rightful=["secretariat_a"],
+        rightful=["secretariat_a", "commission_a"],
         get_status=405,
+        extra_outsiders=SESSION_DOCTOR,
+    ),
+    "applications:session_transmission": Route(
+        kwargs=lambda w: {"pk": w.objects["closed_session"].pk, "authority": "ars", "fmt": "csv"},
+        rightful=["secretariat_a", "admin_a"],
+        post_changes=False,
+        # The members read the minutes, not the transmissions.
+        extra_outsiders=(*SESSION_DOCTOR, ("commission_a", {403, 404})),
+    ),
+    "applications:session_decisions": Route(
+        kwargs=lambda w: {"pk": w.objects["closed_session"].pk},
+        rightful=["secretariat_a"],
+        post=_session_decisions_form,
+        extra_outsiders=(
+            *SESSION_DOCTOR,
+            ("commission_a", {403, 404}),
+            ("admin_a", {403, 404}),
+        ),
     ),
     "applications:session_minutes": Route(
         kwargs=lambda w: {"pk": w.objects["closed_session"].pk},
         rightful=["secretariat_a", "admin_a", "commission_a"],
         post_changes=False,
+        extra_outsiders=SESSION_DOCTOR,
     ),
     # The PDFs the portal produces
     "applications:dossier_pdf": Route(
@@ -573,11 +647,13 @@ ROUTES = {
         kwargs=lambda w: {"pk": w.objects["open_session"].pk},
         rightful=["secretariat_a", "admin_a", "commission_a"],
         post_changes=False,
+        extra_outsiders=SESSION_DOCTOR,
     ),
     "applications:session_minutes_pdf": Route(
         kwargs=lambda w: {"pk": w.objects["closed_session"].pk},
         rightful=["secretariat_a", "admin_a", "commission_a"],
         post_changes=False,
+        extra_outsiders=SESSION_DOCTOR,
     ),
     # Notifications: the recipient's own.
     "notifications:open": Route(

@@ -7,6 +7,7 @@ import datetime
 from dataclasses import dataclass, field
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.core import mail
 from django.urls import reverse
@@ -24,6 +25,7 @@ from applications.models import (
     Doctor,
     Document,
     Event,
+    MemberOpinion,
     Message,
     Review,
     SiteVisit,
@@ -47,7 +49,10 @@ from tests.workflow_helpers import (
     Staff,
     advance,
     attach_required_pieces,
+    close_meeting,
+    conclude,
     make_staff,
+    past_session,
     submitted_application,
 )
 
@@ -57,7 +62,7 @@ Role = Membership.Role
 Piece = Document.Piece
 
 RIGHTS = "Vous n'avez pas le droit d'effectuer cette action sur ce dossier."
-ONLY_SECRETARIAT_CLOSES = "Seul le secrétariat du DUMG clôt une séance."
+ONLY_SECRETARIAT_CLOSES = "Seuls le secrétariat et le président de séance closent une séance."
 THREAD_ONLY = "Seuls le médecin et le secrétariat échangent des messages ici."
 NOT_ASKED = (
     "Le secrétariat n'a pas demandé de modifier cette partie du dossier : elle reste telle que "
@@ -93,19 +98,25 @@ def upload_piece(application, user, piece, name):
     return services.attach_document(application, user, piece, uploaded, check_upload(uploaded))
 
 
-def new_session(staff, members=None, days=20):
+def new_session(staff, members=None, days=-1, president=None):
+    """A session meeting in `days` days (yesterday by default: it can be closed today)."""
     return services.create_session(
         staff.faculty,
         staff.secretariat,
         timezone.now() + datetime.timedelta(days=days),
         "Salle du conseil",
         members or [staff.commission],
+        president=president,
     )
 
 
 def give_all(session, application, member, opinion=Review.Opinion.FAVOURABLE, reason=""):
-    for level in fresh(application).requested_levels.all():
-        services.give_opinion(session, level, member, opinion, reason)
+    """The commission's opinion (recorded by the secretariat) on every level examined."""
+    conclude(session, application, member, opinion, reason)
+
+
+def close(session, staff):
+    close_meeting(session, staff.secretariat)
 
 
 def level_of(application, code):
@@ -222,25 +233,30 @@ def prepare_agenda(case):
 
 
 def prepare_postponement(case):
-    """One level postponed, the others favourable: closing the session postpones the dossier."""
+    """Every level postponed, attendance taken: closing the session postpones the dossier."""
     if case.session is None or case.session.is_closed:
         case.session = new_session(case.world.staff)
     if case.app.status == Status.IN_COMMISSION:
-        levels = list(case.app.requested_levels.all())
-        member = case.world.staff.commission
-        services.give_opinion(
-            case.session, levels[0], member, Review.Opinion.POSTPONED, "Visite à refaire."
+        give_all(
+            case.session,
+            case.app,
+            case.world.staff.secretariat,
+            Review.Opinion.POSTPONED,
+            "Visite à refaire.",
         )
-        for level in levels[1:]:
-            services.give_opinion(case.session, level, member, Review.Opinion.FAVOURABLE)
+    services.record_attendance(
+        case.session,
+        case.world.staff.secretariat,
+        {m.pk: "present" for m in case.session.members.all()},
+    )
 
 
 def prepare_decisions(case):
     """Opinions given, session closed, every level decided but the last one."""
     if case.app.status == Status.IN_COMMISSION:
         staff = case.world.staff
-        give_all(case.session, case.app, staff.commission)
-        services.close_session(case.session, staff.secretariat)
+        give_all(case.session, case.app, staff.secretariat)
+        close(case.session, staff)
         levels = list(case.app.requested_levels.all())
         for level in levels[:-1]:
             decide(case.app, staff, level.level)
@@ -269,13 +285,16 @@ def do_schedule_visit(case, user):
 
 
 def do_record_visit(case, user):
-    services.record_visit(
-        fresh(case.app),
-        user,
-        {"check_confidentiality": True, "check_safety": True},
-        "Cabinet lumineux, bureau dédié à l'étudiant.",
-        SiteVisit.Recommendation.FAVOURABLE,
-    )
+    visit = SiteVisit.objects.filter(application=case.app).first()
+    when = visit.scheduled_for + datetime.timedelta(hours=2) if visit else timezone.now()
+    with time_machine.travel(when):  # the visit's day
+        services.record_visit(
+            fresh(case.app),
+            user,
+            {"check_confidentiality": True, "check_safety": True},
+            "Cabinet lumineux, bureau dédié à l'étudiant.",
+            SiteVisit.Recommendation.FAVOURABLE,
+        )
 
 
 def do_record_decision(case, user):
@@ -744,14 +763,38 @@ def test_bad_visit_report_is_refused_and_changes_nothing(
     )
 
 
+def test_a_visit_report_cannot_be_recorded_before_the_visit_day(world, visit_planned):
+    visit = SiteVisit.objects.get(application=visit_planned)
+    before = observable(visit_planned)
+    day_before = visit.scheduled_for - datetime.timedelta(days=1)
+    with time_machine.travel(day_before), pytest.raises(WorkflowError) as excinfo:
+        services.record_visit(
+            fresh(visit_planned), world.staff.visitor, {}, "Cabinet adapté.", "favourable"
+        )
+    visit_day = timezone.localtime(visit.scheduled_for)
+    assert messages_of(excinfo) == [
+        "Le rapport ne peut pas être enregistré avant la date de la visite "
+        f"(le {visit_day:%d/%m/%Y})."
+    ]
+    assert observable(visit_planned) == before
+    # On the day itself, a few hours before the planned time, it can (typed after the visit).
+    with time_machine.travel(visit_day.replace(hour=7, minute=0)):
+        services.record_visit(
+            fresh(visit_planned), world.staff.visitor, {}, "Cabinet adapté.", "favourable"
+        )
+    assert fresh(visit_planned).status == Status.VISIT_DONE
+
+
 def test_visit_report_is_stored_with_its_checklist(world, visit_planned):
-    services.record_visit(
-        fresh(visit_planned),
-        world.staff.visitor,
-        {"check_room": True, "check_safety": True},
-        "  Cabinet calme et bien équipé.  ",
-        SiteVisit.Recommendation.RESERVED,
-    )
+    visit = SiteVisit.objects.get(application=visit_planned)
+    with time_machine.travel(visit.scheduled_for + datetime.timedelta(hours=1)):
+        services.record_visit(
+            fresh(visit_planned),
+            world.staff.visitor,
+            {"check_room": True, "check_safety": True},
+            "  Cabinet calme et bien équipé.  ",
+            SiteVisit.Recommendation.RESERVED,
+        )
     visit = SiteVisit.objects.get(application=visit_planned)
     assert visit.report == "Cabinet calme et bien équipé."
     assert visit.recommendation == SiteVisit.Recommendation.RESERVED
@@ -824,8 +867,9 @@ def test_bad_session_is_refused(world, by, members, error, django_capture_on_com
 def test_session_members_are_convened(world, django_capture_on_commit_callbacks):
     members = [world.staff.commission, world.off_session_member]
     with django_capture_on_commit_callbacks(execute=True):
-        session = new_session(world.staff, members=members)
+        session = new_session(world.staff, members=members, days=20, president=members[0])
     assert set(session.members.all()) == set(members)
+    assert session.president == world.staff.commission
     assert sorted(m.to for m in mail.outbox) == sorted([m.email] for m in members)
     agenda_pdf = reverse("applications:session_agenda_pdf", args=[session.pk])
     for email in mail.outbox:
@@ -833,9 +877,19 @@ def test_session_members_are_convened(world, django_capture_on_commit_callbacks)
         assert f"L'ordre du jour (PDF) : {settings.SITE_URL}{agenda_pdf}" in email.body
 
 
+def test_a_session_of_several_members_needs_its_president_among_them(world):
+    members = [world.staff.commission, world.off_session_member]
+    for president in (None, world.other_faculty.commission):
+        with pytest.raises(WorkflowError) as excinfo:
+            new_session(world.staff, members=members, president=president)
+        assert messages_of(excinfo) == ["Désignez le président de séance parmi les membres."]
+    assert not CommissionSession.objects.exists()
+
+
 @pytest.fixture
 def on_agenda(world):
-    """A dossier asking externe and niveau 1, on the agenda of an open session."""
+    """A dossier asking externe and niveau 1, on the agenda of an open session (met yesterday,
+    world.staff.commission its only member and president)."""
     return build(world, Status.IN_COMMISSION)
 
 
@@ -860,15 +914,15 @@ def on_agenda(world):
             lambda w: w.staff.commission,
             "unfavourable",
             "  ",
-            "Un avis défavorable ou un ajournement doit être motivé.",
+            "Un avis défavorable doit être motivé.",
             id="unfavourable-without-reason",
         ),
         pytest.param(
             lambda w: w.staff.commission,
             "postponed",
-            "",
-            "Un avis défavorable ou un ajournement doit être motivé.",
-            id="postponed-without-reason",
+            "Pas un avis de membre.",
+            "Choisissez un avis : favorable, défavorable ou abstention.",
+            id="a-member-does-not-postpone",
         ),
     ],
 )
@@ -879,21 +933,25 @@ def test_bad_opinion_is_refused(world, on_agenda, who, opinion, reason, error):
             on_agenda.session, level_of(on_agenda.app, "externe"), who(world), opinion, reason
         )
     assert messages_of(excinfo) == [error]
-    assert not Review.objects.exists()
+    assert not MemberOpinion.objects.exists()
     assert observable(on_agenda.app) == before
 
 
 def test_session_cannot_close_while_an_opinion_is_missing(world, on_agenda):
-    services.give_opinion(
+    services.record_commission_opinion(
         on_agenda.session,
         level_of(on_agenda.app, "externe"),
         world.staff.commission,
         Review.Opinion.FAVOURABLE,
     )
+    services.record_attendance(
+        on_agenda.session, world.staff.secretariat, {world.staff.commission.pk: "present"}
+    )
     before = observable(on_agenda.app)
     with pytest.raises(WorkflowError) as excinfo:
         services.close_session(on_agenda.session, world.staff.secretariat)
     message = str(excinfo.value)
+    assert message.startswith("Il manque l'avis de la commission pour :")
     assert on_agenda.app.reference in message
     assert NIVEAU_1_LABEL in message
     assert "2e cycle" not in message  # the level that has its opinion is not listed
@@ -902,31 +960,54 @@ def test_session_cannot_close_while_an_opinion_is_missing(world, on_agenda):
     assert observable(on_agenda.app) == before
 
 
-def test_only_the_secretariat_closes_a_session(world, on_agenda):
-    give_all(on_agenda.session, on_agenda.app, world.staff.commission)
-    for user in (world.staff.commission, world.staff.admin, world.other_faculty.secretariat):
+def test_only_the_secretariat_or_the_president_closes_a_session(world, on_agenda):
+    staff = world.staff
+    session = new_session(
+        staff,
+        members=[staff.commission, world.off_session_member],
+        president=world.off_session_member,
+    )
+    app = advance(
+        submitted_application(staff), staff, Status.IN_COMMISSION, session=session, opinions=False
+    )
+    give_all(session, app, staff.secretariat)
+    services.record_attendance(
+        session, staff.secretariat, {m.pk: "present" for m in session.members.all()}
+    )
+    for user in (staff.commission, staff.admin, world.other_faculty.secretariat):
         with pytest.raises(WorkflowError) as excinfo:
-            services.close_session(on_agenda.session, user)
+            services.close_session(session, user)
         assert messages_of(excinfo) == [ONLY_SECRETARIAT_CLOSES]
-    on_agenda.session.refresh_from_db()
-    assert not on_agenda.session.is_closed
+    session.refresh_from_db()
+    assert not session.is_closed
+    services.close_session(session, world.off_session_member)  # the president
+    session.refresh_from_db()
+    assert session.closed_by == world.off_session_member
 
 
 def test_opinions_are_fixed_once_the_session_is_closed(world, on_agenda):
-    give_all(on_agenda.session, on_agenda.app, world.staff.commission)
-    services.close_session(on_agenda.session, world.staff.secretariat)
+    level = level_of(on_agenda.app, "externe")
+    services.give_opinion(on_agenda.session, level, world.staff.commission, "favourable")
+    give_all(on_agenda.session, on_agenda.app, world.staff.secretariat)
+    close(on_agenda.session, world.staff)
     before = observable(on_agenda.app)
-    with pytest.raises(WorkflowError) as excinfo:
-        services.give_opinion(
-            on_agenda.session,
-            level_of(on_agenda.app, "externe"),
-            world.staff.commission,
-            Review.Opinion.UNFAVOURABLE,
-            "Changement d'avis.",
-        )
-    assert messages_of(excinfo) == ["La séance est close : les avis sont arrêtés."]
-    review = Review.objects.get(requested_level=level_of(on_agenda.app, "externe"))
+    for attempt in (
+        lambda: services.give_opinion(
+            on_agenda.session, level, world.staff.commission, "unfavourable", "Changement."
+        ),
+        lambda: services.record_commission_opinion(
+            on_agenda.session, level, world.staff.commission, "unfavourable", "Changement."
+        ),
+        lambda: services.record_attendance(
+            on_agenda.session, world.staff.secretariat, {world.staff.commission.pk: "absent"}
+        ),
+    ):
+        with pytest.raises(WorkflowError) as excinfo:
+            attempt()
+        assert messages_of(excinfo) == ["La séance est close : les avis sont arrêtés."]
+    review = Review.objects.get(requested_level=level)
     assert (review.opinion, review.reason) == (Review.Opinion.FAVOURABLE, "")
+    assert MemberOpinion.objects.get(requested_level=level).opinion == "favourable"
     assert observable(on_agenda.app) == before
 
 
@@ -935,10 +1016,24 @@ def test_an_opinion_can_change_until_the_session_closes(world, on_agenda):
     member = world.staff.commission
     services.give_opinion(on_agenda.session, level, member, "unfavourable", "Locaux exigus.")
     services.give_opinion(on_agenda.session, level, member, "favourable")
-    assert Review.objects.get(requested_level=level).opinion == Review.Opinion.FAVOURABLE
+    mine = MemberOpinion.objects.get(requested_level=level, member=member)
+    assert (mine.opinion, mine.reason) == ("favourable", "")
+    events = Event.objects.filter(
+        application=on_agenda.app, action__in=["member_opinion", "change_opinion"]
+    )
+    assert [(e.action, e.comment, e.internal) for e in events] == [
+        ("member_opinion", "2e cycle (externes) : défavorable (Locaux exigus.)", True),
+        ("change_opinion", "2e cycle (externes) : défavorable → favorable", True),
+    ]
+    assert [e.label for e in events] == [
+        "Avis d'un membre de la commission",
+        "Avis d'un membre modifié",
+    ]
 
 
-def test_postponed_dossier_goes_back_and_can_join_the_next_session(world, on_agenda):
+def test_a_dossier_with_every_level_postponed_goes_back_and_joins_the_next_session(
+    world, on_agenda
+):
     staff = world.staff
     # Another dossier on the same agenda, with favourable opinions: it stays in commission.
     neighbour = advance(
@@ -948,19 +1043,12 @@ def test_postponed_dossier_goes_back_and_can_join_the_next_session(world, on_age
         session=on_agenda.session,
         opinions=False,
     )
-    give_all(on_agenda.session, neighbour, staff.commission)
-    services.give_opinion(
-        on_agenda.session, level_of(on_agenda.app, "externe"), staff.commission, "favourable"
-    )
-    services.give_opinion(
-        on_agenda.session,
-        level_of(on_agenda.app, "niveau_1"),
-        staff.commission,
-        "postponed",
-        "Attendre l'avis du second visiteur.",
+    give_all(on_agenda.session, neighbour, staff.secretariat)
+    give_all(
+        on_agenda.session, on_agenda.app, staff.secretariat, "postponed", "Revoir le visiteur."
     )
 
-    services.close_session(on_agenda.session, staff.secretariat)
+    close(on_agenda.session, staff)
 
     assert fresh(on_agenda.app).status == Status.VISIT_DONE
     assert fresh(neighbour).status == Status.IN_COMMISSION
@@ -973,56 +1061,28 @@ def test_postponed_dossier_goes_back_and_can_join_the_next_session(world, on_age
     with pytest.raises(WorkflowError):
         decide(on_agenda.app, staff, "externe")  # not in commission any more
 
-    next_session = new_session(staff, days=60)
-    services.add_to_agenda(next_session, fresh(on_agenda.app), staff.secretariat)
+    next_session = new_session(staff, days=0)
+    item = services.add_to_agenda(next_session, fresh(on_agenda.app), staff.secretariat)
+    assert sorted(item.levels.values_list("level", flat=True)) == ["externe", "niveau_1"]
     assert fresh(on_agenda.app).status == Status.IN_COMMISSION
     assert selectors.current_session(on_agenda.app) == next_session
-    give_all(next_session, on_agenda.app, staff.commission)
-    services.close_session(next_session, staff.secretariat)
+    give_all(next_session, on_agenda.app, staff.secretariat)
+    close(next_session, staff)
     decide(on_agenda.app, staff, "externe")
     decide(on_agenda.app, staff, "niveau_1")
     assert fresh(on_agenda.app).status == Status.DECIDED
 
 
-def test_after_a_postponement_no_decision_until_the_next_session_has_closed(world, on_agenda):
-    staff = world.staff
-    services.give_opinion(
-        on_agenda.session, level_of(on_agenda.app, "externe"), staff.commission, "favourable"
-    )
-    services.give_opinion(
-        on_agenda.session,
-        level_of(on_agenda.app, "niveau_1"),
-        staff.commission,
-        "postponed",
-        "Attendre l'avis du second visiteur.",
-    )
-    services.close_session(on_agenda.session, staff.secretariat)
-    next_session = new_session(staff, days=60)
-    services.add_to_agenda(next_session, fresh(on_agenda.app), staff.secretariat)
-    before = observable(on_agenda.app)
-
-    # The next commission has not met: the postponed level has no opinion yet.
-    for code in ("niveau_1", "externe"):
-        with pytest.raises(WorkflowError) as excinfo:
-            decide(on_agenda.app, staff, code)
-        assert messages_of(excinfo) == [
-            "La commission doit avoir rendu son avis (séance close) avant la décision."
-        ], code
-    assert observable(on_agenda.app) == before
-    assert not Decision.objects.exists()
-    assert not Agrement.objects.exists()
-
-
 def test_a_withdrawn_dossier_stays_withdrawn_when_its_session_closes(world, on_agenda):
-    services.give_opinion(
+    services.record_commission_opinion(
         on_agenda.session,
         level_of(on_agenda.app, "niveau_1"),
-        world.staff.commission,
+        world.staff.secretariat,
         "postponed",
         "Dossier incomplet.",
     )
     services.withdraw(fresh(on_agenda.app), world.doctor.user)
-    services.close_session(on_agenda.session, world.staff.secretariat)
+    close(on_agenda.session, world.staff)
     assert fresh(on_agenda.app).status == Status.WITHDRAWN
 
 
@@ -1031,9 +1091,13 @@ def test_a_withdrawn_dossier_stays_withdrawn_when_its_session_closes(world, on_a
 
 @pytest.fixture
 def reviewed(world):
-    """Favourable opinions on externe and niveau 1, session closed: awaiting the decisions."""
+    """Favourable opinions on externe and niveau 1, session closed: awaiting the decisions.
+    The commission met six years ago, so that past decisions (renewals) can follow it."""
     app = advance(
-        submitted_application(world.staff, doctor=world.doctor), world.staff, "in_commission"
+        submitted_application(world.staff, doctor=world.doctor),
+        world.staff,
+        "in_commission",
+        session=past_session(world.staff, hours=6 * 365 * 24),
     )
     assert selectors.current_session(app).is_closed
     return app
@@ -1255,6 +1319,7 @@ def expiring(world):
         ),
         world.staff,
         Status.IN_COMMISSION,
+        session=past_session(world.staff, hours=6 * 365 * 24),
     )
     decide(app, world.staff, "externe", decided_on=add_months(today(), -57))
     decide(app, world.staff, "niveau_1")

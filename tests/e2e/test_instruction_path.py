@@ -10,6 +10,7 @@ import datetime
 import re
 
 import pytest
+import time_machine
 from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
@@ -28,6 +29,7 @@ VISITOR = "visiteur@example.org"
 MEMBER = "commission@example.org"
 EXTERNE = "2e cycle (externes)"
 NIVEAU_1 = "Niveau 1 — stage chez le praticien (phase socle)"
+DOCTOR_NAME = "Élise Morel"
 
 
 def pdf_file(name):
@@ -179,57 +181,73 @@ def test_a_dossier_goes_from_submission_to_two_agrements(page, live_server):
     )
     assert reference in to_doctor[0].body
 
-    # 6. The visitor finds the visit and writes a favourable report.
-    login(page, VISITOR)
-    expect(main.get_by_text(f"{visit_day:%d/%m/%Y} 10:30 — Dr")).to_be_visible()
-    main.get_by_role("link", name="Mes visites").click()
-    row = main.locator("tr").filter(has_text=reference)
-    expect(row).to_contain_text(f"{visit_day:%d/%m/%Y} 10:30")
-    row.get_by_role("link", name="Rédiger le rapport").click()
-    for label in [
-        "Confidentialité des consultations assurée",
-        "Sécurité des locaux",
-        "Une pièce disponible pour l'étudiant",
-        "Un poste informatique pour l'étudiant",
-    ]:
-        tick(main, label)
-    page.fill("#id_report", "Cabinet de groupe bien équipé ; bureau dédié à l'étudiant.")
-    tick(main, "Favorable")
-    main.get_by_role("button", name="Enregistrer le rapport").click()
-    main.get_by_text("Rapport de visite enregistré").wait_for()
-    logout(page)
+    # 6. On the day of the visit, the visitor finds it and writes a favourable report (a
+    # report is never recorded before its visit).
+    with time_machine.travel(
+        timezone.make_aware(datetime.datetime.combine(visit_day, datetime.time(12))), tick=True
+    ):
+        login(page, VISITOR)
+        main.get_by_role("link", name="Mes visites").click()
+        row = main.locator("tr").filter(has_text=reference)
+        expect(row).to_contain_text(f"{visit_day:%d/%m/%Y} 10:30")
+        row.get_by_role("link", name="Rédiger le rapport").click()
+        for label in [
+            "Confidentialité des consultations assurée",
+            "Sécurité des locaux",
+            "Une pièce disponible pour l'étudiant",
+            "Un poste informatique pour l'étudiant",
+        ]:
+            tick(main, label)
+        page.fill("#id_report", "Cabinet de groupe bien équipé ; bureau dédié à l'étudiant.")
+        tick(main, "Favorable")
+        main.get_by_role("button", name="Enregistrer le rapport").click()
+        main.get_by_text("Rapport de visite enregistré").wait_for()
+        logout(page)
 
-    # 7. The secretariat creates a session with Paul Commissaire and puts the dossier on it
-    # (other demo dossiers are ready too).
+    # 7. The secretariat creates a session with Paul Commissaire, who presides it, and puts
+    # the dossier on it (other demo dossiers are ready too). It met an hour ago.
     login(page, SECRETARIAT)
     page.goto(live_server.url + "/dossiers/commission/nouvelle/")
-    session_day = today + datetime.timedelta(days=15)
-    page.fill("#id_meets_at", f"{session_day.isoformat()}T14:00")
+    meets_at = timezone.localtime() - datetime.timedelta(hours=1)
+    page.fill("#id_meets_at", f"{meets_at:%Y-%m-%dT%H:%M}")
     page.fill("#id_place", "Salle des actes")
     tick(main, "Paul Commissaire")
+    page.select_option("#id_president", label="Paul Commissaire")
     main.get_by_role("button", name="Créer la séance").click()
     main.get_by_text("Séance créée").wait_for()
     session_path = page.url.removeprefix(live_server.url)
-    main.locator("li").filter(has_text=reference).get_by_role(
-        "button", name="Inscrire à l'ordre du jour"
-    ).click()
+    tick(main.locator("#prets"), f"{reference} — Dr {DOCTOR_NAME}")
+    main.locator("#prets").get_by_role("button", name="Inscrire à l'ordre du jour").click()
     main.get_by_text(f"Dossier {reference} inscrit à l'ordre du jour.").wait_for()
     logout(page)
 
-    # 8. The member gives a favourable opinion on each level; the secretariat closes the
-    # session and reads the minutes.
+    # 8. The member gives a favourable opinion on each level and, presiding, records the
+    # commission's (one vote for); the secretariat takes the attendance, closes the session
+    # and reads the minutes.
     login(page, MEMBER)
     main.locator(f"a[href='{session_path}']").click()
     for level in [EXTERNE, NIVEAU_1]:
-        button = page.get_by_role("button", name=f"Enregistrer l'avis ({level})")
+        button = page.get_by_role("button", name=f"Enregistrer mon avis ({level})")
         form = main.locator(f"#dossier-{pk} form").filter(has=button)
         tick(form, "Favorable")
         button.click()
         main.get_by_text(f"Avis enregistré : {reference}, {level}.").wait_for()
+        button = page.get_by_role("button", name=f"Enregistrer l'avis de la commission ({level})")
+        form = main.locator(f"#dossier-{pk} form").filter(has=button)
+        expect(form.get_by_label("Voix pour")).to_have_value("1")
+        tick(form, "Favorable")
+        button.click()
+        main.get_by_text(f"Avis de la commission enregistré : {reference}, {level}").wait_for()
     logout(page)
 
     login(page, SECRETARIAT)
     page.goto(live_server.url + session_path)
+    # Each radio's label also names the member, for screen readers.
+    main.locator("#presence tr").filter(has_text="Paul Commissaire").locator("label").filter(
+        has_text="Présent"
+    ).click()
+    main.get_by_role("button", name="Enregistrer la présence").click()
+    main.get_by_text("Présence enregistrée.").wait_for()
     main.get_by_role("button", name="Clore la séance et arrêter les avis").click()
     main.get_by_text("Séance close : les avis sont arrêtés").wait_for()
     expect(main.locator("#minutes-pdf")).to_have_text("Procès-verbal (PDF)")
@@ -239,6 +257,7 @@ def test_a_dossier_goes_from_submission_to_two_agrements(page, live_server):
     for i, level in enumerate([EXTERNE, NIVEAU_1]):
         expect(rows.nth(i).locator("td").nth(2)).to_have_text(level)
         expect(rows.nth(i).locator("td").nth(3)).to_have_text("Favorable")
+        expect(rows.nth(i).locator("td").nth(4)).to_have_text("1 pour, 0 contre, 0 abstention")
 
     # 9. The secretariat records the UFR director's decision, then the ARS's.
     page.goto(dossier_url)

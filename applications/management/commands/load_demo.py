@@ -12,7 +12,7 @@ from django.test.utils import override_settings
 
 from accounts.models import Membership, Organisation
 from applications import services
-from applications.demo import demo_account, load_instruction_demo
+from applications.demo import OTHER_MEMBERS, demo_account, load_instruction_demo
 from applications.models import Doctor, PracticeSite
 from stages.demo import load_stages_demo
 from stages.levels import StageLevel
@@ -24,6 +24,7 @@ STAFF = [
     ("commission@example.org", "Paul", "Commissaire", Membership.Role.COMMISSION),
     ("admin@example.org", "Anne", "Administratrice", Membership.Role.FACULTY_ADMIN),
     ("visiteur@example.org", "Victor", "Visiteur", Membership.Role.VISITOR),
+    *((email, first, last, Membership.Role.COMMISSION) for email, first, last in OTHER_MEMBERS),
 ]
 
 
@@ -78,6 +79,7 @@ class Command(BaseCommand):
             load_stages_demo(faculty)
         self.stdout.write(
             "Comptes de démonstration (mot de passe « demo-msu-2026 ») : medecin@, "
-            "msu@ (MSU avec étudiants et relevés), secretariat@, visiteur@, commission@, admin@, "
+            "msu@ (MSU avec étudiants et relevés), secretariat@, visiteur@, commission@ (président "
+            "de la séance ouverte), agathe.vasseur@ et marc.lefevre@ (membres), admin@, "
             "superuser@example.org"
         )

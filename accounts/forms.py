@@ -18,7 +18,7 @@ class SignupForm(forms.Form):
         label=_("Mot de passe"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_("12 caractères au moins conseillés ; évitez un mot de passe courant."),
+        help_text=_("12 caractères au moins ; évitez un mot de passe courant."),
     )
     password2 = forms.CharField(
         label=_("Confirmation du mot de passe"),
@@ -77,3 +77,33 @@ class EmailAuthenticationForm(AuthenticationForm):
                 raise self.get_invalid_login_error()
             self.confirm_login_allowed(self.user_cache)
         return self.cleaned_data
+
+
+class SecondFactorForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code de vérification"),
+        max_length=20,
+        help_text=_(
+            "Le code à 6 chiffres affiché par votre application d'authentification, ou l'un de "
+            "vos codes de secours."
+        ),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false"}
+        ),
+    )
+    trust = forms.BooleanField(
+        label=_("Faire confiance à cet appareil pendant 30 jours"),
+        required=False,
+        help_text=_("Ne cochez pas sur un ordinateur partagé."),
+    )
+
+
+class EnrolForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code affiché par l'application"),
+        max_length=10,
+        help_text=_("6 chiffres, renouvelés toutes les 30 secondes."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )

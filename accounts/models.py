@@ -220,3 +220,60 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} — {self.get_role_display()} ({self.organisation})"
+
+
+class UserSession(models.Model):
+    """One signed-in browser of a user, so that they can see where they are signed in and end
+    the other sessions. Filled at login, refreshed (at most once a minute) while it is used."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="browser_sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    created_at = models.DateTimeField(_("connecté le"), default=timezone.now)
+    last_seen = models.DateTimeField(_("dernière activité"), default=timezone.now)
+    ip_address = models.GenericIPAddressField(_("adresse IP"), null=True, blank=True)
+    user_agent = models.CharField(_("navigateur"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        ordering = ["-last_seen"]
+
+    def __str__(self):
+        return f"{self.user} — {self.ip_address or '?'}"
+
+
+class SecurityEvent(models.Model):
+    """An append-only line of an account's security history (second factor enrolled or reset,
+    recovery code used, lockout, password changed, other sessions ended)."""
+
+    class Kind(models.TextChoices):
+        SECOND_FACTOR_ENROLLED = "second_factor_enrolled", _("Second facteur activé")
+        SECOND_FACTOR_RESET = "second_factor_reset", _("Second facteur réinitialisé")
+        RECOVERY_CODE_USED = "recovery_code_used", _("Code de secours utilisé")
+        LOCKED_OUT = "locked_out", _("Compte bloqué après des échecs de connexion")
+        PASSWORD_CHANGED = "password_changed", _("Mot de passe changé")
+        SIGNED_OUT_ELSEWHERE = "signed_out_elsewhere", _("Autres sessions fermées")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="security_events")
+    actor = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(_("événement"), max_length=40, choices=Kind.choices)
+    ip_address = models.GenericIPAddressField(_("adresse IP"), null=True, blank=True)
+    created_at = models.DateTimeField(_("le"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("événement de sécurité")
+        verbose_name_plural = _("événements de sécurité")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.created_at:%d/%m/%Y %H:%M} {self.user} {self.kind}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Security events are immutable")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Security events are immutable")

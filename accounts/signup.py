@@ -13,6 +13,7 @@ down then (they are kept out of the portal inbox: see notifications.services.EMA
 import uuid
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.core import signing
 from django.db import transaction
 from django.urls import reverse
@@ -51,6 +52,9 @@ def register_doctor(email, password, first_name, last_name):
     email = email.strip().lower()
     user = User.objects.select_for_update().filter(email__iexact=email).first()
     if user and user.email_confirmed_at:
+        # The same work as for a new address (a password hash, one e-mail), so that the answer
+        # takes as long and nobody learns from the timing who has an account.
+        make_password(password)
         send_already_registered(user)
         return user
     if user is None:

@@ -1,12 +1,22 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.db import transaction
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from . import signup
+from . import ratelimit, signup, tasks
 from .forms import EmailAuthenticationForm, SignupForm
+
+
+
+def too_many_requests():
+    return _(
+        "Trop de demandes ont été faites depuis votre connexion ou pour cette adresse. "
+        "Réessayez dans une heure."
+    )
 
 
 class LoginView(auth_views.LoginView):
@@ -20,6 +30,12 @@ def signup_view(request):
     if request.user.is_authenticated:
         return redirect("home")
     form = SignupForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and not ratelimit.allow(
+        "signup", request, request.POST.get("email", "")
+    ):
+        form.is_valid()
+        form.add_error(None, too_many_requests())
+        return render(request, "accounts/signup.html", {"form": form}, status=429)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         signup.register_doctor(
@@ -56,6 +72,21 @@ class PasswordResetView(auth_views.PasswordResetView):
     html_email_template_name = "emails/password_reset/body.html"
     subject_template_name = "emails/password_reset/subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
+
+    def post(self, request, *args, **kwargs):
+        if not ratelimit.allow("password_reset", request, request.POST.get("email", "")):
+            form = self.get_form()
+            form.is_valid()
+            form.add_error(None, too_many_requests())
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        # Whether the address has an account or not, the request does the same thing: queue
+        # one job. The worker looks the account up and sends the link (or nothing).
+        email = form.cleaned_data["email"]
+        transaction.on_commit(lambda: tasks.send_password_reset.delay(email))
+        return HttpResponseRedirect(self.get_success_url())
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):

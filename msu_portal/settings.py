@@ -3,10 +3,14 @@
 Embedded default (nothing set): SQLite, Celery eager, e-mails printed on the console.
 """
 
+import datetime
+import os
+import sys
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -14,9 +18,30 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
-# The fallback key only exists so that `make run` and the tests work out of the box;
-# a deployment must set DJANGO_SECRET_KEY (checked by `manage.py check --deploy`).
-SECRET_KEY = env("DJANGO_SECRET_KEY", default="insecure-dev-key-change-me-in-production")
+# pytest (8.2+) exports PYTEST_VERSION; the test runs are the only non-DEBUG runs allowed to
+# use the development key and plain-HTTP cookies.
+TESTING = "PYTEST_VERSION" in os.environ or (len(sys.argv) > 1 and sys.argv[1] == "test")
+# Development conveniences (a known key, cookies over plain HTTP, no HTTPS redirect) only for
+# `make run` (DEBUG) and the tests; anything else is a deployment and gets production defaults.
+DEV_DEFAULTS = DEBUG or TESTING
+
+_DEV_SECRET_KEY = "insecure-dev-key-only-for-make-run-and-tests"
+# Keys that must never sign anything in production: ours and the placeholders once written in
+# the docs and compose file.
+_KNOWN_KEYS = {_DEV_SECRET_KEY, "change-me", "change-me-in-production"}
+SECRET_KEY = env("DJANGO_SECRET_KEY", default=_DEV_SECRET_KEY if DEV_DEFAULTS else "")
+if not DEV_DEFAULTS and (
+    SECRET_KEY in _KNOWN_KEYS
+    or SECRET_KEY.startswith("django-insecure")
+    or len(SECRET_KEY) < 50
+    or len(set(SECRET_KEY)) < 5
+):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY must be set to a random value of 50 characters or more in production "
+        "(DJANGO_DEBUG off), e.g. python -c 'import secrets; print(secrets.token_urlsafe(50))'."
+    )
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
@@ -40,6 +65,11 @@ INSTALLED_APPS = [
     "crispy_forms",
     "django_htmx",
     "pgtrigger",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "csp",
     "accounts",
     "applications",
     "stages",
@@ -52,16 +82,24 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "msu_portal.middleware.PermissionsPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "msu_portal.middleware.PrivateCacheMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.IdleTimeoutMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "audit.middleware.RememberActor",
+    # Last, as django-axes asks: it turns a lockout into the login page with its message.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "msu_portal.urls"
@@ -78,6 +116,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "msu_portal.context_processors.portal",
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -110,15 +149,62 @@ DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool(
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    # First, as django-axes asks: refuses any attempt while the account or the address is locked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        # ASVS 2.1.1: 12 characters at least.
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Brute force (django-axes): after LOGIN_FAILURE_LIMIT failures an account (whatever the
+# address) and an IP address (whatever the account) are locked for the cool-off; each attempt
+# during the lockout restarts it. `manage.py axes_reset` unlocks (docs/operations.md).
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_USERNAME_CALLABLE = "accounts.lockout.attempted_username"
+AXES_RESET_ON_SUCCESS = False
+AXES_VERBOSE = False
+# Behind the reverse proxy the client address is in X-Forwarded-For (one proxy by default in
+# production); without a proxy (make run, tests) it is REMOTE_ADDR.
+AXES_IPWARE_PROXY_COUNT = env.int("DJANGO_PROXY_COUNT", default=0 if DEV_DEFAULTS else 1)
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if AXES_IPWARE_PROXY_COUNT else ("REMOTE_ADDR",)
+)
+
+# Sign-up and password reset requests allowed per hour, per address and per client IP.
+RATE_LIMIT_PER_ADDRESS = env.int("RATE_LIMIT_PER_ADDRESS", default=5)
+RATE_LIMIT_PER_IP = env.int("RATE_LIMIT_PER_IP", default=30)
+
+# Second factor (django-otp, TOTP): staff and the Django admin must use it; doctors may.
+OTP_TOTP_ISSUER = "Portail MSU"
+# "Trust this device": a signed cookie, valid this many days.
+TRUSTED_DEVICE_DAYS = 30
+# The embedded demo (make run, DEBUG on) shows a demo account's current code beside the field.
+SHOW_DEMO_OTP_CODE = DEBUG
+
+# Idle timeouts (seconds): a session unused this long ends, with a notice on the login page.
+SESSION_IDLE_TIMEOUT_STAFF = env.int("SESSION_IDLE_TIMEOUT_STAFF", default=30 * 60)
+SESSION_IDLE_TIMEOUT_DOCTOR = env.int("SESSION_IDLE_TIMEOUT_DOCTOR", default=2 * 3600)
+# The server-side expiry follows the longest idle timeout (refreshed while the session is used).
+SESSION_COOKIE_AGE = max(SESSION_IDLE_TIMEOUT_STAFF, SESSION_IDLE_TIMEOUT_DOCTOR)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+
 # Sign-up confirmation links stay valid this long (seconds).
 EMAIL_CONFIRMATION_MAX_AGE = env.int("EMAIL_CONFIRMATION_MAX_AGE", default=3 * 24 * 3600)
 
@@ -279,10 +365,46 @@ DSFR_USE_INTEGRITY_CHECKSUMS = True
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
-SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=False)
+# HTTPS. In production everything is on by default; `make run` and the tests serve plain HTTP.
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEV_DEFAULTS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEV_DEFAULTS)
+SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=0 if DEV_DEFAULTS else 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("DJANGO_HSTS_PRELOAD", default=True)
+# The TLS-terminating proxy (docs/operations.md) sets X-Forwarded-Proto and drops any value the
+# client sent; only then may Django trust it.
+if env.bool("DJANGO_BEHIND_TLS_PROXY", default=not DEV_DEFAULTS):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp): only our own files; scripts also need the page's nonce.
+# No 'unsafe-inline' anywhere: there is no inline script, style element or style attribute.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        # The DSFR draws some icons as data: images.
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# Browser features the portal never uses, refused for every page.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), encrypted-media=(), "
+    "fullscreen=(self), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
+    "midi=(), payment=(), picture-in-picture=(), publickey-credentials-get=(), "
+    "screen-wake-lock=(), sync-xhr=(), usb=(), xr-spatial-tracking=()"
+)
 
 LOGGING = {
     "version": 1,

@@ -1,5 +1,7 @@
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
+from django.test import Client
 
 from msu_portal.celery import app as celery_app
 
@@ -47,3 +49,38 @@ def doctor_client(client, doctor):
 @pytest.fixture
 def draft(doctor):
     return ApplicationFactory(doctor=doctor)
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Rate-limit counters and lockout e-mail marks live in the cache: one test's must not
+    leak into the next."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _force_login_passes_the_second_factor(monkeypatch):
+    """`client.force_login(staff)` stands for a full sign-in, second factor included: the
+    session is marked verified with a TOTP device of the user (created if needed). The
+    second-factor tests sign in through the pages instead (tests/accounts)."""
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        from accounts import two_factor
+
+        if not two_factor.requires_second_factor(user):
+            return
+        from django_otp import DEVICE_ID_SESSION_KEY
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name="tests", confirmed=True)
+        session = self.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 
 from accounts.models import Membership, Organisation
+from accounts.two_factor import set_up_demo_device
 from applications import services
 from applications.demo import OTHER_MEMBERS, demo_account, load_instruction_demo
 from applications.models import Doctor, PracticeSite
@@ -36,12 +37,16 @@ class Command(BaseCommand):
         call_command("load_reference", verbosity=0)
         faculty = Organisation.objects.get(kind=Organisation.Kind.FACULTY, name=FACULTY)
 
-        demo_account(
+        superuser = demo_account(
             "superuser@example.org", "Super", "Utilisateur", is_staff=True, is_superuser=True
         )
+        # Staff sign in with a second factor: the demo accounts share the documented demo
+        # secret (README), and `make run` shows their current code on the code page.
+        set_up_demo_device(superuser)
         for email, first_name, last_name, role in STAFF:
             user = demo_account(email, first_name, last_name)
             Membership.objects.get_or_create(user=user, organisation=faculty, role=role)
+            set_up_demo_device(user)
 
         user = demo_account("medecin@example.org", "Élise", "Morel")
         doctor, created = Doctor.objects.get_or_create(user=user)

@@ -190,6 +190,7 @@ RATE_LIMIT_PER_IP = env.int("RATE_LIMIT_PER_IP", default=30)
 
 # Second factor (django-otp, TOTP): staff and the Django admin must use it; doctors may.
 OTP_TOTP_ISSUER = "Portail MSU"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # "Trust this device": a signed cookie, valid this many days.
 TRUSTED_DEVICE_DAYS = 30
 # The embedded demo (make run, DEBUG on) shows a demo account's current code beside the field.

@@ -24,7 +24,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.converters import IntConverter
 from django.utils import timezone
 
-from accounts.models import FacultySettings, Membership
+from accounts.models import FacultySettings, Membership, SecurityEvent
 from applications import selectors, services
 from applications.models import (
     AgendaItem,
@@ -291,6 +291,7 @@ def snapshot():
         ),
         "levels": _rows(RequestedLevel.objects, "application_id", "level"),
         "events": _rows(Event.objects, "application_id", "action"),
+        "security_events": _rows(SecurityEvent.objects, "user_id", "kind"),
         "messages": _rows(Message.objects, "body", "attachment", "read_at"),
         "notes": _rows(StaffNote.objects, "body"),
         "complements": _rows(ComplementRequest.objects, "answered_at", "due_date"),
@@ -434,6 +435,13 @@ def _statement_kwargs(w):
 STAGE_OUTSIDERS = [actor for actor in EVERYONE if actor != "admin_a"]
 
 ROUTES = {
+    # A faculty admin resets the second factor of a member of their own faculty only.
+    "accounts:team_reset_second_factor": Route(
+        kwargs=lambda w: {"user_id": w.users["visitor_a"].pk},
+        rightful=["admin_a"],
+        get_status=405,
+        outsiders=STAGE_OUTSIDERS,
+    ),
     # The doctor's dossier
     "applications:detail": Route(
         kwargs=lambda w: {"pk": w.apps["reviewed"].pk},

@@ -55,6 +55,11 @@ load: install
 lint: install
 	$(UV) run --frozen ruff check .
 	$(UV) run --frozen ruff format --check .
+	$(UV) run --frozen bandit -c pyproject.toml -r . --severity-level medium -q
+	@# The production settings (DEBUG off, a random key): no deployment warning may be left.
+	DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=msu.example.org \
+	  DJANGO_SECRET_KEY=$$($(PY) -c "import secrets; print(secrets.token_urlsafe(50))") \
+	  $(PY) manage.py check --deploy --fail-level WARNING
 
 format: install
 	$(UV) run --frozen ruff format .

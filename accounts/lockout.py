@@ -55,7 +55,9 @@ def on_locked_out(sender, request, username, ip_address, **kwargs):
         return
     if not cache.add(f"lockout-mail:{user.pk}", 1, settings.AXES_COOLOFF_TIME.total_seconds()):
         return
-    SecurityEvent.objects.create(user=user, kind=SecurityEvent.Kind.LOCKED_OUT, ip_address=ip_address)
+    SecurityEvent.objects.create(
+        user=user, kind=SecurityEvent.Kind.LOCKED_OUT, ip_address=ip_address
+    )
     context = {
         "user": user,
         "minutes": cool_off_minutes(),

@@ -31,6 +31,8 @@ def allow(scope, request, address):
 
     checks = [
         _hit(_key(scope, "ip", client_ip(request) or "?"), settings.RATE_LIMIT_PER_IP),
-        _hit(_key(scope, "address", (address or "").strip().lower()), settings.RATE_LIMIT_PER_ADDRESS),
+        _hit(
+            _key(scope, "address", (address or "").strip().lower()), settings.RATE_LIMIT_PER_ADDRESS
+        ),
     ]
     return all(checks)

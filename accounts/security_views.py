@@ -158,7 +158,7 @@ def disable_second_factor(request):
 
 @login_required
 def session_list(request):
-    rows = sessions.active_sessions(request.user)
+    rows = sessions.active_sessions(request)
     return render(
         request,
         "accounts/sessions.html",

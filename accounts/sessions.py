@@ -1,6 +1,7 @@
 """Where a user is signed in (UserSession rows), idle timeouts, and ending other sessions."""
 
 import time
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.sessions.models import Session
@@ -13,6 +14,9 @@ STAFF_FLAG = "staff_account"
 # The last-seen time is written at most this often (seconds): a write per request is not worth
 # a minute of precision on the sessions page or on the idle timeout.
 TOUCH_EVERY = 60
+# The stored session outlives its idle limit by this much, so that the next request still
+# finds it and can say "your session expired" instead of a bare login page.
+NOTICE_GRACE = 8 * 3600
 
 
 def idle_limit(session):
@@ -35,7 +39,7 @@ def record_login(request, user):
     session = request.session
     session[STAFF_FLAG] = is_staff_account(user)
     session[LAST_ACTIVITY] = time.time()
-    session.set_expiry(idle_limit(session))
+    session.set_expiry(idle_limit(session) + NOTICE_GRACE)
     if not session.session_key:
         session.save()
     UserSession.objects.update_or_create(
@@ -68,7 +72,7 @@ def touch(request, now):
     if last is not None and now - last < TOUCH_EVERY:
         return
     session[LAST_ACTIVITY] = now
-    session.set_expiry(idle_limit(session))
+    session.set_expiry(idle_limit(session) + NOTICE_GRACE)
     if session.session_key:
         updated = UserSession.objects.filter(session_key=session.session_key).update(
             last_seen=timezone.now(), ip_address=client_ip(request)
@@ -77,9 +81,10 @@ def touch(request, now):
             record_login(request, request.user)
 
 
-def active_sessions(user):
+def active_sessions(request):
     """The user's sessions still alive (not expired, not idle past the limit), newest first."""
-    rows = list(UserSession.objects.filter(user=user))
+    idle_since = timezone.now() - timedelta(seconds=idle_limit(request.session) + TOUCH_EVERY)
+    rows = list(UserSession.objects.filter(user=request.user, last_seen__gte=idle_since))
     alive = set(
         Session.objects.filter(
             session_key__in=[row.session_key for row in rows], expire_date__gt=timezone.now()

@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 # The documented demo secret (README): the RFC 6238 test key "12345678901234567890", base32
 # GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ. Only the demo accounts of `load_demo` carry it.
 DEMO_TOTP_KEY = "3132333435363738393031323334353637383930"
-DEMO_TOTP_SECRET_BASE32 = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
+DEMO_TOTP_SECRET_BASE32 = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"  # nosec B105
 
 TOTP_NAME = "Application d'authentification"
 RECOVERY_NAME = "Codes de secours"
@@ -309,4 +309,3 @@ def record(user, kind, actor=None, request=None):
 
 def session_is_verified(request):
     return bool(request.session.get(DEVICE_ID_SESSION_KEY)) and request.user.is_verified()
-

@@ -11,7 +11,6 @@ from . import ratelimit, signup, tasks
 from .forms import EmailAuthenticationForm, SignupForm
 
 
-
 def too_many_requests():
     return _(
         "Trop de demandes ont été faites depuis votre connexion ou pour cette adresse. "

@@ -1,6 +1,7 @@
 """The foundation as users and operators meet it: DSFR layout, French forms, reference and demo
 data, the compose file."""
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -132,9 +133,20 @@ def test_compose_file_is_accepted_by_docker_compose():
         command = ["docker-compose"]
     if command is None:
         pytest.skip("ni « docker compose » ni « docker-compose » : apt-get install docker-compose")
-    result = subprocess.run([*command, "config", "-q"], cwd=ROOT, capture_output=True, text=True)
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SECRET_KEY"}
+    # No secret key, no stack: compose refuses, saying which variable is missing.
+    refused = subprocess.run(
+        [*command, "config", "-q"], cwd=ROOT, capture_output=True, text=True, env=env
+    )
+    assert refused.returncode != 0 and "DJANGO_SECRET_KEY" in refused.stderr
+    env["DJANGO_SECRET_KEY"] = "a-real-deployment-key-" + "k" * 40
+    result = subprocess.run(
+        [*command, "config", "-q"], cwd=ROOT, capture_output=True, text=True, env=env
+    )
     assert result.returncode == 0, result.stderr
-    rendered = subprocess.run([*command, "config"], cwd=ROOT, capture_output=True, text=True)
+    rendered = subprocess.run(
+        [*command, "config"], cwd=ROOT, capture_output=True, text=True, env=env
+    )
     for service in ["web", "worker", "beat", "postgres", "redis", "clamav", "mailpit"]:
         assert f"  {service}:" in rendered.stdout
     assert "CELERY_BROKER_URL: redis://redis:6379/0" in rendered.stdout

@@ -168,9 +168,7 @@ def test_password_reset_is_rate_limited_per_address_and_per_ip(client, settings)
     assert client.post(url, {"email": "b@example.org"}).status_code == 302
     assert client.post(url, {"email": "c@example.org"}).status_code == 429
     # Another client, another address: allowed.
-    assert (
-        client.post(url, {"email": "d@example.org"}, REMOTE_ADDR="192.0.2.9").status_code == 302
-    )
+    assert client.post(url, {"email": "d@example.org"}, REMOTE_ADDR="192.0.2.9").status_code == 302
     # An hour later the counters start again.
     with time_machine.travel(datetime.datetime.now(datetime.UTC) + datetime.timedelta(minutes=61)):
         assert client.post(url, {"email": "a@example.org"}).status_code == 302

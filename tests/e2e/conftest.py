@@ -50,5 +50,15 @@ def page(browser, live_server, settings):
     context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(15_000)
+    # Whatever the test does, the CSP must refuse nothing of ours (an inline script or style
+    # left somewhere, a DSFR asset loaded from elsewhere).
+    refused = []
+    page.on(
+        "console",
+        lambda message: refused.append(message.text)
+        if "Content Security Policy" in message.text or "Refused to" in message.text
+        else None,
+    )
     yield page
     context.close()
+    assert not refused, refused

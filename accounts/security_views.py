@@ -177,7 +177,7 @@ def sign_out_others(request):
         if ended
         else _("Vous n'aviez pas d'autre session ouverte."),
     )
-    return redirect("accounts:sessions")
+    return redirect("accounts:browser_sessions")
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

@@ -47,7 +47,7 @@ urlpatterns = [
         security_views.disable_second_factor,
         name="second_factor_disable",
     ),
-    path("sessions/", security_views.session_list, name="sessions"),
+    path("sessions/", security_views.session_list, name="browser_sessions"),
     path(
         "sessions/deconnecter-les-autres/",
         security_views.sign_out_others,

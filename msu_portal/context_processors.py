@@ -6,7 +6,11 @@ def _staff_roles(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return set()
-    return set(user.memberships.values_list("role", flat=True))
+    roles = set(user.memberships.values_list("role", flat=True))
+    # Before the second factor, staff see no staff menu: those pages would only send them back.
+    if roles and not user.is_verified():
+        return set()
+    return roles
 
 
 def _unread_notifications(request):

@@ -55,7 +55,7 @@ def test_a_signed_in_page_and_a_download_are_private_and_never_stored(client):
         reverse("applications:detail", args=[application.pk]),
         reverse("applications:document", args=[application.pk, document.pk]),
         reverse("notifications:inbox"),
-        reverse("accounts:sessions"),
+        reverse("accounts:browser_sessions"),
     ]:
         response = client.get(url)
         assert response.status_code == 200, url

@@ -269,6 +269,17 @@ def test_the_embedded_demo_shows_the_demo_accounts_code_only_with_debug(client, 
     shown = re.search(r'class="msu-code">(\d{6})<', page).group(1)
     assert shown in {totp_code(at=time.time() + delta) for delta in (-30, 0, 30)}
 
+    # Signed out and in again within the same 30 seconds: the code shown is still accepted.
+    assert client.post(reverse("accounts:second_factor"), {"code": shown}).status_code == 302
+    client.post(reverse("accounts:logout"))
+    password_login(client, user)
+    page = client.get(reverse("accounts:second_factor")).content.decode()
+    again = re.search(r'class="msu-code">(\d{6})<', page).group(1)
+    assert again != shown
+    assert client.post(reverse("accounts:second_factor"), {"code": again}).status_code == 302
+    client.post(reverse("accounts:logout"))
+    password_login(client, user)
+
     settings.DEBUG = False  # production settings: never
     assert "code-demo" not in client.get(reverse("accounts:second_factor")).content.decode()
 

@@ -78,14 +78,14 @@ def test_the_sessions_page_lists_each_browser_and_signs_out_the_others(secretary
     UserSession.objects.filter(session_key=elsewhere.session.session_key).update(
         user_agent="Téléphone"
     )
-    page = here.get(reverse("accounts:sessions")).content.decode()
+    page = here.get(reverse("accounts:browser_sessions")).content.decode()
     assert "Bureau" in page and "Téléphone" in page and "cette session" in page
 
     response = here.post(reverse("accounts:sign_out_others"))
     assert "Vos autres sessions sont fermées" in here.get(response.url).content.decode()
     assert elsewhere.get(reverse("applications:queue")).url.startswith(reverse("accounts:login"))
     assert here.get(reverse("applications:queue")).status_code == 200
-    page = here.get(reverse("accounts:sessions")).content.decode()
+    page = here.get(reverse("accounts:browser_sessions")).content.decode()
     assert "Téléphone" not in page and "Bureau" in page
     assert SecurityEvent.objects.filter(kind=SecurityEvent.Kind.SIGNED_OUT_ELSEWHERE).exists()
 

@@ -67,11 +67,20 @@ def test_a_signed_in_page_and_a_download_are_private_and_never_stored(client):
 
 
 @pytest.mark.django_db
-def test_hsts_for_a_year_over_https(client, settings):
+def test_hsts_for_a_year_over_https_on_a_page_and_a_download(client, settings):
     # The production value (tested below through the real settings); here the header itself.
     settings.SECURE_HSTS_SECONDS = 365 * 24 * 3600
-    response = client.get(reverse("accounts:login"), secure=True)
-    assert response["Strict-Transport-Security"].startswith("max-age=31536000")
+    application = ApplicationFactory(levels=["externe"])
+    attach_required_pieces(application)
+    document = application.documents.first()
+    client.force_login(application.doctor.user)
+    for url in [
+        reverse("accounts:login"),
+        reverse("applications:document", args=[application.pk, document.pk]),
+    ]:
+        response = client.get(url, secure=True)
+        assert response["Strict-Transport-Security"].startswith("max-age=31536000"), url
+        assert "includeSubDomains" in response["Strict-Transport-Security"], url
 
 
 TEMPLATES = sorted(
@@ -97,7 +106,9 @@ def test_no_template_has_inline_script_style_or_handler(path):
 
 def production_env(**extra):
     """The environment of a deployment: DEBUG off, outside pytest."""
-    env = {k: v for k, v in os.environ.items() if k not in {"PYTEST_VERSION", "DJANGO_DEBUG"}}
+    # Left out too: the e2e conftest's DJANGO_ALLOW_ASYNC_UNSAFE (a test-only switch).
+    test_only = {"PYTEST_VERSION", "DJANGO_DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {k: v for k, v in os.environ.items() if k not in test_only}
     env.pop("DJANGO_SECRET_KEY", None)
     env.update({"DJANGO_DEBUG": "0", "DJANGO_ALLOWED_HOSTS": "msu.example.org", **extra})
     return env

@@ -5,7 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 PORT="${LOAD_PORT:-8150}"
 export DATABASE_URL="${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/msu_bench}"
-export DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=127.0.0.1 DJANGO_SECURE_SSL_REDIRECT=0
+# Plain HTTP on the loopback: no HTTPS redirect, and the session cookie must come back over
+# http (a Secure cookie set when a session is refreshed would be dropped by the client).
+export DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=127.0.0.1 DJANGO_SECURE_SSL_REDIRECT=0 SESSION_COOKIE_SECURE=0
 export DJANGO_SECRET_KEY="${DJANGO_SECRET_KEY:-$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))')}"
 export LOAD_SESSIONS="$(mktemp)"
 uv run --frozen python -m tests.load.sessions > "$LOAD_SESSIONS"

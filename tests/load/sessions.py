@@ -52,7 +52,8 @@ def main():
         .exclude(status="draft")
         .values_list("pk", flat=True)[::997]
     )
-    backend = settings.AUTHENTICATION_BACKENDS[0]
+    # The backend a sign-in records: ModelBackend, last (django-axes' first only refuses).
+    backend = settings.AUTHENTICATION_BACKENDS[-1]
     for role, user, own in users:
         session = store()
         session[SESSION_KEY] = str(user.pk)

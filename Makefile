@@ -4,6 +4,9 @@ UV ?= $(shell command -v uv 2>/dev/null || echo "$(HOME)/.local/bin/uv")
 PY := $(UV) run --frozen python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The local commands run with DEBUG on unless told otherwise: with DEBUG off the settings are
+# the production ones and refuse to start without a real DJANGO_SECRET_KEY.
+DEV := DJANGO_DEBUG=$${DJANGO_DEBUG:-1}
 
 .PHONY: run install uv migrate demo test test-fast e2e bench bench-data load lint format worker beat messages clean
 
@@ -15,10 +18,10 @@ install: uv
 	@mkdir -p var
 
 migrate: install
-	$(PY) manage.py migrate --noinput
+	$(DEV) $(PY) manage.py migrate --noinput
 
 demo: migrate
-	$(PY) manage.py load_demo
+	$(DEV) $(PY) manage.py load_demo
 
 # The site and, beside it, a Celery worker with beat on a filesystem broker (var/broker): PDFs
 # and e-mails are built in the background as in production; both stop together.
@@ -47,7 +50,7 @@ bench: install
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(UV) run --frozen pytest tests/bench/scale -s -p no:cacheprovider -o addopts=""
 
 bench-data: install
-	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m tests.bench.dataset
+	$(DEV) DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m tests.bench.dataset
 
 load: install
 	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) PATH="$(dir $(UV)):$$PATH" tests/load/run.sh
@@ -66,14 +69,14 @@ format: install
 	$(UV) run --frozen ruff check --fix .
 
 worker: install
-	$(UV) run --frozen celery -A msu_portal worker -l info
+	$(DEV) $(UV) run --frozen celery -A msu_portal worker -l info
 
 beat: install
-	$(UV) run --frozen celery -A msu_portal beat -l info
+	$(DEV) $(UV) run --frozen celery -A msu_portal beat -l info
 
 messages: install
-	$(PY) manage.py makemessages -l en --ignore=.venv
-	$(PY) manage.py compilemessages --ignore=.venv
+	$(DEV) $(PY) manage.py makemessages -l en --ignore=.venv
+	$(DEV) $(PY) manage.py compilemessages --ignore=.venv
 
 clean:
 	rm -rf var .pytest_cache

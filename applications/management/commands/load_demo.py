@@ -86,5 +86,6 @@ class Command(BaseCommand):
             "Comptes de démonstration (mot de passe « demo-msu-2026 ») : medecin@, "
             "msu@ (MSU avec étudiants et relevés), secretariat@, visiteur@, commission@ (président "
             "de la séance ouverte), agathe.vasseur@ et marc.lefevre@ (membres), admin@, "
-            "superuser@example.org"
+            "superuser@example.org. Second facteur des comptes des équipes : secret de "
+            "démonstration GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ (make run affiche le code à saisir)."
         )

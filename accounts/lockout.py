@@ -1,15 +1,14 @@
 """django-axes glue: the French lockout page, the holder's e-mail, the attempted address."""
 
 import logging
+import uuid
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from .mailer import send_templated_mail
 from .models import SecurityEvent, User
 
 log = logging.getLogger(__name__)
@@ -58,12 +57,17 @@ def on_locked_out(sender, request, username, ip_address, **kwargs):
     SecurityEvent.objects.create(
         user=user, kind=SecurityEvent.Kind.LOCKED_OUT, ip_address=ip_address
     )
-    context = {
-        "user": user,
-        "minutes": cool_off_minutes(),
-        "reset_link": settings.SITE_URL + reverse("accounts:password_reset"),
-    }
-    transaction.on_commit(
-        lambda: send_templated_mail("emails/account_locked", [user.email], context)
+    from notifications.services import notify
+
+    reset_link = settings.SITE_URL + reverse("accounts:password_reset")
+    context = {"user": user, "minutes": cool_off_minutes(), "reset_link": reset_link}
+    # Through the outbox, like every e-mail: written now, delivered after commit or swept.
+    notify(
+        user,
+        "account_locked",
+        f"account_locked:{user.pk}:{uuid.uuid4().hex}",
+        "emails/account_locked",
+        context,
+        reset_link,
     )
     log.warning("Account %s locked out after repeated failures", user.pk)

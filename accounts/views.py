@@ -1,11 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
+
+from background.enqueue import enqueue_on_commit
 
 from . import ratelimit, signup, tasks
 from .forms import EmailAuthenticationForm, SignupForm
@@ -83,8 +84,7 @@ class PasswordResetView(auth_views.PasswordResetView):
     def form_valid(self, form):
         # Whether the address has an account or not, the request does the same thing: queue
         # one job. The worker looks the account up and sends the link (or nothing).
-        email = form.cleaned_data["email"]
-        transaction.on_commit(lambda: tasks.send_password_reset.delay(email))
+        enqueue_on_commit(tasks.send_password_reset, form.cleaned_data["email"])
         return HttpResponseRedirect(self.get_success_url())
 
 

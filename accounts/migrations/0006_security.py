@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0004_retention_settings'),
+        ('accounts', '0005_commission_settings'),
     ]
 
     operations = [

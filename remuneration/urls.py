@@ -12,7 +12,5 @@ urlpatterns = [
     path(f"{STATEMENT}releve.<str:fmt>", views.statement_download, name="statement_download"),
     path("faculte/", views.faculty_home, name="faculty_home"),
     path("faculte/exports/", views.export_request, name="export_request"),
-    path("exports/<int:pk>/etat/", views.export_status, name="export_status"),
-    path("exports/<int:pk>/fichier/", views.export_download, name="export_download"),
     path("tarifs/", views.rates, name="rates"),
 ]

@@ -49,9 +49,7 @@ def may_request(user, faculty, kind):
         return False
     if user.is_superuser:
         return True
-    return Membership.objects.filter(
-        user=user, organisation=faculty, role__in=kind.roles
-    ).exists()
+    return Membership.objects.filter(user=user, organisation=faculty, role__in=kind.roles).exists()
 
 
 def _formats_sentence(formats):
@@ -67,9 +65,7 @@ def request_export(faculty, by, kind, params, fmt):
         raise ExportError(_("Cette liste ne peut pas être exportée."))
     spec = registry.get(kind)
     if not may_request(by, faculty, spec):
-        raise ExportError(
-            str(spec.denied or _("Vous n'avez pas le droit d'exporter cette liste."))
-        )
+        raise ExportError(str(spec.denied or _("Vous n'avez pas le droit d'exporter cette liste.")))
     if fmt not in spec.formats:
         raise ExportError(
             _("Choisissez le format de l'export : %(formats)s.")

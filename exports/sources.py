@@ -22,10 +22,8 @@ class CsvText(Func):
     for an empty string (so that both paths write an empty field the same way)."""
 
     output_field = CharField()
-    template = (
-        "CASE WHEN LEFT(%(expressions)s, 1) IN ('=', '+', '-', '@', E'\\t', E'\\r') "
-        "THEN '''' || %(expressions)s ELSE NULLIF(%(expressions)s, '') END"
-    )
+    # The column appears once (its parameters, if any, are bound once).
+    template = r"NULLIF(REGEXP_REPLACE(%(expressions)s, E'^([=+@\t\r-])', '''\1'), '')"
 
 
 class CsvDate(Func):
@@ -98,6 +96,4 @@ class QuerySource:
 
 
 def uses_copy(source, fmt):
-    return (
-        fmt == "csv" and isinstance(source, QuerySource) and connection.vendor == "postgresql"
-    )
+    return fmt == "csv" and isinstance(source, QuerySource) and connection.vendor == "postgresql"

@@ -39,7 +39,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 @dataclass
 class Column:
     title: str
-    kind: str = "text"  # text, date, int, money, share
+    kind: str = "text"  # text, date, int, decimal, money, share
     width: int = 14
 
 
@@ -89,10 +89,14 @@ def _csv_formatter(kind):
     def share(value):
         return "" if value is None else percent(value).replace(NBSP, " ")
 
+    def decimal(value):
+        return "" if value is None else str(value).replace(".", ",")
+
     def plain(value):
         return "" if value is None else str(value)
 
-    return {"text": text, "date": date, "money": money, "share": share}.get(kind, plain)
+    formatters = {"text": text, "date": date, "money": money, "share": share, "decimal": decimal}
+    return formatters.get(kind, plain)
 
 
 def csv_writer(out):
@@ -196,7 +200,9 @@ def write_xlsx(table, out, info=None):
             number_format = EURO_FORMAT if isinstance(value, Decimal) else None
             if isinstance(value, str):
                 value = safe_text(value)
-            other.append([WriteOnlyCell(other, value=label), _info_cell(other, value, number_format)])
+            other.append(
+                [WriteOnlyCell(other, value=label), _info_cell(other, value, number_format)]
+            )
     workbook.save(out)
 
 
@@ -240,7 +246,7 @@ _MANIFEST = (
 _STYLES = (
     "<office:automatic-styles>"
     '<number:date-style style:name="N-date"><number:day number:style="long"/>'
-    "<number:text>/</number:text><number:month number:style=\"long\"/>"
+    '<number:text>/</number:text><number:month number:style="long"/>'
     '<number:text>/</number:text><number:year number:style="long"/></number:date-style>'
     '<number:currency-style style:name="N-euro"><number:number number:decimal-places="2" '
     'number:min-integer-digits="1" number:grouping="true"/><number:text> </number:text>'
@@ -265,7 +271,8 @@ def _ods_settings(sheet_name):
         "PositionBottom": ("int", "1"),
     }
     entries = "".join(
-        f'<config:config-item config:name="{name}" config:type="{kind}">{value}</config:config-item>'
+        f'<config:config-item config:name="{name}" config:type="{kind}">{value}'
+        "</config:config-item>"
         for name, (kind, value) in items.items()
     )
     return (
@@ -297,7 +304,7 @@ def _ods_cell(kind, value, bold=False):
         amount = Decimal(value).quantize(CENT)
         style = ' table:style-name="ce-euro"' if not bold else head
         return (
-            f'<table:table-cell{style} '
+            f"<table:table-cell{style} "
             f'office:value-type="currency" office:currency="EUR" office:value="{amount}">'
             f"<text:p>{csv_amount(amount)} €</text:p></table:table-cell>"
         )
@@ -307,7 +314,8 @@ def _ods_cell(kind, value, bold=False):
             '<table:table-cell table:style-name="ce-pct" office:value-type="percentage" '
             f'office:value="{number!r}"><text:p>{percent(value)}</text:p></table:table-cell>'
         )
-    if kind == "int" and isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+    number = isinstance(value, int | float | Decimal) and not isinstance(value, bool)
+    if kind in ("int", "decimal") and number:
         return (
             f'<table:table-cell{head} office:value-type="float" office:value="{value}">'
             f"<text:p>{value}</text:p></table:table-cell>"
@@ -338,7 +346,7 @@ def write_ods(table, out):
                     f"<table:table table:name={quoteattr(name)}>"
                 ).encode()
             )
-            for column in table.columns:
+            for _column in table.columns:
                 write(b"<table:table-column/>")
             write(
                 (
@@ -363,8 +371,7 @@ def write_ods(table, out):
                 buffer.append(
                     "<table:table-row>"
                     + "".join(
-                        _ods_cell(k, v, bold=True)
-                        for k, v in zip(kinds, table.total, strict=True)
+                        _ods_cell(k, v, bold=True) for k, v in zip(kinds, table.total, strict=True)
                     )
                     + "</table:table-row>"
                 )

@@ -53,8 +53,9 @@ register(
         filename=lambda export: exports.payment_filename(
             export.faculty, export.params["year"], export.format
         ),
-        describe=lambda params: _("Paiements des MSU %(year)s")
-        % {"year": statements.year_label(params["year"])},
+        describe=lambda params: (
+            _("Paiements des MSU %(year)s") % {"year": statements.year_label(params["year"])}
+        ),
         denied=gettext_lazy(
             "Seul un administrateur de la faculté peut exporter les paiements des MSU."
         ),

@@ -1,5 +1,6 @@
 """Who may read which statement. A statement is read by the MSU themself, by an admin of the
-faculty that pays it, or by a superuser (the payment exports: `exports.selectors`). Anyone else gets a 404 (never a 403 that would confirm the row exists)."""
+faculty that pays it, or by a superuser (the payment exports: `exports.selectors`). Anyone
+else gets a 404 (never a 403 that would confirm the row exists)."""
 
 from django.db.models import Q
 from django.http import Http404
@@ -23,7 +24,6 @@ __all__ = [
     "statement_years_of_doctor",
     "years_with_placements",
 ]
-
 
 
 def current_year():

@@ -26,11 +26,7 @@ def _stem(export, name):
 
 def _keep(params, names):
     """The filters the list knows, as short strings; anything else is dropped."""
-    return {
-        name: str(params[name])[:100]
-        for name in names
-        if params.get(name) not in (None, "")
-    }
+    return {name: str(params[name])[:100] for name in names if params.get(name) not in (None, "")}
 
 
 def _upp_name(pk):

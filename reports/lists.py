@@ -15,7 +15,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Concat, ExtractYear, LPad, TruncDate
+from django.db.models.functions import Cast, Coalesce, Concat, ExtractYear, LPad, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -76,7 +76,7 @@ def queue_source(user, faculty, params, now=None):
                 Value("MSU-"),
                 ExtractYear("created_at"),
                 Value("-"),
-                LPad("pk", 5, Value("0")),
+                LPad(Cast("pk", CharField()), 5, Value("0")),
                 output_field=CharField(),
             ),
             kind_label=Label("kind", Application.Kind.choices),
@@ -150,9 +150,9 @@ def register_status_labels():
 
 def _main_site(field):
     return Subquery(
-        PracticeSite.objects.filter(doctor=OuterRef("doctor")).order_by("-is_main", "pk").values(
-            field
-        )[:1]
+        PracticeSite.objects.filter(doctor=OuterRef("doctor"))
+        .order_by("-is_main", "pk")
+        .values(field)[:1]
     )
 
 
@@ -163,7 +163,9 @@ def agrements_of(faculty, today=None):
     today = today or timezone.localdate()
     renewed = Exists(
         Agrement.objects.filter(
-            doctor=OuterRef("doctor"), level=OuterRef("level"), valid_from__gt=OuterRef("valid_from")
+            doctor=OuterRef("doctor"),
+            level=OuterRef("level"),
+            valid_from__gt=OuterRef("valid_from"),
         )
     )
     labels = register_status_labels()
@@ -311,9 +313,9 @@ def directory_queryset(faculty, today=None):
 
 def _main_site_of_doctor(field):
     return Subquery(
-        PracticeSite.objects.filter(doctor=OuterRef("pk")).order_by("-is_main", "pk").values(
-            field
-        )[:1]
+        PracticeSite.objects.filter(doctor=OuterRef("pk"))
+        .order_by("-is_main", "pk")
+        .values(field)[:1]
     )
 
 

@@ -21,7 +21,9 @@ class Label(Func):
         whens = " ".join(
             f"WHEN {_literal(value)} THEN {_literal(label)}" for value, label in choices
         )
-        super().__init__(expression, template=f"CASE %(expressions)s {whens} ELSE NULL END", **extra)
+        super().__init__(
+            expression, template=f"CASE %(expressions)s {whens} ELSE NULL END", **extra
+        )
 
 
 class JoinedText(Aggregate):

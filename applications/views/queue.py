@@ -29,6 +29,8 @@ def _open_sessions(user):
         closed_at__isnull=True, faculty_id__in=selectors.secretariat_faculties(user)
     ).order_by("meets_at")
 
+EXPORT_FILTERS = ("etat", "niveau", "upp", "type", "age", "q", "tri")
+
 
 @login_required
 def queue_page(request):
@@ -92,6 +94,15 @@ def queue_page(request):
             # The "ready for commission" tab: tick dossiers, put them on a session at once.
             "batch_form": batch_form,
             "postponed": postponed,
+            # The export button sends the tab and the filters shown (exports app, kind "queue").
+            "export_faculty": Organisation.objects.filter(
+                pk__in=selectors.staff_faculties(request.user)
+            )
+            .order_by("name", "pk")
+            .first(),
+            "export_params": [
+                (key, params[key]) for key in EXPORT_FILTERS if params.get(key) not in (None, "")
+            ],
             "sorts": [
                 ("anciennete", _("Plus anciens d'abord")),
                 ("-anciennete", _("Plus récents d'abord")),

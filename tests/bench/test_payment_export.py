@@ -133,7 +133,9 @@ def test_a_large_facultys_year_of_fees():
             lambda e=export: export_services.build_export(e.pk), memory=False
         )
         tracemalloc.start()
-        export_services.build_export(services.request_export(staff.faculty, staff.admin, 2026, fmt).pk)
+        export_services.build_export(
+            services.request_export(staff.faculty, staff.admin, 2026, fmt).pk
+        )
         peak = tracemalloc.get_traced_memory()[1] / 2**20
         tracemalloc.stop()
         export.refresh_from_db()

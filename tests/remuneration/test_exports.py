@@ -15,9 +15,9 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from applications.services import WorkflowError
-from remuneration import services, statements
 from exports import services as export_services
 from exports.models import Export as PaymentExport
+from remuneration import services, statements
 from stages import services as stage_services
 from stages.models import Period
 from tests.remuneration.test_statement_pages import build_binome
@@ -126,9 +126,7 @@ def test_payment_export_built_after_commit_one_line_per_msu_and_period(
     assert reverse("exports:download", args=[export.pk]) in status
     assert "hx-trigger" not in status
 
-    file = download(
-        client, binome.staff.admin, reverse("exports:download", args=[export.pk])
-    )
+    file = download(client, binome.staff.admin, reverse("exports:download", args=[export.pk]))
     content = b"".join(file.streaming_content)
     header, *lines, total = csv_rows(content)
     assert header == [

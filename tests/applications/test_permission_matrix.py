@@ -49,9 +49,9 @@ from applications.services import documents
 from applications.uploads import check_upload
 from applications.workflow import Status
 from audit.models import AuditEntry
-from msu_portal.celery import app as celery_app
 from exports import services as export_services
 from exports.models import Export
+from msu_portal.celery import app as celery_app
 from notifications.models import Notification
 from notifications.services import notify
 from remuneration import services as remuneration_services

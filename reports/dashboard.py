@@ -183,12 +183,20 @@ def activity_by_level(faculty, end):
 def states(faculty, now):
     settings = FacultySettings.for_faculty(faculty)
     flagged = _flag_condition({faculty.pk: settings}, now)
+    dossiers = Application.objects.filter(faculty=faculty).order_by()
+    # Two grouped counts: every state, then the old ones among the open states only (closed
+    # dossiers are never flagged, and they are most of a faculty's history).
+    flagged_counts = dict(
+        dossiers.exclude(status__in=[Status.DRAFT, *CLOSED])
+        .filter(flagged)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+    )
     counts = {
-        r["status"]: (r["n"], r["flagged"])
-        for r in Application.objects.filter(faculty=faculty)
-        .exclude(status=Status.DRAFT)
-        .values("status")
-        .annotate(n=Count("pk"), flagged=Count("pk", filter=flagged))
+        status: (n, flagged_counts.get(status, 0))
+        for status, n in dossiers.exclude(status=Status.DRAFT)
+        .values_list("status")
+        .annotate(n=Count("pk"))
     }
     shown = [s for s in Status if s != Status.DRAFT]
     rows = [[str(s.label), *counts.get(s.value, (0, 0))] for s in shown]
@@ -249,43 +257,38 @@ STAGES = [
 ]
 
 
-def _seconds(sql_next, sql_start):
+def _epoch(column):
     if connection.vendor == "postgresql":
-        return f"EXTRACT(EPOCH FROM ({sql_next} - {sql_start}))"
-    return f"((julianday({sql_next}) - julianday({sql_start})) * 86400.0)"
+        return f"EXTRACT(EPOCH FROM {column})"
+    return f"(julianday({column}) * 86400.0)"
 
 
 def stage_seconds(faculty, start, end):
     """{dossier id: {stage: seconds}} for the dossiers decided between start and end
-    (inclusive), from their timeline; one query."""
+    (inclusive), from their timeline; one query.
+
+    A dossier's time in a state is the sum of the moments it left that state minus the sum
+    of the moments it entered it (every state of a decided dossier but the last is left as
+    often as it is entered): one grouped scan of the events, no window function or sort."""
     event = Event._meta.db_table
     application = Application._meta.db_table
-    sums = ", ".join(
-        "SUM(CASE WHEN to_status IN ({}) THEN d ELSE 0 END)".format(
-            ", ".join(f"'{s.value}'" for s in statuses)
+    epoch = _epoch("e.created_at")
+    sums = []
+    for _slug, _label, statuses in STAGES:
+        names = ", ".join(f"'{s.value}'" for s in statuses)
+        sums.append(
+            f"SUM(CASE WHEN e.from_status IN ({names}) THEN {epoch} ELSE 0 END)"
+            f" - SUM(CASE WHEN e.to_status IN ({names}) THEN {epoch} ELSE 0 END)"
         )
-        for _slug, _label, statuses in STAGES
-    )
     sql = f"""
-        SELECT application_id, {sums}
-        FROM (
-            SELECT application_id, to_status,
-                   {_seconds("next_at", "created_at")} AS d
-            FROM (
-                SELECT e.application_id, e.to_status, e.created_at,
-                       LEAD(e.created_at) OVER (
-                           PARTITION BY e.application_id ORDER BY e.created_at, e.id
-                       ) AS next_at
-                FROM {event} e
-                WHERE e.to_status <> '' AND e.application_id IN (
-                    SELECT a.id FROM {application} a
-                    WHERE a.faculty_id = %s AND a.status = %s
-                      AND a.status_changed_at >= %s AND a.status_changed_at < %s
-                )
-            ) stints
-            WHERE next_at IS NOT NULL
-        ) durations
-        GROUP BY application_id
+        SELECT e.application_id, {", ".join(sums)}
+        FROM {event} e
+        WHERE e.to_status <> '' AND e.application_id IN (
+            SELECT a.id FROM {application} a
+            WHERE a.faculty_id = %s AND a.status = %s
+              AND a.status_changed_at >= %s AND a.status_changed_at < %s
+        )
+        GROUP BY e.application_id
     """
     params = [
         faculty.pk,
@@ -297,7 +300,7 @@ def stage_seconds(faculty, start, end):
         cursor.execute(sql, params)
         return {
             row[0]: {
-                slug: float(value or 0)
+                slug: float(round(value or 0))
                 for (slug, _l, _s), value in zip(STAGES, row[1:], strict=True)
             }
             for row in cursor.fetchall()

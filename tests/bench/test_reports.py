@@ -2,7 +2,8 @@
 
 Built in bulk (users, doctors and dossiers with bulk_create; requested levels and the
 `Event` timelines with COPY), committed and vacuumed as a production database is: ten
-academic years of decided or withdrawn dossiers and a few thousand in progress. Measured in the same run:
+academic years of decided or withdrawn dossiers and a few thousand in progress. Measured in
+the same run:
 - the dashboard page (best and median of 15 renders) against an anchor, the login page: the
   best must stay under 300 ms, with the same number of queries as with no dossier;
 - the queue export of the "Décidés ou retirés" tab (100,000 lines) to CSV, whole task

@@ -11,19 +11,25 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 COLOURS = ["#000091", "#e1000f", "#18753c", "#b34000", "#6a6af4", "#009099"]
-WIDTH, HEIGHT = 720, 300
-LEFT, RIGHT, TOP, BOTTOM = 48, 12, 36, 78
+WIDTH, HEIGHT = 720, 320
+LEFT, RIGHT, TOP, BOTTOM = 96, 12, 36, 96
 
 
-def nice_max(value):
-    """A round top for the axis: 1, 2, 2.5, 5 or 10 times a power of ten."""
+def nice_max(value, integers=False):
+    """A round top for the axis, four round steps of 1, 2, 2.5 or 5 times a power of ten
+    (whole steps only when the values are counts)."""
     if value <= 0:
-        return 1
-    power = 10 ** math.floor(math.log10(value))
+        return 4 if integers else 1
+    raw = value / 4
+    power = 10 ** math.floor(math.log10(raw))
     for step in (1, 2, 2.5, 5, 10):
-        if value <= step * power:
-            return step * power
-    return 10 * power
+        if integers and step * power < 1:
+            continue
+        if integers and step == 2.5 and power < 10:
+            continue
+        if raw <= step * power:
+            return 4 * step * power
+    return 40 * power
 
 
 def _number(value):
@@ -34,11 +40,12 @@ def _number(value):
 def bar_chart(figure_id, title, categories, series, unit=""):
     DESCRIPTION = _("Les valeurs sont données dans le tableau à côté du graphique.")  # noqa: N806
     count = max(len(categories), 1)
-    peak = max([v for _label, values in series for v in values] or [0])
-    top = nice_max(peak)
+    values = [v for _label, values in series for v in values]
+    peak = max(values or [0])
+    top = nice_max(peak, integers=all(isinstance(v, int) for v in values))
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     group_w = plot_w / count
-    bar_w = max(group_w * 0.8 / max(len(series), 1), 1)
+    bar_w = min(max(group_w * 0.8 / max(len(series), 1), 1), 56)
     parts = [
         f'<svg class="graphique" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
         f'aria-labelledby="{figure_id}-titre-graphique" aria-describedby="{figure_id}-desc" '
@@ -67,7 +74,7 @@ def bar_chart(figure_id, title, categories, series, unit=""):
         )
     # Bars
     for c_index, category in enumerate(categories):
-        group_x = LEFT + group_w * c_index + group_w * 0.1
+        group_x = LEFT + group_w * c_index + (group_w - bar_w * len(series)) / 2
         for s_index, (label, values) in enumerate(series):
             value = values[c_index] if c_index < len(values) else 0
             height = plot_h * (value / top) if top else 0
@@ -80,7 +87,7 @@ def bar_chart(figure_id, title, categories, series, unit=""):
             )
         label_x = LEFT + group_w * (c_index + 0.5)
         label_y = TOP + plot_h + 12
-        short = str(category) if len(str(category)) <= 22 else str(category)[:21] + "…"
+        short = str(category) if len(str(category)) <= 20 else str(category)[:19] + "…"
         parts.append(
             f'<text x="{label_x:.1f}" y="{label_y}" font-size="11" text-anchor="end" '
             f'transform="rotate(-40 {label_x:.1f} {label_y})">{escape(short)}</text>'

@@ -32,13 +32,13 @@ def spread_timelines(faculty, now=None):
         status_changed_at__gte=now - datetime.timedelta(days=2),
     ).order_by("pk")
     for index, application in enumerate(decided):
-        end = now - datetime.timedelta(days=20 + 35 * index)
+        end = now - datetime.timedelta(days=2 + 4 * index)
         events = list(application.events.exclude(to_status="").order_by("created_at", "pk"))
         moment = end
         for event in reversed(events):
             Event.objects.filter(pk=event.pk).update(created_at=moment)
             if event.from_status:
-                moment -= datetime.timedelta(days=GAPS.get(event.from_status, 7) + index)
+                moment -= datetime.timedelta(days=GAPS.get(event.from_status, 7) + 3 * index)
         Application.objects.filter(pk=application.pk).update(
             status_changed_at=end, submitted_at=_first_submission(application)
         )

@@ -106,6 +106,8 @@ def dashboard(request):
                 "csv_url": reverse("reports:figure_csv", args=[figure.slug]) + "?" + query,
                 "display_rows": [_display(figure, row) for row in figure.rows],
                 "display_total": _display(figure, figure.total) if figure.total else None,
+                # Beside its chart when the table fits half the page, under it otherwise.
+                "wide": len(figure.columns) > 4,
             }
         )
     this_year = academic_year_of(timezone.localdate())

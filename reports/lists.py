@@ -67,10 +67,11 @@ def queue_source(user, faculty, params, now=None):
     open_ = ~Q(status__in=CLOSED)
     too_old = open_ & Q(submitted_at__lt=total_limit)
     stuck = open_ & Q(status_changed_at__lt=state_limit)
+    # A search looks in every tab, as on the page.
+    searching = bool((params.get("q") or "").strip())
+    statuses = Q() if searching else Q(status__in=tab.statuses)
     rows = (
-        Application.objects.filter(
-            pk__in=filtered.values("pk"), faculty=faculty, status__in=tab.statuses
-        )
+        Application.objects.filter(statuses, pk__in=filtered.values("pk"), faculty=faculty)
         .annotate(
             number=Concat(
                 Value("MSU-"),

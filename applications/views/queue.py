@@ -95,11 +95,7 @@ def queue_page(request):
             "batch_form": batch_form,
             "postponed": postponed,
             # The export button sends the tab and the filters shown (exports app, kind "queue").
-            "export_faculty": Organisation.objects.filter(
-                pk__in=selectors.staff_faculties(request.user)
-            )
-            .order_by("name", "pk")
-            .first(),
+            "export_faculty_id": next(iter(settings_map)),
             "export_params": [
                 (key, params[key]) for key in EXPORT_FILTERS if params.get(key) not in (None, "")
             ],

@@ -26,6 +26,11 @@ class CsvText(Func):
     template = r"NULLIF(REGEXP_REPLACE(%(expressions)s, E'^([=+@\t\r-])', '''\1'), '')"
 
 
+class NullIfEmpty(Func):
+    output_field = CharField()
+    template = "NULLIF(%(expressions)s, '')"
+
+
 class CsvDate(Func):
     output_field = CharField()
     template = "TO_CHAR(%(expressions)s, 'DD/MM/YYYY')"
@@ -66,19 +71,20 @@ class QuerySource:
         """The select of the CSV path, every column formatted in SQL (PostgreSQL only)."""
         names = {}
         for index, (column, name) in enumerate(zip(self.columns, self.fields, strict=True)):
-            wrap = CSV_SQL.get(column.kind)
+            wrap = (
+                NullIfEmpty if column.kind == "text" and column.ours else CSV_SQL.get(column.kind)
+            )
             names[f"csv_{index}"] = wrap(F(name)) if wrap else F(name)
         query = self.queryset.annotate(**names).values_list(*names).query
         return query.sql_with_params()
 
     def write_csv_with_copy(self, out):
-        """Header by Python, lines by PostgreSQL; returns the number of lines."""
+        """Header by Python, lines by PostgreSQL."""
         writer, stream = csv_writer(out)
         writer.writerow([column.title for column in self.columns])
         stream.flush()
         stream.detach()
         sql, params = self.copy_sql()
-        lines = 0
         with connection.cursor() as cursor:
             from psycopg import ClientCursor
 
@@ -91,8 +97,6 @@ class QuerySource:
             with raw.copy(copy_sql) as copy:
                 for data in copy:
                     out.write(data)
-                    lines += bytes(data).count(b"\n")
-        return lines
 
 
 def uses_copy(source, fmt):

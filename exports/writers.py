@@ -41,6 +41,9 @@ class Column:
     title: str
     kind: str = "text"  # text, date, int, decimal, money, share
     width: int = 14
+    # Text the portal writes itself (labels, numbers): never formula-like, so the SQL of the
+    # COPY path need not check it.
+    ours: bool = False
 
 
 @dataclass

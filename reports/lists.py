@@ -105,20 +105,20 @@ def queue_source(user, faculty, params, now=None):
         .order_by(*ordering)
     )
     columns_fields = [
-        (Column(_("Dossier"), width=16), "number"),
+        (Column(_("Dossier"), width=16, ours=True), "number"),
         (Column(_("Nom"), width=20), "doctor__user__last_name"),
         (Column(_("Prénom"), width=16), "doctor__user__first_name"),
         (Column(_("RPPS"), width=14), "doctor__rpps"),
         (Column(_("UPP"), width=18), "doctor__upp__name"),
-        (Column(_("Type de demande"), width=18), "kind_label"),
-        (Column(_("Niveaux demandés"), width=40), "levels_label"),
-        (Column(_("État"), width=20), "status_label"),
+        (Column(_("Type de demande"), width=18, ours=True), "kind_label"),
+        (Column(_("Niveaux demandés"), width=40, ours=True), "levels_label"),
+        (Column(_("État"), width=20, ours=True), "status_label"),
         (Column(_("Transmis le"), "date", 12), "submitted_on"),
         (Column(_("Dernier changement d'état le"), "date", 14), "changed_on"),
         (Column(_("Décidé le"), "date", 12), "decided_on"),
         (Column(_("Âge (jours depuis la transmission)"), "int", 12), "age_days"),
         (Column(_("Jours dans l'état"), "int", 12), "state_days"),
-        (Column(_("Signalements"), width=30), "flags"),
+        (Column(_("Signalements"), width=30, ours=True), "flags"),
     ]
     return QuerySource(
         _("Dossiers — %(tab)s") % {"tab": tab.label},
@@ -213,16 +213,16 @@ def register_source(faculty, filters, today=None):
         (Column(_("Nom"), width=20), "doctor__user__last_name"),
         (Column(_("Prénom"), width=16), "doctor__user__first_name"),
         (Column(_("RPPS"), width=14), "doctor__rpps"),
-        (Column(_("Niveau"), width=34), "level_label"),
-        (Column(_("Autorité"), width=26), "authority_label"),
+        (Column(_("Niveau"), width=34, ours=True), "level_label"),
+        (Column(_("Autorité"), width=26, ours=True), "authority_label"),
         (Column(_("Référence"), width=18), "reference"),
         (Column(_("Valable du"), "date", 12), "valid_from"),
         (Column(_("Valable jusqu'au"), "date", 12), "valid_until"),
-        (Column(_("Statut"), width=14), "register_status_label"),
+        (Column(_("Statut"), width=14, ours=True), "register_status_label"),
         (Column(_("UPP"), width=18), "doctor__upp__name"),
         (Column(_("Lieu d'exercice"), width=28), "site_name"),
         (Column(_("Commune"), width=18), "site_commune"),
-        (Column(_("Zonage"), width=30), "site_zonage"),
+        (Column(_("Zonage"), width=30, ours=True), "site_zonage"),
         (Column(_("Étudiants au plus"), "int", 10), "max_students"),
     ]
     return QuerySource(
@@ -332,12 +332,12 @@ def directory_source(faculty, today=None):
         (Column(_("Code postal"), width=10), "site_postal_code"),
         (Column(_("Commune"), width=18), "site_commune"),
         (Column(_("UPP"), width=18), "upp__name"),
-        (Column(_("Niveaux agréés"), width=40), "levels_label"),
+        (Column(_("Niveaux agréés"), width=40, ours=True), "levels_label"),
         (Column(_("Terrains de stage de l'année"), "int", 12), "offers_count"),
         (Column(_("Étudiants placés dans l'année"), "int", 12), "placements_count"),
         (Column(_("Tutorés en cours"), "int", 10), "tutees_count"),
         (Column(_("Formation pédagogique initiale le"), "date", 14), "training_completed_on"),
-        (Column(_("Charte pédagogique signée"), width=12), "charter_text"),
+        (Column(_("Charte pédagogique signée"), width=12, ours=True), "charter_text"),
     ]
     queryset = directory_queryset(faculty, today).annotate(
         charter_text=Case(

@@ -227,9 +227,7 @@ def test_dashboard_and_queue_export_at_100k_dossiers(client, settings):
         copy_seconds = time.perf_counter() - started
     copy_lines = buffer.getvalue().count(b"\n")
 
-    export = export_services.request_export(
-        staff.faculty, staff.secretariat, "queue", params, "csv"
-    )
+    export = _pending_export(staff, params)
     _reset_peak_rss()
     rss_before = _peak_rss_kib()
     started = time.perf_counter()

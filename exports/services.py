@@ -167,9 +167,9 @@ def sweep(now=None):
             state=State.PENDING, requested_at__lt=now - PENDING_STALE_AFTER
         ).values_list("pk", flat=True)
     )
-    from .tasks import build_export as task
-
     from background.enqueue import enqueue
+
+    from .tasks import build_export as task
 
     for pk in pending:
         enqueue(task, pk)

@@ -13,7 +13,6 @@ import pytest
 import time_machine
 from django.db import connection
 from django.urls import reverse
-from django.utils import timezone
 from odf.opendocument import load
 from odf.table import Table, TableCell, TableRow
 from pypdf import PdfReader
@@ -303,17 +302,12 @@ def test_the_pdf_list_of_approved_msus_of_a_level(client, staff, register):
     assert text.count("Durand") == 1  # the renewed agrément only: the old one ended
 
 
-def test_the_purge_deletes_expired_exports_and_their_files(staff):
-    old, _ = build(staff, "agrements", "csv")
-    fresh, _ = build(staff, "agrements", "csv")
-    storage, name = old.file.storage, old.file.name
-    Export.objects.filter(pk=old.pk).update(expires_at=timezone.now() - datetime.timedelta(hours=1))
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("django.db.transaction.on_commit", lambda f, *a, **k: f())
-        assert services.purge_expired() == 1
-    assert not Export.objects.filter(pk=old.pk).exists() and not storage.exists(name)
-    assert Export.objects.filter(pk=fresh.pk).exists() and storage.exists(fresh.file.name)
-    assert services.purge_expired() == 0
+def test_an_export_says_until_when_it_stays_the_faculty_setting(staff):
+    from accounts.models import FacultySettings
+
+    FacultySettings.objects.create(faculty=staff.faculty, retention_export_days=3)
+    export, _content = build(staff, "agrements", "csv")
+    assert (export.expires_at - export.requested_at) == datetime.timedelta(days=3)
 
 
 def test_who_may_ask_for_a_list(client, staff):

@@ -28,7 +28,29 @@ from exports.writers import (
 
 from . import fees, statements
 
-__all__ = ["CONTENT_TYPES", "csv_amount", "csv_date", "euros", "percent", "safe_text"]
+__all__ = [
+    "CONTENT_TYPES",
+    "Column",
+    "Table",
+    "csv_amount",
+    "csv_date",
+    "euros",
+    "percent",
+    "safe_text",
+    "write_csv",
+    "write_xlsx",
+]
+
+
+def write_csv(table):
+    """The table as CSV bytes (the shared writer of `exports.writers`)."""
+    return csv_bytes(table)
+
+
+def write_xlsx(table, info=None):
+    """The table as XLSX bytes; `info` (label, value) pairs on a second sheet."""
+    return xlsx_bytes(table, info=(_("Informations"), info) if info else None)
+
 
 ZERO = Decimal("0.00")
 

@@ -29,6 +29,7 @@ def _open_sessions(user):
         closed_at__isnull=True, faculty_id__in=selectors.secretariat_faculties(user)
     ).order_by("meets_at")
 
+
 EXPORT_FILTERS = ("etat", "niveau", "upp", "type", "age", "q", "tri")
 
 

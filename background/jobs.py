@@ -19,7 +19,7 @@ LABELS = {
     "notifications.tasks.send_daily_digests": _("Récapitulatifs quotidiens des notifications"),
     "notifications.tasks.sweep_notifications": _("Envoi des e-mails en attente"),
     "applications.tasks.sweep_documents": _("Production des PDF en attente"),
-    "remuneration.tasks.sweep_payment_exports": _("Exports de paiement en attente"),
+    "exports.tasks.sweep_exports": _("Exports en attente"),
     HEARTBEAT: _("Signal de vie du planificateur"),
 }
 

@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "audit",
     "retention",
     "background",
+    "exports",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -344,8 +346,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "retention.tasks.apply_retention",
         "schedule": crontab(hour=3, minute=30),
     },
-    "sweep-payment-exports": {
-        "task": "remuneration.tasks.sweep_payment_exports",
+    "sweep-exports": {
+        "task": "exports.tasks.sweep_exports",
         "schedule": crontab(minute="1-59/2"),
         "options": {"expires": 110},
     },

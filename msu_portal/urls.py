@@ -16,5 +16,7 @@ urlpatterns = [
     path("journal/", include("audit.urls")),
     path("arriere-plan/", include("background.urls")),
     path("sante/", background_views.health, name="health"),
+    path("exports/", include("exports.urls")),
+    path("rapports/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]

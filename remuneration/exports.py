@@ -1,17 +1,11 @@
 """The files of the remuneration app: a statement (one MSU, one academic year or semester) and
 the faculty's payment export (one line per MSU and period), as CSV, XLSX or PDF.
 
-Conventions, so that a spreadsheet in French opens them as they are:
-- CSV: UTF-8 with a byte order mark, `;` between fields, amounts with a decimal comma and no
-  thousands separator (`3600,00`), dates as dd/mm/yyyy, a French header row and a total line.
-- XLSX: amounts as numbers with a euro format, dates as date cells, a bold header row, a bold
-  total line (values, not formulas: the file reads the same in any tool).
-- Screens and PDF: "3 600,00 €" with non-breaking spaces.
+The file conventions (CSV for French spreadsheets, typed XLSX and ODS) are those of
+`exports.writers`, shared by every export; a total line is written as values, not formulas.
+Screens and PDF: "3 600,00 €" with non-breaking spaces.
 """
 
-import csv
-import io
-from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
@@ -19,20 +13,48 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from exports.writers import (
+    CONTENT_TYPES,
+    NBSP,
+    Column,
+    Table,
+    csv_amount,
+    csv_bytes,
+    csv_date,
+    percent,
+    safe_text,
+    xlsx_bytes,
+)
+
 from . import fees, statements
 
-NBSP = "\u00a0"
+__all__ = [
+    "CONTENT_TYPES",
+    "Column",
+    "Table",
+    "csv_amount",
+    "csv_date",
+    "euros",
+    "percent",
+    "safe_text",
+    "write_csv",
+    "write_xlsx",
+]
+
+
+def write_csv(table):
+    """The table as CSV bytes (the shared writer of `exports.writers`)."""
+    return csv_bytes(table)
+
+
+def write_xlsx(table, info=None):
+    """The table as XLSX bytes; `info` (label, value) pairs on a second sheet."""
+    return xlsx_bytes(table, info=(_("Informations"), info) if info else None)
+
+
 ZERO = Decimal("0.00")
-EURO_FORMAT = '#,##0.00\\ "€"'
-DATE_FORMAT = "DD/MM/YYYY"
-PERCENT_FORMAT = "0.00%"
 
 FORMATS = ("pdf", "csv", "xlsx")
-CONTENT_TYPES = {
-    "pdf": "application/pdf",
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 
 
 def short_kind_labels():
@@ -59,21 +81,6 @@ def euros(value):
     return f"{sign}{whole.replace(',', NBSP)},{cents}{NBSP}€"
 
 
-def csv_amount(value):
-    """'3600,00': decimal comma, no thousands separator."""
-    return f"{Decimal(value).quantize(fees.CENT)}".replace(".", ",")
-
-
-def csv_date(value):
-    return value.strftime("%d/%m/%Y")
-
-
-def percent(share):
-    """A share of the student (Fraction) as '55,6 %'."""
-    value = f"{float(Fraction(share)) * 100:.1f}".replace(".", ",").removesuffix(",0")
-    return f"{value}{NBSP}%"
-
-
 def share_label(share):
     """'5/9 (55,6 %)', or '100 %' for an MSU alone."""
     share = Fraction(share)
@@ -87,21 +94,6 @@ def rhythm(placement):
 
 
 # Tables: what both file formats write ---------------------------------------------------------
-
-
-@dataclass
-class Column:
-    title: str
-    kind: str = "text"  # text, date, money, int, share
-    width: int = 14
-
-
-@dataclass
-class Table:
-    sheet_title: str
-    columns: list
-    rows: list  # lists of plain values: str, date, Decimal, int, Fraction
-    total: list  # the total line, same shape
 
 
 def statement_table(statement):
@@ -183,104 +175,6 @@ def payment_table(rows, year):
     ]
     title = _("Paiements %(year)s") % {"year": statements.year_label(year)}
     return Table(title, columns, lines, total)
-
-
-# Writers ---------------------------------------------------------------------------------------
-
-
-# A cell starting with one of these is read as a formula by spreadsheets: a name typed as
-# '=HYPERLINK(…)' must stay text in the accounting department's files.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_text(value):
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
-def _csv_cell(column, value):
-    if value is None:
-        return ""
-    if column.kind == "money":
-        return csv_amount(value)
-    if column.kind == "date":
-        return csv_date(value)
-    if column.kind == "share":
-        return percent(value).replace(NBSP, " ")
-    if column.kind == "text":
-        return safe_text(value)
-    return str(value)
-
-
-def write_csv(table):
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow([column.title for column in table.columns])
-    for row in [*table.rows, table.total]:
-        writer.writerow([_csv_cell(c, v) for c, v in zip(table.columns, row, strict=True)])
-    return out.getvalue().encode("utf-8-sig")
-
-
-NUMBER_FORMATS = {"money": EURO_FORMAT, "date": DATE_FORMAT, "share": PERCENT_FORMAT}
-
-
-def write_xlsx(table, info=None):
-    """The table on a first sheet; `info` (label, value) pairs on a second one.
-
-    Write-only mode: rows stream to the file as they come, so a faculty's year (thousands of
-    lines) takes seconds and little memory (a normal workbook rescans the sheet per row)."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    bold = Font(bold=True)
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(table.sheet_title[:31])
-    for index, column in enumerate(table.columns, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = column.width
-    sheet.freeze_panes = "A2"
-
-    def cell(sheet, value, number_format=None, strong=False):
-        written = WriteOnlyCell(sheet, value=value)
-        if number_format:
-            written.number_format = number_format
-        if strong:
-            written.font = bold
-        return written
-
-    sheet.append([cell(sheet, column.title, strong=True) for column in table.columns])
-    for values, strong in [*((row, False) for row in table.rows), (table.total, True)]:
-        sheet.append(
-            [
-                cell(sheet, _xlsx_value(c, v), NUMBER_FORMATS.get(c.kind), strong)
-                for c, v in zip(table.columns, values, strict=True)
-            ]
-        )
-    if info:
-        other = workbook.create_sheet(_("Informations"))
-        other.column_dimensions["A"].width = 48
-        other.column_dimensions["B"].width = 40
-        for label, value in info:
-            number_format = EURO_FORMAT if isinstance(value, Decimal) else None
-            if isinstance(value, str):
-                value = safe_text(value)
-            other.append([cell(other, label, strong=True), cell(other, value, number_format)])
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
-
-
-def _xlsx_value(column, value):
-    if value is None:
-        return None
-    if column.kind == "money":
-        return Decimal(value)
-    if column.kind == "share":
-        return float(Fraction(value))
-    if column.kind == "text" and isinstance(value, str):
-        return safe_text(value)
-    return value
 
 
 # Statements ----------------------------------------------------------------------------------
@@ -365,16 +259,11 @@ def statement_file(statement, fmt):
         return statement_pdf(statement)
     table = statement_table(statement)
     if fmt == "csv":
-        return write_csv(table)
-    return write_xlsx(table, info=statement_info(statement))
+        return csv_bytes(table)
+    return xlsx_bytes(table, info=(_("Informations"), statement_info(statement)))
 
 
 # The faculty's payment export -------------------------------------------------------------------
-
-
-def payment_file(rows, year, fmt):
-    table = payment_table(rows, year)
-    return write_csv(table) if fmt == "csv" else write_xlsx(table)
 
 
 def payment_filename(faculty, year, fmt):

@@ -1,15 +1,9 @@
-"""Dated fee rates, and the faculty-wide payment exports built in the background."""
+"""Dated fee rates. (The payment exports are rows of `exports.Export`.)"""
 
-import uuid
-
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Organisation
-from applications.models.dossier import private_storage
 from stages.levels import StageLevel
 
 from . import fees
@@ -101,50 +95,5 @@ class FeeRate(models.Model):
 
 
 def export_path(instance, filename):
-    return f"exports/{instance.faculty_id}/{uuid.uuid4().hex}-{filename}"
-
-
-class PaymentExport(models.Model):
-    """The accounting department's file for one academic year: one line per MSU and period.
-    Built by a Celery task that reports its progress."""
-
-    class Format(models.TextChoices):
-        CSV = "csv", "CSV"
-        XLSX = "xlsx", "XLSX"
-
-    class State(models.TextChoices):
-        PENDING = "pending", _("En attente")
-        RUNNING = "running", _("En cours")
-        DONE = "done", _("Prêt")
-        FAILED = "failed", _("Échec")
-
-    faculty = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
-    year = models.PositiveSmallIntegerField(_("année universitaire (première année)"))
-    format = models.CharField(_("format"), max_length=4, choices=Format.choices)
-    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
-    done = models.PositiveIntegerField(default=0)
-    total = models.PositiveIntegerField(default=0)
-    file = models.FileField(
-        storage=private_storage,
-        upload_to=export_path,
-        max_length=255,
-        blank=True,
-    )
-    error = models.TextField(blank=True)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    requested_at = models.DateTimeField(default=timezone.now)
-    finished_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("export des paiements")
-        verbose_name_plural = _("exports des paiements")
-        ordering = ["-requested_at"]
-
-    def __str__(self):
-        return f"{self.faculty} {self.year} ({self.format})"
-
-    @property
-    def percent(self):
-        return int(100 * self.done / self.total) if self.total else 0
+    """Kept for the initial migration (payment exports now live in `exports`)."""
+    return f"exports/{instance.faculty_id}/{filename}"

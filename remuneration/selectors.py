@@ -1,6 +1,6 @@
-"""Who may read which statement and which payment export. A statement is read by the MSU
-themself, by an admin of the faculty that pays it, or by a superuser; a payment export by the
-admins of its faculty. Anyone else gets a 404 (never a 403 that would confirm the row exists)."""
+"""Who may read which statement. A statement is read by the MSU themself, by an admin of the
+faculty that pays it, or by a superuser (the payment exports: `exports.selectors`). Anyone
+else gets a 404 (never a 403 that would confirm the row exists)."""
 
 from django.db.models import Q
 from django.http import Http404
@@ -13,22 +13,17 @@ from stages.models import Placement
 from stages.selectors import admin_faculties, doctor_of
 
 from . import statements
-from .models import PaymentExport
+from .export_kinds import MAX_YEAR, MIN_YEAR
 
 __all__ = [
     "admin_faculties",
     "chosen_faculty",
     "current_year",
     "doctor_of",
-    "exports_for_admin",
-    "get_export_for_admin",
     "get_statement_subject",
     "statement_years_of_doctor",
     "years_with_placements",
 ]
-
-# Years a URL may name: beyond, the statement's dates would not even exist.
-MIN_YEAR, MAX_YEAR = 2000, 2100
 
 
 def current_year():
@@ -102,13 +97,3 @@ def years_with_placements(faculty):
     }
     years.add(current_year())
     return sorted(years, reverse=True)
-
-
-def exports_for_admin(user):
-    return PaymentExport.objects.filter(faculty__in=admin_faculties(user)).select_related(
-        "faculty", "requested_by"
-    )
-
-
-def get_export_for_admin(user, pk):
-    return get_object_or_404(exports_for_admin(user), pk=pk)

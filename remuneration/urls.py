@@ -1,5 +1,7 @@
 from django.urls import path
 
+from exports import views as export_views
+
 from . import views
 
 app_name = "remuneration"
@@ -12,7 +14,8 @@ urlpatterns = [
     path(f"{STATEMENT}releve.<str:fmt>", views.statement_download, name="statement_download"),
     path("faculte/", views.faculty_home, name="faculty_home"),
     path("faculte/exports/", views.export_request, name="export_request"),
-    path("exports/<int:pk>/etat/", views.export_status, name="export_status"),
-    path("exports/<int:pk>/fichier/", views.export_download, name="export_download"),
+    # The payment files' first addresses, kept for bookmarks: the shared export views answer.
+    path("exports/<int:pk>/etat/", export_views.export_status, name="export_status"),
+    path("exports/<int:pk>/fichier/", export_views.export_download, name="export_download"),
     path("tarifs/", views.rates, name="rates"),
 ]

@@ -5,7 +5,7 @@ served as attachments with `private, no-store`."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -15,9 +15,11 @@ from django.views.decorators.http import require_POST
 
 from applications.services import WorkflowError
 from applications.views.feedback import flash_errors
+from exports.models import Export
 
 from . import exports, selectors, services, statements
-from .models import FeeRate, PaymentExport
+from .export_kinds import PAYMENTS
+from .models import FeeRate
 
 SEMESTERS = {"1": 1, "2": 2}
 
@@ -158,7 +160,9 @@ def faculty_home(request):
         line["placements"] += row.students
         line["total"] += row.total
     msu_lines = [line for line in msus.values() if line["total"]]
-    recent_exports = PaymentExport.objects.filter(faculty=faculty).select_related("requested_by")
+    recent_exports = Export.objects.filter(faculty=faculty, kind=PAYMENTS).select_related(
+        "requested_by", "faculty"
+    )
     context = {
         "faculty": faculty,
         "faculties": list(selectors.admin_faculties(request.user).order_by("name", "pk")),
@@ -193,30 +197,6 @@ def export_request(request):
         % {"year": statements.year_label(year)},
     )
     return redirect(_faculty_home_url(faculty, year))
-
-
-@login_required
-@never_cache
-def export_status(request, pk):
-    """One export's status alone: the page polls it (htmx) while it is being built."""
-    export = selectors.get_export_for_admin(request.user, pk)
-    return _private(render(request, "remuneration/partials/export_status.html", {"export": export}))
-
-
-@login_required
-@never_cache
-def export_download(request, pk):
-    export = selectors.get_export_for_admin(request.user, pk)
-    if export.state != PaymentExport.State.DONE or not export.file:
-        raise Http404
-    filename = exports.payment_filename(export.faculty, export.year, export.format)
-    response = FileResponse(
-        export.file.open("rb"),
-        as_attachment=True,
-        filename=filename,
-        content_type=exports.CONTENT_TYPES[export.format],
-    )
-    return _private(response)
 
 
 # Reference ---------------------------------------------------------------------------------

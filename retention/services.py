@@ -9,7 +9,8 @@
   the dossier deleted `retention_withdrawn_years` (1) year after the withdrawal; the dossier row
   and its events stay (the audit trail cannot be deleted, and the doctor's profile is shared
   with their other dossiers);
-- payment exports: deleted `retention_export_days` (7) days after they were built.
+- exports (every list, the payment file included): deleted `retention_export_days` (7) days
+  after they were built.
 
 Every deadline is a date (Europe/Paris): what falls due on a day goes in that day's run. Each
 deletion writes its own line (an Event on the dossier, an AuditEntry for accounts and exports),
@@ -33,7 +34,7 @@ from applications.models import Application, GeneratedDocument, SiteVisit
 from applications.services.common import lock, record_event
 from applications.workflow import Status
 from audit.models import AuditEntry
-from remuneration.models import PaymentExport
+from exports.models import Export
 
 logger = logging.getLogger(__name__)
 
@@ -147,7 +148,7 @@ def plan(today=None):
                 )
             )
 
-    for export in PaymentExport.objects.select_related("faculty"):
+    for export in Export.objects.select_related("faculty"):
         built = _local_day(export.finished_at or export.requested_at)
         due_on = built + datetime.timedelta(days=rules(export.faculty_id).retention_export_days)
         if due_on <= today:
@@ -156,9 +157,9 @@ def plan(today=None):
                     "export",
                     export,
                     due_on,
-                    _("Export des paiements %(year)s (%(format)s) de %(faculty)s du %(on)s")
+                    _("Export « %(name)s » (%(format)s) de %(faculty)s du %(on)s")
                     % {
-                        "year": export.year,
+                        "name": export.description or export.kind_label,
                         "format": export.get_format_display(),
                         "faculty": export.faculty,
                         "on": built.strftime("%d/%m/%Y"),
@@ -319,12 +320,12 @@ def purge_withdrawn(application):
 @transaction.atomic
 def _delete_exports(faculty, exports):
     files = [export.file for export in exports]
-    PaymentExport.objects.filter(pk__in=[export.pk for export in exports]).delete()
+    Export.objects.filter(pk__in=[export.pk for export in exports]).delete()
     _delete_files_on_commit(files)
     AuditEntry.objects.create(
         faculty=faculty,
         kind=AuditEntry.Kind.EXPORTS_PURGED,
-        summary=_("%(count)d export(s) des paiements") % {"count": len(exports)},
+        summary=_("%(count)d export(s)") % {"count": len(exports)},
     )
 
 

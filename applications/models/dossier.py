@@ -221,6 +221,9 @@ class Application(models.Model):
                 )
                 for order, suffix in (("submitted_at", "submission"), ("status_changed_at", "age"))
             ],
+            # The faculty dashboard (reports.dashboard): dossiers received per month (those
+            # decided per month, or in each state, are read from the two above).
+            models.Index(fields=["faculty", "submitted_at"], name="application_fac_submitted"),
         ]
 
     def __str__(self):

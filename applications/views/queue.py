@@ -30,6 +30,9 @@ def _open_sessions(user):
     ).order_by("meets_at")
 
 
+EXPORT_FILTERS = ("etat", "niveau", "upp", "type", "age", "q", "tri")
+
+
 @login_required
 def queue_page(request):
     settings_map = queue.settings_by_faculty(request.user)
@@ -92,6 +95,11 @@ def queue_page(request):
             # The "ready for commission" tab: tick dossiers, put them on a session at once.
             "batch_form": batch_form,
             "postponed": postponed,
+            # The export button sends the tab and the filters shown (exports app, kind "queue").
+            "export_faculty_id": next(iter(settings_map)),
+            "export_params": [
+                (key, params[key]) for key in EXPORT_FILTERS if params.get(key) not in (None, "")
+            ],
             "sorts": [
                 ("anciennete", _("Plus anciens d'abord")),
                 ("-anciennete", _("Plus récents d'abord")),

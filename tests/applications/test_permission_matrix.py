@@ -49,11 +49,12 @@ from applications.services import documents
 from applications.uploads import check_upload
 from applications.workflow import Status
 from audit.models import AuditEntry
+from exports import services as export_services
+from exports.models import Export
 from msu_portal.celery import app as celery_app
 from notifications.models import Notification
 from notifications.services import notify
 from remuneration import services as remuneration_services
-from remuneration.models import PaymentExport
 from remuneration.statements import academic_year_of
 from stages import services as stage_services
 from stages.levels import StageLevel
@@ -217,7 +218,13 @@ def _build_world(storage):
     # Faculty A's payment export of that year, built (on-commit tasks never run here).
     year = academic_year_of(period.start)
     export = remuneration_services.request_export(a.faculty, a.admin, year, "csv")
-    assert remuneration_services.build_export(export.pk)
+    assert export_services.build_export(export.pk)
+    # A queue export of faculty A asked for by its secretariat: the secretariat and the admin
+    # read it, nobody else.
+    queue_export = export_services.request_export(
+        a.faculty, a.secretariat, "queue", {"onglet": "a-verifier"}, "csv"
+    )
+    assert export_services.build_export(queue_export.pk)
     world.objects.update(
         msu_a=msu_a,
         period=period,
@@ -226,6 +233,7 @@ def _build_world(storage):
         tutoring=tutoring,
         year=year,
         export=export,
+        queue_export=queue_export,
     )
     world.users["msu_a"] = msu_a.user
     # The background page's retries: a failed e-mail and a failed PDF of faculty A.
@@ -327,7 +335,7 @@ def snapshot():
         "students": _rows(Student.objects, "student_number", "last_name", "promotion"),
         "placements": _rows(Placement.objects, "offer_id", "student_id"),
         "tutorings": _rows(Tutoring.objects, "tutor_id", "student_id", "ended_on"),
-        "exports": _rows(PaymentExport.objects, "faculty_id", "state", "file"),
+        "exports": _rows(Export.objects, "faculty_id", "kind", "state", "file"),
         "audit": _rows(AuditEntry.objects, "faculty_id", "kind", "actor_id"),
     }
 
@@ -768,6 +776,18 @@ ROUTES = {
         post_changes=False,
         outsiders=STAGE_OUTSIDERS,
     ),
+    "exports:status": Route(
+        kwargs=lambda w: {"pk": w.objects["export"].pk},
+        rightful=["admin_a"],
+        post_changes=False,
+        outsiders=STAGE_OUTSIDERS,
+    ),
+    "exports:download": Route(
+        kwargs=lambda w: {"pk": w.objects["export"].pk},
+        rightful=["admin_a"],
+        post_changes=False,
+        outsiders=STAGE_OUTSIDERS,
+    ),
     "remuneration:export_status": Route(
         kwargs=lambda w: {"pk": w.objects["export"].pk},
         rightful=["admin_a"],
@@ -919,3 +939,19 @@ def test_the_same_post_by_the_rightful_actor_takes_effect(client, world, name, a
     url, response = _request(client, world, name, "post")
     assert response.status_code == 302, (url, response.status_code)
     assert snapshot() != world.baseline, url
+
+
+@pytest.mark.parametrize("actor", [a for a in EVERYONE if a != "anonymous"])
+@pytest.mark.parametrize("name", ["exports:status", "exports:download"])
+def test_a_queue_export_is_read_by_its_faculty_staff_only(client, world, name, actor):
+    """The secretariat's export of the queue: its faculty's secretariat and admin read it;
+    the other faculty, the doctors, the visitors and the commission get a 404."""
+    _login(client, world, actor)
+    response = client.get(reverse(name, args=[world.objects["queue_export"].pk]))
+    if getattr(response, "streaming", False):
+        b"".join(response.streaming_content)
+    expected = 200 if actor in ("secretariat_a", "admin_a") else 404
+    assert response.status_code == expected, (name, actor, response.status_code)
+    if expected == 200:
+        assert {"private", "no-store"} <= set(response["Cache-Control"].split(", "))
+    assert snapshot() == world.baseline

@@ -9,7 +9,16 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("accounts", "applications", "notifications", "remuneration", "stages", "msu_portal")
+APPS = (
+    "accounts",
+    "applications",
+    "exports",
+    "notifications",
+    "remuneration",
+    "reports",
+    "stages",
+    "msu_portal",
+)
 
 
 def _module_name(path):

@@ -15,8 +15,9 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from applications.services import WorkflowError
+from exports import services as export_services
+from exports.models import Export as PaymentExport
 from remuneration import services, statements
-from remuneration.models import PaymentExport
 from stages import services as stage_services
 from stages.models import Period
 from tests.remuneration.test_statement_pages import build_binome
@@ -121,13 +122,11 @@ def test_payment_export_built_after_commit_one_line_per_msu_and_period(
     assert export.state == PaymentExport.State.DONE and export.finished_at is not None
     assert (export.done, export.total, export.percent) == (2, 2, 100)
 
-    status = client.get(reverse("remuneration:export_status", args=[export.pk])).content.decode()
-    assert reverse("remuneration:export_download", args=[export.pk]) in status
+    status = client.get(reverse("exports:status", args=[export.pk])).content.decode()
+    assert reverse("exports:download", args=[export.pk]) in status
     assert "hx-trigger" not in status
 
-    file = download(
-        client, binome.staff.admin, reverse("remuneration:export_download", args=[export.pk])
-    )
+    file = download(client, binome.staff.admin, reverse("exports:download", args=[export.pk]))
     content = b"".join(file.streaming_content)
     header, *lines, total = csv_rows(content)
     assert header == [
@@ -173,22 +172,23 @@ def test_payment_export_xlsx_sums_to_its_total(client, binome, django_capture_on
 
 def test_the_status_partial_shows_the_progress_while_building(client, binome):
     export = PaymentExport.objects.create(
+        kind="payments",
+        params={"year": 2026},
         faculty=binome.faculty,
-        year=2026,
         format="csv",
         state=PaymentExport.State.RUNNING,
         done=150,
         total=600,
     )
     client.force_login(binome.staff.admin)
-    url = reverse("remuneration:export_status", args=[export.pk])
+    url = reverse("exports:status", args=[export.pk])
     html = client.get(url).content.decode()
     assert "150 / 600 placements (25 %)" in html
     assert 'hx-trigger="every 2s"' in html and f'hx-get="{url}"' in html
     page = client.get(reverse("remuneration:faculty_home") + "?year=2026").content.decode()
     assert "150 / 600 placements (25 %)" in page
     # Not ready: nothing to download yet.
-    assert client.get(reverse("remuneration:export_download", args=[export.pk])).status_code == 404
+    assert client.get(reverse("exports:download", args=[export.pk])).status_code == 404
 
 
 def test_a_failed_build_says_so_in_french(
@@ -202,7 +202,7 @@ def test_a_failed_build_says_so_in_french(
         payment_export(client, binome, "csv", captured=django_capture_on_commit_callbacks)
     export = PaymentExport.objects.get()
     assert export.state == PaymentExport.State.FAILED
-    html = client.get(reverse("remuneration:export_status", args=[export.pk])).content.decode()
+    html = client.get(reverse("exports:status", args=[export.pk])).content.decode()
     assert "L&#x27;export n&#x27;a pas pu être produit" in html
     assert "hx-trigger" not in html and "boom" not in html
 
@@ -215,8 +215,8 @@ def test_exports_are_for_the_faculty_admins_only(
     other_staff = make_staff()
     for user in (other_staff.admin, binome.staff.secretariat, binome.a.user):
         client.force_login(user)
-        for name in ("export_status", "export_download"):
-            assert client.get(reverse(f"remuneration:{name}", args=[export.pk])).status_code == 404
+        for name in ("status", "download"):
+            assert client.get(reverse(f"exports:{name}", args=[export.pk])).status_code == 404
         response = client.post(
             reverse("remuneration:export_request"),
             {"faculty": binome.faculty.pk, "year": 2026, "format": "csv"},
@@ -240,19 +240,18 @@ def test_an_unknown_format_is_refused_with_a_message(client, binome):
 
 def test_the_sweeper_restarts_lost_exports_and_closes_interrupted_ones(binome):
     long_ago = timezone.now() - datetime.timedelta(hours=2)
-    lost = PaymentExport.objects.create(
-        faculty=binome.faculty, year=2026, format="csv", requested_at=long_ago
-    )
+    payments = {"kind": "payments", "params": {"year": 2026}, "faculty": binome.faculty}
+    lost = PaymentExport.objects.create(**payments, format="csv", requested_at=long_ago)
     interrupted = PaymentExport.objects.create(
-        faculty=binome.faculty, year=2026, format="xlsx", state="running", requested_at=long_ago
+        **payments, format="xlsx", state="running", requested_at=long_ago
     )
-    fresh = PaymentExport.objects.create(faculty=binome.faculty, year=2026, format="csv")
-    assert services.sweep() == (1, 1)  # the lost one rebuilt at once (eager)
+    fresh = PaymentExport.objects.create(**payments, format="csv")
+    assert export_services.sweep() == (1, 1)  # the lost one rebuilt at once (eager)
     lost.refresh_from_db(), interrupted.refresh_from_db(), fresh.refresh_from_db()
     assert lost.state == "done" and lost.file
     assert interrupted.state == "failed" and "interrompu" in interrupted.error
     assert fresh.state == "pending"
-    assert services.sweep() == (0, 0)
+    assert export_services.sweep() == (0, 0)
 
 
 def test_students_column_counts_only_the_students_an_msu_is_paid_for(
@@ -313,7 +312,7 @@ def test_names_typed_as_formulas_stay_text_in_the_files(client):
     # The payment export carries the doctor's own name: text too.
     for fmt in ("csv", "xlsx"):
         export = services.request_export(staff.faculty, staff.admin, 2026, fmt)
-        services.build_export(export.pk)
+        export_services.build_export(export.pk)
         export.refresh_from_db()
         content = export.file.read()
         if fmt == "csv":

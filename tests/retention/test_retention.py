@@ -19,8 +19,9 @@ from applications.services import documents
 from applications.uploads import check_upload
 from applications.workflow import Status
 from audit.models import AuditEntry
+from exports import services as export_services
+from exports.models import Export
 from remuneration import services as remuneration_services
-from remuneration.models import PaymentExport
 from retention import services as retention
 from retention.tasks import apply_retention
 from tests.files import pdf_upload
@@ -158,24 +159,30 @@ def test_a_withdrawn_dossier_loses_its_pieces_and_personal_data_after_one_year(
 # --- Exports and accounts --------------------------------------------------------------------
 
 
-def test_payment_exports_are_deleted_seven_days_after_they_were_built(
+def test_exports_are_deleted_seven_days_after_they_were_built(
     staff, django_capture_on_commit_callbacks
 ):
     export = remuneration_services.request_export(staff.faculty, staff.admin, 2025, "csv")
-    remuneration_services.build_export(export.pk)
+    export_services.build_export(export.pk)
+    # Any list goes the same way: the secretariat's export of the register.
+    register = export_services.request_export(
+        staff.faculty, staff.secretariat, "agrements", {}, "ods"
+    )
+    export_services.build_export(register.pk)
     export.refresh_from_db()
     assert export.file and stored(export.file)
     built_on = timezone.localtime(export.finished_at).date()
 
     with on(built_on + datetime.timedelta(days=6), 23, 59):
         run(django_capture_on_commit_callbacks)
-    assert PaymentExport.objects.filter(pk=export.pk).exists()
+    assert Export.objects.filter(pk=export.pk).exists()
 
     with on(built_on + datetime.timedelta(days=7), 0, 1):
         run(django_capture_on_commit_callbacks)
-    assert not PaymentExport.objects.filter(pk=export.pk).exists() and not stored(export.file)
+    assert not Export.objects.filter(pk=export.pk).exists() and not stored(export.file)
+    assert not Export.objects.filter(pk=register.pk).exists()
     line = AuditEntry.objects.get(kind=AuditEntry.Kind.EXPORTS_PURGED)
-    assert line.faculty == staff.faculty and line.summary == "1 export(s) des paiements"
+    assert line.faculty == staff.faculty and line.summary == "2 export(s)"
 
     with on(built_on + datetime.timedelta(days=8)):
         run(django_capture_on_commit_callbacks)

@@ -15,6 +15,7 @@ from accounts.two_factor import set_up_demo_device
 from applications import services
 from applications.demo import OTHER_MEMBERS, demo_account, load_instruction_demo
 from applications.models import Doctor, PracticeSite
+from reports.demo import load_reports_demo
 from stages.demo import load_stages_demo
 from stages.levels import StageLevel
 
@@ -82,6 +83,7 @@ class Command(BaseCommand):
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
             load_instruction_demo(faculty)
             load_stages_demo(faculty)
+        load_reports_demo(faculty)
         self.stdout.write(
             "Comptes de démonstration (mot de passe « demo-msu-2026 ») : medecin@, "
             "msu@ (MSU avec étudiants et relevés), secretariat@, visiteur@, commission@ (président "

@@ -1,0 +1,10 @@
+from django.contrib import admin
+
+from .models import Export
+
+
+@admin.register(Export)
+class ExportAdmin(admin.ModelAdmin):
+    list_display = ["kind", "faculty", "format", "state", "done", "total", "requested_at"]
+    list_filter = ["kind", "state", "format"]
+    readonly_fields = [f.name for f in Export._meta.fields]

@@ -9,15 +9,10 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = (
-    "accounts",
-    "applications",
-    "exports",
-    "notifications",
-    "remuneration",
-    "reports",
-    "stages",
-    "msu_portal",
+# Every top-level package of the project (the Django apps and msu_portal), found on disk so that
+# a new app is covered without anyone remembering to list it.
+APPS = tuple(
+    sorted(path.parent.name for path in ROOT.glob("*/__init__.py") if path.parent.name != "tests")
 )
 
 

@@ -30,7 +30,11 @@ def filesystem_broker(folder, monkeypatch):
     celery_app.conf.update(
         broker_url="filesystem://",
         broker_transport=None,
-        broker_transport_options={"data_folder_in": str(folder), "data_folder_out": str(folder)},
+        broker_transport_options={
+            "data_folder_in": str(folder),
+            "data_folder_out": str(folder),
+            "control_folder": str(folder / "control"),
+        },
         task_always_eager=False,
     )
     _new_connections()

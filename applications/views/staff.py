@@ -87,7 +87,8 @@ def declare_admissible(request, pk):
 def _action_form_page(request, pk, action, form_class, template, act, success, **form_kwargs):
     """GET shows the form; POST validates it and calls `act(application, form)`.
 
-    On a refusal the form comes back with what was typed and the French reasons."""
+    On a refusal the form comes back with what was typed and the French reasons. The page's
+    heading (title, breadcrumb, <h1>) is the action's French label from the workflow table."""
     application, _roles = _allowed(request, pk, action)
     if application is None:
         return redirect("applications:detail", pk)
@@ -111,7 +112,12 @@ def _action_form_page(request, pk, action, form_class, template, act, success, *
     return render(
         request,
         template,
-        {"application": application, "form": form, **summary_context(application)},
+        {
+            "application": application,
+            "form": form,
+            "heading": action.label,
+            **summary_context(application),
+        },
         status=status,
     )
 

@@ -1,5 +1,7 @@
 """Forms laid out as DSFR expects: one field per row inside a fieldset, with its gutter."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -34,3 +36,24 @@ def test_the_offer_form_fields_each_sit_in_a_fieldset_element(client):
     client.force_login(staff.admin)
     html = client.get(reverse("stages:offer_create", args=[period.pk])).content.decode()
     assert misplaced_in_fieldsets(html) == []
+
+
+def test_a_required_choice_fieldset_carries_no_aria_required():
+    """`aria-required` is not allowed on a group (axe: aria-allowed-attr, critical); the legend's
+    asterisk says it, and each radio of a required choice carries `required` itself."""
+    from django import forms
+    from django.template import Context, Template
+
+    class Choice(forms.Form):
+        answer = forms.ChoiceField(choices=[("a", "Oui"), ("b", "Non")], widget=forms.RadioSelect)
+        pieces = forms.MultipleChoiceField(
+            choices=[("cv", "CV")], widget=forms.CheckboxSelectMultiple
+        )
+
+    html = Template("{% load crispy_forms_tags %}{{ form|crispy }}").render(
+        Context({"form": Choice()})
+    )
+    assert html.count("<fieldset") == 2
+    assert "aria-required" not in html
+    radio = re.search(r'<input type="radio" name="answer" value="a"[^>]*>', html).group(0)
+    assert " required" in radio

@@ -27,7 +27,7 @@ demo: migrate
 # and e-mails are built in the background as in production; both stop together.
 run: demo
 	@mkdir -p var/broker
-	@export DJANGO_DEBUG=$${DJANGO_DEBUG:-1} CELERY_BROKER_URL=$${CELERY_BROKER_URL:-filesystem://}; \
+	@export HOST=$(HOST) PORT=$(PORT) DJANGO_DEBUG=$${DJANGO_DEBUG:-1} CELERY_BROKER_URL=$${CELERY_BROKER_URL:-filesystem://}; \
 	$(UV) run --frozen celery -A msu_portal worker -B -P solo -l warning \
 	  -s var/celerybeat-schedule & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \

@@ -7,14 +7,25 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 
-def render_templated_mail(template_dir, context):
-    """(subject, text, html) of the message in `template_dir`, rendered in French."""
-    ctx = {
+def _context(context):
+    return {
         "SITE_URL": settings.SITE_URL,
         "SERVICE_NAME": settings.SERVICE_NAME,
         "INSTITUTION_NAME": settings.INSTITUTION_NAME,
         **context,
     }
+
+
+def render_summary(template_dir, context):
+    """The one French line that stands for the message in the inbox (its summary.txt)."""
+    with translation.override("fr"):
+        text = render_to_string(f"{template_dir}/summary.txt", _context(context), using="text")
+    return " ".join(text.split())
+
+
+def render_templated_mail(template_dir, context):
+    """(subject, text, html) of the message in `template_dir`, rendered in French."""
+    ctx = _context(context)
     with translation.override("fr"):
         subject = render_to_string(f"{template_dir}/subject.txt", ctx, using="text").strip()
         text = render_to_string(f"{template_dir}/body.txt", ctx, using="text")

@@ -44,7 +44,13 @@ if not DEV_DEFAULTS and (
     )
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# The address e-mails link to (they are written outside any request). Unset, it follows the host
+# and port `make run` serves on (HOST, PORT), so that `PORT=8101 make run` sends working links.
+# Pages never need it: the inbox stores paths and redirects relatively.
+SITE_URL = env(
+    "SITE_URL",
+    default=f"http://{env('HOST', default='127.0.0.1')}:{env.int('PORT', default=8000)}",
+)
 
 # Shown in the DSFR header and in documents.
 INSTITUTION_NAME = env("INSTITUTION_NAME", default="Faculté de médecine Montpellier-Nîmes")

@@ -25,6 +25,10 @@ class Notification(models.Model):
     subject = models.CharField(_("objet"), max_length=255)
     body_text = models.TextField()
     body_html = models.TextField()
+    # One line for the inbox, rendered from the kind's summary.txt (the e-mail body is a letter).
+    summary = models.CharField(_("résumé"), max_length=300, blank=True)
+    # A path on this site ("/dossiers/12/"): the inbox links to it on whatever host and port
+    # the portal is served; e-mails prefix SITE_URL.
     link = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     email_status = models.CharField(
@@ -51,3 +55,10 @@ class Notification(models.Model):
     @property
     def is_read(self):
         return self.read_at is not None
+
+    @property
+    def email_link(self):
+        """The link as an e-mail needs it: absolute, on SITE_URL."""
+        if self.link.startswith("/"):
+            return settings.SITE_URL.rstrip("/") + self.link
+        return self.link

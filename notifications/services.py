@@ -20,9 +20,10 @@ from django.conf import settings
 from django.core.mail import get_connection
 from django.db import transaction
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 
-from accounts.mailer import build_mail, render_templated_mail
+from accounts.mailer import build_mail, render_summary, render_templated_mail
 
 from .models import Notification
 
@@ -42,19 +43,26 @@ TRANSIENT_ERRORS = (smtplib.SMTPException, OSError)
 EMAIL_ONLY_KINDS = ("digest", "signup_confirmation", "signup_already_registered")
 
 
+def absolute(path):
+    """The address of a path of this site, for an e-mail (read outside any request)."""
+    return Notification(link=path).email_link
+
+
 def prepare(user, kind, key, template_dir, context, link="", digestible=False):
     """An unsaved notification for `user`, rendered now (the inbox shows the same text).
 
+    `link` is a path of the site ("/dossiers/12/"): stored as such for the inbox, made absolute
+    for the e-mail. The inbox's one line comes from the kind's `summary.txt`.
     `digestible`: a notice to staff, which may wait for their daily digest if they chose it;
     what a doctor receives as a doctor (deadlines) always leaves at once."""
-    subject, text, html = render_templated_mail(
-        template_dir, {"recipient": user, "link": link, **context}
-    )
+    full_context = {"recipient": user, "link": absolute(link), **context}
+    subject, text, html = render_templated_mail(template_dir, full_context)
     return Notification(
         user=user,
         kind=kind,
         key=key,
         subject=subject[:255],
+        summary=render_summary(template_dir, full_context)[:300],
         body_text=text,
         body_html=html,
         link=link,
@@ -218,7 +226,7 @@ def _digest_for(user_id, today):
         key,
         "emails/daily_digest",
         {"items": items, "day": today},
-        link=settings.SITE_URL + "/notifications/",
+        link=reverse("notifications:inbox"),
     )
     digest.email_status = Status.PENDING  # the digest itself is e-mailed at once
     digest.save()

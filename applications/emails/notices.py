@@ -2,11 +2,10 @@
 (which submission, request, message, visit date, session), e-mailed through the outbox of
 notifications.services. Templates: one folder per message in templates/emails/."""
 
-from django.conf import settings
 from django.urls import reverse
 
 from accounts.models import Membership
-from notifications.services import notify
+from notifications.services import absolute, notify
 
 from ..complements import describe_items
 from ..models import Application, CommissionSession, ComplementRequest, Decision, Message, SiteVisit
@@ -14,7 +13,13 @@ from ..selectors.roles import faculty_members
 
 
 def link(name, *args):
-    return settings.SITE_URL + reverse(name, args=args)
+    """A notification's link: a path, made absolute for the e-mail by notifications.prepare."""
+    return reverse(name, args=args)
+
+
+def absolute_link(name, *args):
+    """A second link inside an e-mail's text (the agenda, a letter): absolute."""
+    return absolute(reverse(name, args=args))
 
 
 def dossier_context(application):
@@ -108,7 +113,7 @@ def commission_convocation(session_id):
     session = CommissionSession.objects.select_related("faculty").get(pk=session_id)
     context = {
         "session": session,
-        "agenda_link": link("applications:session_agenda_pdf", session.pk),
+        "agenda_link": absolute_link("applications:session_agenda_pdf", session.pk),
     }
     for member in session.members.filter(is_active=True):
         notify(
@@ -139,10 +144,11 @@ def decision_notification(application_id):
             **dossier_context(application),
             "decisions": decisions,
             "letters": [
-                (d, link("applications:decision_letter", application.pk, d.pk)) for d in decisions
+                (d, absolute_link("applications:decision_letter", application.pk, d.pk))
+                for d in decisions
             ],
             "agrements": list(application.agrements.all()),
-            "home": link("home"),
+            "home": absolute_link("home"),
         },
         link=link("applications:detail", application.pk),
     )

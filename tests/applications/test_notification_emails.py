@@ -79,10 +79,13 @@ def test_a_doctors_message_goes_to_each_secretary_of_the_faculty_only(
 # --- Review additions ----------------------------------------------------------------------
 
 
-def _open_as(client, user, absolute):
+def _open_as(client, user, address):
+    """Open a notification's link (a path of the site) or an e-mail's link (on SITE_URL)."""
     client.force_login(user)
-    assert absolute.startswith(settings.SITE_URL), absolute
-    return client.get(absolute[len(settings.SITE_URL) :])
+    if not address.startswith("/"):
+        assert address.startswith(settings.SITE_URL), address
+        address = address[len(settings.SITE_URL) :]
+    return client.get(address)
 
 
 def test_every_link_of_a_whole_instruction_opens_for_its_recipient(
@@ -104,6 +107,8 @@ def test_every_link_of_a_whole_instruction_opens_for_its_recipient(
     assert {"submission_receipt", "visit_scheduled", "visit_assigned", "decision"} <= kinds
     assert "commission_convocation" in kinds
     for notification in Notification.objects.select_related("user"):
+        assert notification.link.startswith("/"), notification.link
+        assert settings.SITE_URL + notification.link in notification.body_text
         response = _open_as(client, notification.user, notification.link)
         assert response.status_code == 200, (notification.kind, notification.user)
         # Through the inbox too: the notification's own redirect lands there.

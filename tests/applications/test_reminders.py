@@ -295,8 +295,7 @@ def test_the_reminder_links_open_for_their_recipients(staff, run, client):
     assert len(run(datetime.date(2027, 3, 8))) == 2
     for notification in Notification.objects.filter(kind="visit_reminder"):
         client.force_login(notification.user)
-        path = notification.link.split("://", 1)[1].split("/", 1)[1]
-        assert client.get("/" + path).status_code == 200, notification.user
+        assert client.get(notification.link).status_code == 200, notification.user
 
 
 def _queries_of_the_job(day):

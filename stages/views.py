@@ -12,14 +12,15 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import F, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from applications.models import Doctor
 from applications.services import WorkflowError
-from applications.views.feedback import flash_errors, form_errors
+from applications.views.feedback import confirmation_page, confirmed, flash_errors, form_errors
 
 from . import selectors, services
 from .forms import OfferForm, PeriodForm, PlacementForm, TutoringForm
@@ -233,10 +234,22 @@ def place(request, pk):
 
 @login_required
 @never_cache
-@require_POST
+@require_http_methods(["GET", "POST"])
 def placement_remove(request, pk):
     placement = selectors.get_placement_for_admin(request.user, pk)
     offer_pk, student = placement.offer_id, placement.student
+    if not confirmed(request):
+        return confirmation_page(
+            request,
+            title=_("Retirer un étudiant du terrain de stage"),
+            question=_("Retirer %(student)s du terrain de stage « %(offer)s » ?")
+            % {"student": student, "offer": placement.offer.label},
+            consequence=_(
+                "Le stage disparaît des relevés d'honoraires des maîtres de stage de l'équipe."
+            ),
+            confirm_label=_("Retirer l'étudiant"),
+            cancel_url=reverse("stages:offer", args=[offer_pk]),
+        )
     try:
         services.remove_placement(placement, request.user)
     except WorkflowError as error:
@@ -293,9 +306,18 @@ def tutoring(request):
 
 @login_required
 @never_cache
-@require_POST
+@require_http_methods(["GET", "POST"])
 def tutoring_end(request, pk):
     tutoring = selectors.get_tutoring_for_admin(request.user, pk)
+    if not confirmed(request):
+        return confirmation_page(
+            request,
+            title=_("Terminer un tutorat"),
+            question=_("Terminer aujourd'hui le tutorat de %(student)s par Dr %(tutor)s ?")
+            % {"student": tutoring.student, "tutor": tutoring.tutor},
+            confirm_label=_("Terminer le tutorat"),
+            cancel_url=reverse("stages:tutoring"),
+        )
     try:
         services.end_tutoring(tutoring, request.user, timezone.localdate())
     except WorkflowError as error:

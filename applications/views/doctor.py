@@ -4,7 +4,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import FacultySettings
 from stages.levels import StageLevel
@@ -28,7 +28,7 @@ from ..workflow import (
 )
 from .access import doctor_required, posted
 from .dossier_page import summary_context
-from .feedback import flash_errors
+from .feedback import confirmation_page, confirmed, flash_errors
 
 
 @doctor_required
@@ -310,10 +310,20 @@ def withdraw(request, pk):
 
 
 @doctor_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def document_delete(request, pk, document_pk):
     application = selectors.get_own_application(request.user, pk)
     document = selectors.get_document_for(request.user, application.pk, document_pk)
+    if not confirmed(request):
+        return confirmation_page(
+            request,
+            title=_("Supprimer une pièce"),
+            question=_("Supprimer la pièce « %(piece)s » (%(name)s) ?")
+            % {"piece": document.get_piece_display(), "name": document.original_name},
+            consequence=_("Le fichier est retiré du dossier ; vous pourrez en déposer un autre."),
+            confirm_label=_("Supprimer la pièce"),
+            cancel_url=reverse("applications:step", args=[application.pk, "pieces"]),
+        )
     try:
         services.remove_document(document, request.user)
     except WorkflowError as error:

@@ -490,7 +490,8 @@ ROUTES = {
     "applications:document_delete": Route(
         kwargs=lambda w: {"pk": w.apps["incomplete"].pk, "document_pk": w.objects["document"].pk},
         rightful=["doctor_incomplete"],
-        get_status=405,
+        get_status=200,  # the confirmation page
+        post=lambda w: {"confirme": "1"},
         doctor_only=True,
     ),
     # Messages and notes
@@ -754,13 +755,15 @@ ROUTES = {
     "stages:placement_remove": Route(
         kwargs=lambda w: {"pk": w.objects["placement"].pk},
         rightful=["admin_a"],
-        get_status=405,
+        get_status=200,  # the confirmation page
+        post=lambda w: {"confirme": "1"},
         outsiders=STAGE_OUTSIDERS,
     ),
     "stages:tutoring_end": Route(
         kwargs=lambda w: {"pk": w.objects["tutoring"].pk},
         rightful=["admin_a"],
-        get_status=405,
+        get_status=200,  # the confirmation page
+        post=lambda w: {"confirme": "1"},
         outsiders=STAGE_OUTSIDERS,
     ),
     # Fee statements: the MSU's own and their faculty admin's; exports: the faculty admin's.

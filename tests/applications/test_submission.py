@@ -138,7 +138,9 @@ def test_submitted_dossier_is_read_only_for_the_doctor(client, complete):
         reverse("applications:step", args=[complete.pk, "pieces"]), {"cv": pdf_upload("autre.pdf")}
     )
     document = Document.objects.get(application=complete, piece="cv")
-    client.post(reverse("applications:document_delete", args=[complete.pk, document.pk]))
+    client.post(
+        reverse("applications:document_delete", args=[complete.pk, document.pk]), {"confirme": "1"}
+    )
     complete.refresh_from_db()
     assert complete.levels == ["niveau_1"]
     assert Document.objects.get(application=complete, piece="cv").original_name == "cv.pdf"

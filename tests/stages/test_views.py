@@ -240,11 +240,16 @@ def test_the_part_time_box_follows_the_rhythm_of_an_externe_period(client, staff
 def test_removing_a_placement_frees_the_offer(client, staff, offer):
     placement = services.place_student(offer, staff.admin, student())
     client.force_login(staff.admin)
-    response = client.post(reverse("stages:placement_remove", args=[placement.pk]), follow=True)
+    url = reverse("stages:placement_remove", args=[placement.pk])
+    # The offer's page links to a confirmation; a one-click POST only shows it too.
+    assert f'href="{url}"' in html(client.get(reverse("stages:offer", args=[offer.pk])))
+    for response in (client.get(url), client.post(url)):
+        assert "Retirer Alix Martin du terrain de stage" in html(response)
+        assert Placement.objects.exists()
+    response = client.post(url, {"confirme": "1"}, follow=True)
     assert response.redirect_chain[-1][0] == reverse("stages:offer", args=[offer.pk])
     assert "Alix Martin est retiré(e)" in html(response)
     assert not Placement.objects.exists()
-    assert client.get(reverse("stages:placement_remove", args=[placement.pk])).status_code == 405
 
 
 # What each one may see ---------------------------------------------------------------------
@@ -276,8 +281,8 @@ def test_another_facultys_admin_gets_404_and_their_posts_change_nothing(client, 
         reverse("stages:offer_create", args=[period.pk]): offer_data(rows=[(other_tutor, 4)]),
         reverse("stages:offer_edit", args=[offer.pk]): offer_data(label="Piraté", capacity=5),
         reverse("stages:place", args=[offer.pk]): placement_data(number="21007777"),
-        reverse("stages:placement_remove", args=[placement.pk]): {},
-        reverse("stages:tutoring_end", args=[tutoring.pk]): {},
+        reverse("stages:placement_remove", args=[placement.pk]): {"confirme": "1"},
+        reverse("stages:tutoring_end", args=[tutoring.pk]): {"confirme": "1"},
     }
     for url, data in posts.items():
         assert client.post(url, data).status_code == 404, url
@@ -306,8 +311,8 @@ def test_a_doctor_and_the_secretariat_reach_no_admin_page(client, staff, msu, of
         assert client.get(reverse("stages:tutoring")).status_code in (403, 404)
         for url in urls:
             assert client.get(url).status_code == 404, (user, url)
-        response = client.post(reverse("stages:placement_remove", args=[placement.pk]))
-        assert response.status_code == 404
+        url = reverse("stages:placement_remove", args=[placement.pk])
+        assert client.post(url, {"confirme": "1"}).status_code == 404
     assert Placement.objects.exists()
 
 
@@ -359,7 +364,10 @@ def test_the_admin_assigns_then_ends_a_tutoring_through_the_page(client, staff, 
     assert "Mes tutorats de portfolio" in mine and "depuis le 01/11/2026" in mine
 
     client.force_login(staff.admin)
-    response = client.post(reverse("stages:tutoring_end", args=[tutoring.pk]), follow=True)
+    url = reverse("stages:tutoring_end", args=[tutoring.pk])
+    assert "Terminer aujourd&#x27;hui le tutorat" in html(client.post(url))
+    assert Tutoring.objects.get(pk=tutoring.pk).ended_on is None
+    response = client.post(url, {"confirme": "1"}, follow=True)
     assert "terminé" in html(response)
     tutoring.refresh_from_db()
     assert tutoring.ended_on == timezone.localdate()

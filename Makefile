@@ -74,8 +74,11 @@ worker: install
 beat: install
 	$(DEV) $(UV) run --frozen celery -A msu_portal beat -l info
 
+# The portal is French only (msgids are French). To start another language's catalogue:
+# make messages LOCALE=xx — and add it to LANGUAGES once complete.
 messages: install
-	$(DEV) $(PY) manage.py makemessages -l en --ignore=.venv
+	@test -n "$(LOCALE)" || { echo "usage: make messages LOCALE=xx"; exit 2; }
+	$(DEV) $(PY) manage.py makemessages -l $(LOCALE) --ignore=.venv
 	$(DEV) $(PY) manage.py compilemessages --ignore=.venv
 
 clean:

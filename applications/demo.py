@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.models import Organisation, User
 
-from . import selectors, services
+from . import rpps, selectors, services
 from .minimal_pdf import pdf_bytes
 from .models import Application, Doctor, MemberOpinion, PracticeSite, Review, SiteVisit
 from .uploads import check_upload
@@ -60,7 +60,7 @@ def demo_account(email, first_name, last_name, **extra):
 def _doctor(user, faculty, upp, index):
     doctor, _ = Doctor.objects.get_or_create(user=user)
     doctor.civility = Doctor.Civility.DR_MME if index % 2 else Doctor.Civility.DR_M
-    doctor.rpps = f"{10009000000 + index * 7:011d}"
+    doctor.rpps = rpps.with_check_digit(f"{1000900000 + index:010d}")  # fictional, valid key
     doctor.specialty = Doctor.Specialty.GENERAL_PRACTICE
     doctor.degree_date = datetime.date(2008 + index % 5, 10, 1)
     doctor.registered_with_ordre = True

@@ -24,3 +24,11 @@ def luhn_ok(value):
                 digit -= 9
         total += digit
     return total % 10 == 0
+
+
+def with_check_digit(first_ten):
+    """The 11-digit RPPS made of these 10 digits and their Luhn key (for fictional numbers)."""
+    for key in "0123456789":
+        if luhn_ok(first_ten + key):
+            return first_ten + key
+    raise ValueError(first_ten)  # unreachable: one key in ten always fits

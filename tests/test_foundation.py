@@ -122,6 +122,21 @@ def test_demo_accounts_one_per_role_sign_in_with_the_demo_password(client):
     assert not User.objects.exclude(email__endswith="@example.org").exists()
 
 
+@pytest.mark.django_db
+def test_every_demo_rpps_passes_its_check_digit():
+    from applications import rpps
+    from applications.models import Doctor
+    from applications.selectors.candidature import rpps_warning
+
+    call_command("load_demo", verbosity=0)
+    doctors = list(Doctor.objects.exclude(rpps=""))
+    assert len(doctors) > 10
+    assert [d.rpps for d in doctors if not rpps.luhn_ok(d.rpps)] == []
+    assert [d.rpps for d in doctors if rpps_warning(d)] == []
+    assert len({d.rpps for d in doctors}) == len(doctors)
+    assert rpps.with_check_digit("1000900001") == "10009000018"
+
+
 def test_compose_file_is_accepted_by_docker_compose():
     command = None
     if (

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
@@ -68,7 +69,13 @@ def open_notification(request, pk):
 def mark_all_read(request):
     count = services.mark_read(request.user)
     messages.success(
-        request, _("%(count)d notification(s) marquée(s) comme lue(s).") % {"count": count}
+        request,
+        ngettext(
+            "%(count)d notification marquée comme lue.",
+            "%(count)d notifications marquées comme lues.",
+            count,
+        )
+        % {"count": count},
     )
     return redirect("notifications:inbox")
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import Organisation
 from applications.models import Agrement, Doctor, PracticeSite
@@ -328,7 +329,11 @@ def placement_problems(offer, student, part_time):
     placed = offer.placements.count()
     if placed >= offer.capacity:
         problems.append(
-            _("Le terrain de stage « %(offer)s » est complet (%(n)s étudiant(s) sur %(cap)s).")
+            ngettext(
+                "Le terrain de stage « %(offer)s » est complet (%(n)s étudiant sur %(cap)s).",
+                "Le terrain de stage « %(offer)s » est complet (%(n)s étudiants sur %(cap)s).",
+                placed,
+            )
             % {"offer": offer.label, "n": placed, "cap": offer.capacity}
         )
     for other in (

@@ -18,7 +18,7 @@ from applications.models import Doctor
 from remuneration import statements
 from remuneration.exports import euros
 from stages.demo import current_semester_start
-from stages.models import Offer, Placement
+from stages.models import Offer
 
 from .test_instruction_path import login, logout
 
@@ -59,11 +59,10 @@ def test_the_admin_places_a_student_and_the_msu_downloads_her_statement(page, li
     main.get_by_role("link", name=semester.label).click()
     main.get_by_role("link", name="MSP des Arceaux — niveau 1").click()
 
-    # The niveau 1 offer already hosts its one interne: refused, and the form keeps the input.
-    fill_student(page, "23007777", "Lambertin", "Rose", "2023")
-    expect(main.get_by_text("est complet (1 étudiant(s) sur 1)")).to_be_visible()
-    expect(main.get_by_label("Numéro d'étudiant")).to_have_value("23007777")
-    assert not Placement.objects.filter(student__student_number="23007777").exists()
+    # The niveau 1 offer already hosts its one interne: no placement form, the way out instead.
+    expect(main.get_by_role("heading", name="Terrain de stage complet")).to_be_visible()
+    expect(main.get_by_label("Numéro d'étudiant")).to_have_count(0)
+    expect(main.get_by_role("link", name="Modifier la capacité")).to_be_visible()
 
     # The externes' offer has a seat left.
     menu(page, "Stages")

@@ -211,7 +211,7 @@ def test_mark_all_read(client):
     _notify(user, "b")
     client.force_login(user)
     response = client.post(reverse("notifications:mark_all_read"), follow=True)
-    assert "2 notification(s) marquée(s) comme lue(s)" in response.content.decode()
+    assert "2 notifications marquées comme lues." in response.content.decode()
     assert not Notification.objects.filter(user=user, read_at__isnull=True).exists()
 
 

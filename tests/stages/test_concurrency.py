@@ -37,7 +37,7 @@ def test_two_students_for_the_last_seat_one_is_refused(setting):
         (offer, admin, student("1001", "Alpha")), (offer, second_admin, student("1002", "Bravo"))
     )
     assert sorted(o == "ok" for o in outcomes) == [False, True]
-    assert "est complet (1 étudiant(s) sur 1)" in next(o for o in outcomes if o != "ok")
+    assert "est complet (1 étudiant sur 1)" in next(o for o in outcomes if o != "ok")
     assert Placement.objects.filter(offer=offer).count() == 1
 
 

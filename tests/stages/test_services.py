@@ -232,7 +232,7 @@ def test_a_full_offer_refuses_the_next_student(staff, offer):
     with pytest.raises(WorkflowError) as excinfo:
         services.place_student(offer, staff.admin, student("3", "Colin"))
     assert messages(excinfo) == (
-        "Le terrain de stage « MSP du Lez » est complet (2 étudiant(s) sur 2)."
+        "Le terrain de stage « MSP du Lez » est complet (2 étudiants sur 2)."
     )
     assert offer.placements.count() == 2
     assert not Student.objects.filter(student_number="3").exists()  # rolled back

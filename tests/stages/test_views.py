@@ -207,7 +207,7 @@ def test_a_full_offer_refuses_and_keeps_the_typed_student_number(client, staff, 
     )
     assert response.status_code == 400
     page = html(response)
-    assert "« Cabinet des Arceaux » est complet (1 étudiant(s) sur 1)" in page
+    assert "« Cabinet des Arceaux » est complet (1 étudiant sur 1)" in page
     assert 'value="21009999"' in page and 'value="Petit"' in page
     assert Placement.objects.count() == 1
     assert not Student.objects.filter(student_number="21009999").exists()
@@ -426,3 +426,15 @@ def test_pages_with_students_and_amounts_are_never_cached(client):
         response = client.get(url)
         assert response.status_code == 200, url
         assert {"private", "no-store"} <= set(response["Cache-Control"].split(", ")), url
+
+
+def test_a_full_offer_shows_no_placement_form_but_the_way_to_raise_its_capacity(
+    client, staff, offer
+):
+    services.place_student(offer, staff.admin, student())
+    client.force_login(staff.admin)
+    page = html(client.get(reverse("stages:offer", args=[offer.pk])))
+    assert "Terrain de stage complet" in page
+    assert "Il accueille déjà 1 étudiant, sa capacité." in page
+    assert 'name="student_number"' not in page
+    assert reverse("stages:offer_edit", args=[offer.pk]) in page

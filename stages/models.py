@@ -67,6 +67,22 @@ class Period(models.Model):
             return _("semestre")
         return _("temps partiel") if self.part_time else _("temps plein")
 
+    def description(self):
+        """The period in one phrase, saying its dates and rhythm once: the default label
+        ("Semestre du 01/11/2026 au 30/04/2027") already gives both for a semester."""
+        start, end = f"{self.start:%d/%m/%Y}", f"{self.end:%d/%m/%Y}"
+        text = self.label
+        if not (start in text and end in text):
+            text = _("%(label)s, du %(start)s au %(end)s") % {
+                "label": text,
+                "start": start,
+                "end": end,
+            }
+        rhythm = str(self.rhythm_label())
+        if rhythm.lower() not in self.label.lower():
+            text = f"{text} ({rhythm})"
+        return text
+
 
 class Offer(models.Model):
     """A terrain de stage for one period: a team of one to three MSUs hosting students of one

@@ -22,6 +22,15 @@ def _unread_notifications(request):
     return unread_count(user)
 
 
+def _is_msu(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return False
+    from stages.selectors import is_msu
+
+    return is_msu(user)
+
+
 def portal(request):
     """Institution and service names for the DSFR header, from settings; the staff roles of
     the signed-in user for the menu (one query, only when a page shows the menu)."""
@@ -31,4 +40,5 @@ def portal(request):
         "SERVICE_TAGLINE": settings.SERVICE_TAGLINE,
         "staff_roles": SimpleLazyObject(lambda: _staff_roles(request)),
         "unread_notifications": SimpleLazyObject(lambda: _unread_notifications(request)),
+        "is_msu": SimpleLazyObject(lambda: _is_msu(request)),
     }

@@ -98,6 +98,15 @@ def doctor_of(user):
     return getattr(user, "doctor", None) if user.is_authenticated else None
 
 
+def is_msu(user):
+    """A doctor who has (or had) an agrément or sits in a team: the one whose menu offers
+    "Mes stages" and "Mes relevés" (a doctor still applying has neither)."""
+    doctor = doctor_of(user)
+    if doctor is None:
+        return False
+    return doctor.agrements.exists() or doctor.team_memberships.exists()
+
+
 def offers_of_doctor(doctor):
     return (
         Offer.objects.filter(team__doctor=doctor)

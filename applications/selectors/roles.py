@@ -1,7 +1,9 @@
 """Who may do what on a dossier, and who holds a role in a faculty: the role helpers that
 services, selectors and views all read. Below services: nothing here writes."""
 
-from accounts.models import Membership, User
+from django.db.models import F
+
+from accounts.models import Membership, Organisation, User
 
 from ..models import AgendaItem, SiteVisit
 from ..workflow import COMMISSION, DOCTOR, VISITOR
@@ -67,5 +69,12 @@ def secretariat_faculties(user):
 
 
 def staff_faculties(user):
-    """The faculties whose whole instruction the user sees (secretariat, faculty admin)."""
+    """The faculties whose whole instruction the user sees (secretariat, faculty admin; every
+    faculty for a superuser, who sees everything)."""
+    if user.is_superuser:  # same shape as the memberships' values("organisation_id")
+        return (
+            Organisation.objects.filter(kind=Organisation.Kind.FACULTY)
+            .annotate(organisation_id=F("pk"))
+            .values("organisation_id")
+        )
     return _faculties(user, *FACULTY_WIDE_ROLES)

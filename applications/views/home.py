@@ -3,7 +3,7 @@ the staff's ways in (queue, visits, sessions, settings)."""
 
 from django.shortcuts import render
 
-from accounts.models import Membership
+from accounts.models import Membership, Organisation
 
 from .. import selectors
 from ..selectors import queue
@@ -52,6 +52,10 @@ def staff_home(request):
         for m in memberships
         if m.role in (Membership.Role.SECRETARIAT, Membership.Role.FACULTY_ADMIN)
     }
+    if request.user.is_superuser:  # sees every faculty's queue
+        instructed = set(
+            Organisation.objects.filter(kind=Organisation.Kind.FACULTY).values_list("pk", flat=True)
+        )
     return render(
         request,
         "applications/staff_home.html",

@@ -209,3 +209,14 @@ def test_dossier_page_queries_do_not_grow_with_events_pieces_or_messages(client,
     assert application.events.count() > 10
     client.get(url)  # the doctor's new replies are marked read once (one UPDATE), then:
     assert _queries(client, url) == before
+
+
+def test_the_tabs_are_plain_links_and_the_search_has_a_visible_label(client, staff):
+    client.force_login(staff.secretariat)
+    html = client.get(QUEUE).content.decode()
+    # Links inside a tablist are an axe violation (and DSFR's tabs script makes the list one).
+    assert 'role="tablist"' not in html and "fr-tabs" not in html
+    assert html.count('aria-current="page" id="onglet-') == 1
+    # The search field's label is shown (fr-search-bar hides it; a placeholder vanishes).
+    assert "fr-search-bar" not in html and "placeholder=" not in html
+    assert '<label class="fr-label" for="q">Rechercher un dossier' in html

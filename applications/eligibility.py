@@ -39,6 +39,9 @@ class Check:
     label: str
     ok: bool
     reason: str = ""
+    # The dossier step where the doctor meets this rule when it is not a matter of their
+    # situation but of a form still to fill ("Engagements"): shown as "to complete", not unmet.
+    later_step: str = ""
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,16 @@ class LevelEligibility:
         return [check for check in self.checks if not check.ok]
 
     @property
+    def blocking(self):
+        """The unmet rules the doctor cannot settle later in the dossier."""
+        return [check for check in self.unmet if not check.later_step]
+
+    @property
+    def to_complete(self):
+        """The unmet rules settled at a later step of the dossier (the training commitment)."""
+        return [check for check in self.unmet if check.later_step]
+
+    @property
     def label(self):
         return StageLevel(self.level).label
 
@@ -66,9 +79,9 @@ def add_years(day, years):
     return day.replace(year=year, day=min(day.day, last))
 
 
-def _check(label, ok, reason):
+def _check(label, ok, reason, later_step=""):
     """A checklist line; the reason is only kept when the rule is not met."""
-    return Check(str(label), ok, "" if ok else str(reason))
+    return Check(str(label), ok, "" if ok else str(reason), "" if ok else str(later_step))
 
 
 def _date(day):
@@ -161,6 +174,7 @@ def check_level(level, profile, rules, on):
                     "Indiquez la date de votre formation pédagogique ou engagez-vous à la suivre "
                     "(étape « Engagements »)."
                 ),
+                later_step=_("Engagements"),
             )
         )
 

@@ -7,7 +7,7 @@ from accounts.models import Membership, Organisation
 
 from .. import selectors
 from ..selectors import queue
-from ..workflow import CLOSED, DOCTOR_EDITABLE, DOCTOR_NEXT_STEP, STATUS_BADGE
+from ..workflow import CLOSED, DOCTOR_EDITABLE, DOCTOR_NEXT_STEP, STATUS_BADGE, Status
 from .access import doctor_of
 
 
@@ -23,6 +23,10 @@ def home(request):
             "badge": STATUS_BADGE.get(application.status, "info"),
             "next_step": DOCTOR_NEXT_STEP[application.status],
             "editable": application.status in DOCTOR_EDITABLE,
+            # The secretariat's message, for the doctor to re-read from here.
+            "complement": selectors.open_complement_request(application)
+            if application.status == Status.INCOMPLETE
+            else None,
         }
         for application in selectors.doctor_applications(doctor)
     ]

@@ -30,3 +30,22 @@ def test_a_level_out_of_reach_still_says_conditions_non_remplies(client):
     # Docteur junior and hors-MG are not for this general practitioner: really unmet.
     label = html.split('for="niveau-hors_mg"', 1)[1].split("</label>", 1)[0]
     assert "Conditions non remplies" in label
+
+
+def test_a_doctor_asked_for_complements_rereads_the_message_from_home(client):
+    from applications.workflow import Status
+    from tests.workflow_helpers import advance, make_staff, submitted_application
+
+    staff = make_staff()
+    application = advance(submitted_application(staff), staff, Status.INCOMPLETE)
+    client.force_login(application.doctor.user)
+    home = client.get(reverse("home")).content.decode()
+    assert "« Le CV n&#x27;est pas signé. »" in home
+    detail = reverse("applications:detail", args=[application.pk])
+    assert f'href="{detail}#complements"' in home
+    # Each step's breadcrumb leads back to the dossier's page.
+    step = client.get(reverse("applications:step", args=[application.pk, "pieces"]))
+    crumbs = step.content.decode().split('id="fil-ariane"', 1)[1].split("</ol>", 1)[0]
+    assert (
+        f'<a class="fr-breadcrumb__link" href="{detail}">Dossier {application.reference}' in crumbs
+    )

@@ -1,6 +1,8 @@
 """The secretariat's instruction: admissibility, complement requests, messages, notes and the
 site visit."""
 
+import datetime
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -66,6 +68,9 @@ def request_complements(application, by, message, due_date, items, expected_vers
     return request
 
 
+DUPLICATE_WINDOW = datetime.timedelta(minutes=2)
+
+
 @transaction.atomic
 def post_message(application, by, body, attachment=None, detected=None):
     """A message of the thread between the doctor and the secretariat, e-mailed to the other
@@ -78,6 +83,16 @@ def post_message(application, by, body, attachment=None, detected=None):
         raise WorkflowError(_("La messagerie s'ouvre quand le dossier est transmis."))
     if not (body or "").strip():
         raise WorkflowError(_("Le message est vide."))
+    # A double click or a re-sent form: the same text by the same author a moment ago is that
+    # message, not a new one (the dossier's row lock orders two racing requests).
+    same = locked.messages.filter(
+        author=by,
+        body=body.strip(),
+        attachment_name=attachment.name[:255] if attachment is not None else "",
+        created_at__gte=timezone.now() - DUPLICATE_WINDOW,
+    ).first()
+    if same is not None:
+        return same
     message = Message(application=locked, author=by, from_doctor=DOCTOR in roles, body=body.strip())
     if attachment is not None:
         _check_attachment_quota(locked, detected.size)

@@ -298,3 +298,20 @@ def test_nobody_visits_or_judges_their_own_dossier(staff):
     with pytest.raises(WorkflowError, match="votre propre dossier"):
         services.give_opinion(session, level, colleague.user, Review.Opinion.FAVOURABLE)
     assert not Review.objects.filter(requested_level=level).exists()
+
+
+def test_the_same_message_posted_twice_is_stored_and_sent_once(
+    client, staff, django_capture_on_commit_callbacks
+):
+    application = submitted_application(staff)
+    client.force_login(application.doctor.user)
+    url = reverse("applications:post_message", args=[application.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.post(url, {"body": "Bonjour, voici ma question."})
+        second = client.post(url, {"body": "Bonjour, voici ma question."})
+    assert first.status_code == second.status_code == 302
+    assert Message.objects.filter(application=application).count() == 1
+    assert len([m for m in mail.outbox if "Nouveau message" in m.subject]) == 1
+    # Another text is another message.
+    client.post(url, {"body": "Et une seconde question."})
+    assert Message.objects.filter(application=application).count() == 2

@@ -10,6 +10,7 @@ from notifications.services import absolute, notify
 from ..complements import describe_items
 from ..models import Application, CommissionSession, ComplementRequest, Decision, Message, SiteVisit
 from ..selectors.roles import faculty_members
+from ..workflow import Action
 
 
 def link(name, *args):
@@ -34,17 +35,55 @@ def _application(application_id):
     return Application.objects.select_related("doctor__user", "faculty").get(pk=application_id)
 
 
+def _resubmitted(application):
+    """Whether the dossier's last sending was the answer to a complement request."""
+    last = application.events.filter(action__in=[Action.SUBMIT, Action.RESUBMIT]).last()
+    return last is not None and last.action == Action.RESUBMIT
+
+
 def submission_receipt(application_id, version):
+    """The doctor's receipt (or, for an answer to a complement request, « compléments reçus »)
+    and the notice to the faculty's secretariat that a dossier is there to check."""
     application = _application(application_id)
+    resubmitted = _resubmitted(application)
     user = application.doctor.user
+    kind = "complements_received" if resubmitted else "submission_receipt"
+    target = link("applications:detail", application.pk)
     notify(
         user,
-        "submission_receipt",
-        f"submission_receipt:{application.pk}:{version}:{user.pk}",
-        "emails/submission_receipt",
+        kind,
+        f"{kind}:{application.pk}:{version}:{user.pk}",
+        f"emails/{kind}",
         dossier_context(application),
-        link=link("applications:detail", application.pk),
+        link=target,
     )
+    context = {**dossier_context(application), "resubmitted": resubmitted}
+    for member in faculty_members(application.faculty, Membership.Role.SECRETARIAT):
+        notify(
+            member,
+            "dossier_received",
+            f"dossier_received:{application.pk}:{version}:{member.pk}",
+            "emails/dossier_received",
+            context,
+            link=target,
+            digestible=True,  # a secretary who chose the daily digest gets it there
+        )
+
+
+def visit_reported(visit_id):
+    """The secretariat learns that a visit report was filed (the dossier can go to commission)."""
+    visit = SiteVisit.objects.select_related("reported_by").get(pk=visit_id)
+    application = _application(visit.application_id)
+    for member in faculty_members(application.faculty, Membership.Role.SECRETARIAT):
+        notify(
+            member,
+            "visit_reported",
+            f"visit_reported:{visit.pk}:{visit.reported_at.isoformat()}:{member.pk}",
+            "emails/visit_reported",
+            {**dossier_context(application), "visit": visit},
+            link=link("applications:detail", application.pk),
+            digestible=True,
+        )
 
 
 def complement_request(request_id):

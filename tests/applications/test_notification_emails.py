@@ -48,15 +48,17 @@ def test_receipt_goes_to_the_doctor_with_the_dossier_link_once_per_submission(
     staff = make_staff()
     with django_capture_on_commit_callbacks(execute=True):
         app = submitted_application(staff)
-    (receipt,) = mail.outbox
-    assert receipt.to == [app.doctor.user.email]
+    (receipt,) = to(app.doctor.user.email)
     assert url("applications:detail", app.pk) in receipt.body
-    # A resubmission after a complement request is a new occurrence: a second receipt.
+    # A resubmission after a complement request is a new occurrence: « compléments reçus »,
+    # not a second receipt.
     incomplete = advance(app, staff, Status.INCOMPLETE)
     with django_capture_on_commit_callbacks(execute=True):
         services.submit(incomplete, incomplete.doctor.user)
     receipts = Notification.objects.filter(kind="submission_receipt", user=app.doctor.user)
-    assert receipts.count() == 2
+    assert receipts.count() == 1
+    received = Notification.objects.get(kind="complements_received", user=app.doctor.user)
+    assert received.subject.startswith("Compléments reçus pour votre dossier")
     assert len(to(app.doctor.user.email)) == 2
 
 

@@ -12,6 +12,7 @@ def _context(context):
         "SITE_URL": settings.SITE_URL,
         "SERVICE_NAME": settings.SERVICE_NAME,
         "INSTITUTION_NAME": settings.INSTITUTION_NAME,
+        "SIGNATURE": settings.INSTITUTION_NAME,
         **context,
     }
 

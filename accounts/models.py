@@ -169,6 +169,22 @@ class FacultySettings(models.Model):
     retention_export_days = models.PositiveSmallIntegerField(
         _("exports des paiements conservés … jours"), default=7
     )
+    # The faculty's own details: page header and footer, e-mail signature, legal pages.
+    dumg_name = models.CharField(
+        _("nom du département de médecine générale"),
+        max_length=200,
+        blank=True,
+        help_text=_("Par exemple : Département de médecine générale (DUMG)."),
+    )
+    dumg_address = models.TextField(_("adresse postale du DUMG"), blank=True)
+    dumg_email = models.EmailField(_("adresse électronique de contact du DUMG"), blank=True)
+    dumg_phone = models.CharField(_("téléphone du DUMG"), max_length=30, blank=True)
+    publication_director = models.CharField(
+        _("directeur ou directrice de la publication"),
+        max_length=200,
+        blank=True,
+        help_text=_("Pour les mentions légales, par exemple : le doyen de la faculté."),
+    )
 
     class Meta:
         verbose_name = _("réglages de la faculté")

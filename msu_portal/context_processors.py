@@ -31,11 +31,19 @@ def _is_msu(request):
     return is_msu(user)
 
 
+def _faculty(request):
+    from accounts.faculties import faculty_of_user, identity
+
+    return identity(faculty_of_user(getattr(request, "user", None)))
+
+
 def portal(request):
     """Institution and service names for the DSFR header, from settings; the staff roles of
     the signed-in user for the menu (one query, only when a page shows the menu)."""
     return {
         "INSTITUTION_NAME": settings.INSTITUTION_NAME,
+        # The signed-in person's faculty (name, settings with the DUMG's details), or national.
+        "current_faculty": SimpleLazyObject(lambda: _faculty(request)),
         "SERVICE_NAME": settings.SERVICE_NAME,
         "SERVICE_TAGLINE": settings.SERVICE_TAGLINE,
         "staff_roles": SimpleLazyObject(lambda: _staff_roles(request)),

@@ -52,8 +52,12 @@ SITE_URL = env(
     default=f"http://{env('HOST', default='127.0.0.1')}:{env.int('PORT', default=8000)}",
 )
 
-# Shown in the DSFR header and in documents.
-INSTITUTION_NAME = env("INSTITUTION_NAME", default="Faculté de médecine Montpellier-Nîmes")
+# Shown in the DSFR header, the footer and documents when no faculty is known (a visitor who
+# has not signed in): one deployment serves every faculty, and each page, e-mail and PDF names
+# the faculty of its dossier or of the signed-in person (accounts.faculties).
+INSTITUTION_NAME = env(
+    "INSTITUTION_NAME", default="Facultés de médecine — départements de médecine générale"
+)
 SERVICE_NAME = env("SERVICE_NAME", default="Portail des maîtres de stage des universités")
 SERVICE_TAGLINE = env(
     "SERVICE_TAGLINE", default="Demande et gestion de l'agrément MSU en médecine générale"

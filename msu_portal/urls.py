@@ -8,6 +8,9 @@ admin.site.site_header = "Portail MSU — administration"
 
 urlpatterns = [
     path("", home.home, name="home"),
+    path("accessibilite/", home.accessibility, name="accessibility"),
+    path("mentions-legales/", home.legal_notice, name="legal_notice"),
+    path("donnees-personnelles/", home.privacy, name="privacy"),
     path("compte/", include("accounts.urls")),
     path("dossiers/", include("applications.urls")),
     path("notifications/", include("notifications.urls")),

@@ -23,6 +23,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.faculties import faculty_of_user, signature
 from accounts.mailer import build_mail, render_summary, render_templated_mail
 
 from .models import Notification
@@ -48,6 +49,16 @@ def absolute(path):
     return Notification(link=path).email_link
 
 
+def _faculty_of(user, context):
+    for name in ("application", "session", "agrement"):
+        obj = context.get(name)
+        obj = getattr(obj, "application", obj) if name == "agrement" else obj
+        faculty = getattr(obj, "faculty", None)
+        if faculty is not None:
+            return faculty
+    return faculty_of_user(user)
+
+
 def prepare(user, kind, key, template_dir, context, link="", digestible=False):
     """An unsaved notification for `user`, rendered now (the inbox shows the same text).
 
@@ -55,7 +66,15 @@ def prepare(user, kind, key, template_dir, context, link="", digestible=False):
     for the e-mail. The inbox's one line comes from the kind's `summary.txt`.
     `digestible`: a notice to staff, which may wait for their daily digest if they chose it;
     what a doctor receives as a doctor (deadlines) always leaves at once."""
-    full_context = {"recipient": user, "link": absolute(link), **context}
+    faculty = _faculty_of(user, context)
+    full_context = {
+        "recipient": user,
+        "link": absolute(link),
+        # Signed by the faculty of the dossier (or session), else the recipient's own.
+        "INSTITUTION_NAME": faculty.name if faculty else settings.INSTITUTION_NAME,
+        "SIGNATURE": signature(faculty),
+        **context,
+    }
     subject, text, html = render_templated_mail(template_dir, full_context)
     return Notification(
         user=user,

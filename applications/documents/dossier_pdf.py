@@ -123,7 +123,9 @@ def _build(application, with_visit_report=True):
     writer.add_metadata(
         {
             "/Title": _("Dossier %(reference)s") % {"reference": application.reference},
-            "/Author": settings.INSTITUTION_NAME,
+            "/Author": application.faculty.name
+            if application.faculty_id
+            else settings.INSTITUTION_NAME,
         }
     )
     writer.page_mode = "/UseOutlines"

@@ -43,13 +43,22 @@ def print_stylesheet():
     return _stylesheet(_stylesheet_path())
 
 
+def _faculty_name(context):
+    """The faculty a document speaks for: its dossier's, its session's or the one given."""
+    for obj in (context.get("application"), context.get("session")):
+        if getattr(obj, "faculty", None) is not None:
+            return obj.faculty.name
+    faculty = context.get("faculty")
+    return getattr(faculty, "name", None) or settings.INSTITUTION_NAME
+
+
 def render_html(template_name, context):
     """The template as HTML, in French, with the header's institution and service names."""
     with translation.override("fr"):
         return render_to_string(
             template_name,
             {
-                "institution_name": settings.INSTITUTION_NAME,
+                "institution_name": _faculty_name(context),
                 "service_name": settings.SERVICE_NAME,
                 **context,
             },

@@ -32,7 +32,9 @@ def dossier_context(application):
 
 
 def _application(application_id):
-    return Application.objects.select_related("doctor__user", "faculty").get(pk=application_id)
+    return Application.objects.select_related("doctor__user", "faculty__faculty_settings").get(
+        pk=application_id
+    )
 
 
 def _resubmitted(application):
@@ -149,7 +151,9 @@ def visit_scheduled(visit_id):
 
 
 def commission_convocation(session_id):
-    session = CommissionSession.objects.select_related("faculty").get(pk=session_id)
+    session = CommissionSession.objects.select_related("faculty__faculty_settings").get(
+        pk=session_id
+    )
     context = {
         "session": session,
         "agenda_link": absolute_link("applications:session_agenda_pdf", session.pk),

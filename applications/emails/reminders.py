@@ -70,7 +70,7 @@ def complement_reminders(today):
         ComplementRequest.objects.filter(
             answered_at__isnull=True, application__status=Status.INCOMPLETE
         )
-        .select_related("application__doctor__user", "application__faculty")
+        .select_related("application__doctor__user", "application__faculty__faculty_settings")
         .prefetch_related("application__requested_levels")
     )
     candidates = []
@@ -112,7 +112,7 @@ def visit_reminders(today):
             scheduled_for__gte=start,
             scheduled_for__lt=end,
         )
-        .select_related("application__doctor__user", "application__faculty")
+        .select_related("application__doctor__user", "application__faculty__faculty_settings")
         .prefetch_related("visitors", "application__requested_levels", "application__doctor__sites")
     )
     candidates = []
@@ -161,7 +161,7 @@ def agrements_to_remind(today):
         .filter(doctor__user__is_active=True)
         .exclude(Exists(newer))
         .exclude(Exists(renewing))
-        .select_related("doctor__user")
+        .select_related("doctor__user", "application__faculty__faculty_settings")
         .order_by("pk")
     )
 

@@ -82,3 +82,18 @@ def staff_home(request):
             ],
         },
     )
+
+
+# --- The pages every French public service links from its footer ----------------------------
+
+
+def accessibility(request):
+    return render(request, "legal/accessibility.html")
+
+
+def legal_notice(request):
+    return render(request, "legal/legal_notice.html")
+
+
+def privacy(request):
+    return render(request, "legal/privacy.html")

@@ -174,15 +174,19 @@ class FacultySettings(models.Model):
         _("nom du département de médecine générale"),
         max_length=200,
         blank=True,
+        default="",
         help_text=_("Par exemple : Département de médecine générale (DUMG)."),
     )
-    dumg_address = models.TextField(_("adresse postale du DUMG"), blank=True)
-    dumg_email = models.EmailField(_("adresse électronique de contact du DUMG"), blank=True)
-    dumg_phone = models.CharField(_("téléphone du DUMG"), max_length=30, blank=True)
+    dumg_address = models.TextField(_("adresse postale du DUMG"), blank=True, default="")
+    dumg_email = models.EmailField(
+        _("adresse électronique de contact du DUMG"), blank=True, default=""
+    )
+    dumg_phone = models.CharField(_("téléphone du DUMG"), max_length=30, blank=True, default="")
     publication_director = models.CharField(
         _("directeur ou directrice de la publication"),
         max_length=200,
         blank=True,
+        default="",
         help_text=_("Pour les mentions légales, par exemple : le doyen de la faculté."),
     )
 

@@ -46,11 +46,6 @@ def send_visit_scheduled(visit_id):
 
 
 @shared_task(**RETRY)
-def send_visit_reported(visit_id):
-    notices.visit_reported(visit_id)
-
-
-@shared_task(**RETRY)
 def send_commission_convocation(session_id):
     notices.commission_convocation(session_id)
 

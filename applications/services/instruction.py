@@ -237,9 +237,8 @@ def record_visit(application, by, checklist, report, recommendation, expected_ve
     visit.reported_at = timezone.now()
     visit.reported_by = by
     visit.save()
-    from ..tasks import send_visit_reported
     from .documents import request_dossier_pdf
 
     request_dossier_pdf(locked)  # the dossier PDF now carries the visit report
-    _notify(send_visit_reported, visit.pk)
+    _notices().visit_reported(visit.pk)  # the secretariat's notice commits with the report
     return visit

@@ -6,6 +6,7 @@ import re
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from applications.models import Application
 from tests.files import pdf_bytes
@@ -64,7 +65,14 @@ def test_doctor_signs_up_fills_every_step_and_submits(page, live_server):
     page.select_option("#id_exercise_mode", "liberal")
     page.select_option("#id_faculty", label="Faculté de médecine Montpellier-Nîmes")
     page.get_by_role("button", name="Enregistrer et continuer").click()
-    page.get_by_text("compte exactement 11 chiffres (vous en avez saisi 4)").wait_for()
+    # The error shows under the field and in the summary at the top, which takes the focus.
+    page.locator(".fr-error-text").get_by_text(
+        "compte exactement 11 chiffres (vous en avez saisi 4)"
+    ).wait_for()
+    assert page.evaluate("document.activeElement.id") == "resume-erreurs"
+    expect(
+        page.locator("#resume-erreurs").get_by_role("link", name=re.compile("RPPS"))
+    ).to_be_visible()
     assert page.input_value("#id_installation_date") == "2014-09-01"
     page.fill("#id_rpps", "10001234565")
     page.get_by_role("button", name="Enregistrer et continuer").click()

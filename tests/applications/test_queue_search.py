@@ -123,7 +123,7 @@ def _queries(client, url, params):
         {"onglet": "decides", "page": 2},
     ],
 )
-def test_queue_queries_stay_the_same_with_more_dossiers_and_at_most_ten(client, staff, params):
+def test_queue_queries_stay_the_same_with_more_dossiers_and_stay_bounded(client, staff, params):
     for _ in range(queue.PAGE_SIZE + 1):  # page 2 of the decided tab has a row
         advance(submitted_application(staff), staff, Status.DECIDED)
     submitted_application(staff)  # and so has the first tab

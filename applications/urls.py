@@ -20,6 +20,11 @@ urlpatterns = [
         name="document_delete",
     ),
     # Documents the portal produces
+    path(
+        "<int:pk>/pieces/remplacees/<int:replaced_pk>/",
+        documents.replaced_piece_download,
+        name="replaced_piece",
+    ),
     path("<int:pk>/dossier.pdf", documents.dossier_pdf, name="dossier_pdf"),
     path("<int:pk>/dossier-pdf/etat/", documents.dossier_pdf_status, name="dossier_pdf_status"),
     path(

@@ -247,8 +247,9 @@ def _delete_accounts(dues):
 
 
 def _dossier_files(locked):
-    """Pieces, message attachments and the dossier PDFs (which embed the pieces)."""
-    documents = list(locked.documents.all())
+    """Pieces (with the versions kept after a replacement), message attachments and the
+    dossier PDFs (which embed the pieces)."""
+    documents = list(locked.documents.all()) + list(locked.replaced_pieces.all())
     attachments = list(locked.messages.exclude(attachment=""))
     generated = list(
         GeneratedDocument.objects.filter(
@@ -268,6 +269,7 @@ def purge_decided(application):
     files = [d.file for d in documents] + [m.attachment for m in attachments]
     files += [g.file for g in generated]
     locked.documents.all().delete()
+    locked.replaced_pieces.all().delete()
     locked.messages.exclude(attachment="").update(
         attachment="", attachment_name="", attachment_type="", attachment_size=0
     )
@@ -297,6 +299,7 @@ def purge_withdrawn(application):
         "notes": locked.staff_notes.count(),
     }
     locked.documents.all().delete()
+    locked.replaced_pieces.all().delete()
     locked.messages.all().delete()
     locked.staff_notes.all().delete()
     locked.complement_requests.all().delete()

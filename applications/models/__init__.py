@@ -13,7 +13,7 @@ from .dossier import (
     private_storage,
 )
 from .generated import GeneratedDocument
-from .instruction import ComplementRequest, Message, SiteVisit, StaffNote
+from .instruction import ComplementRequest, Message, ReplacedPiece, SiteVisit, StaffNote
 from .queue import QueueCount
 
 __all__ = [
@@ -32,6 +32,7 @@ __all__ = [
     "Message",
     "PracticeSite",
     "QueueCount",
+    "ReplacedPiece",
     "RequestedLevel",
     "Review",
     "SiteVisit",

@@ -46,6 +46,40 @@ class ComplementRequest(models.Model):
         return self.answered_at is None
 
 
+class ReplacedPiece(models.Model):
+    """A piece the secretariat had seen, replaced or removed by the doctor while answering a
+    complement request: the file is kept (moved here, not copied) so that "what changed" can
+    still open the version the request was about. Purged with the dossier (retention)."""
+
+    complement_request = models.ForeignKey(
+        ComplementRequest, on_delete=models.CASCADE, related_name="replaced_pieces"
+    )
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="replaced_pieces"
+    )
+    piece = models.CharField(_("pièce"), max_length=20)
+    file = models.FileField(storage=private_storage, max_length=255)
+    original_name = models.CharField(_("nom du fichier envoyé"), max_length=255)
+    content_type = models.CharField(max_length=50)
+    size = models.PositiveIntegerField()
+    uploaded_at = models.DateTimeField()
+    replaced_at = models.DateTimeField(default=timezone.now)
+    removed = models.BooleanField(default=False)  # removed rather than replaced
+
+    class Meta:
+        verbose_name = _("version remplacée d'une pièce")
+        verbose_name_plural = _("versions remplacées des pièces")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return f"{self.get_piece_display()} ({self.original_name})"
+
+    def get_piece_display(self):
+        from .dossier import Document
+
+        return Document.Piece(self.piece).label if self.piece in Document.Piece.values else ""
+
+
 def attachment_path(instance, filename):
     ext = PurePosixPath(filename).suffix.lower()
     return f"messages/{instance.application_id}/{uuid.uuid4().hex}{ext}"

@@ -14,6 +14,7 @@ from ..models import (
     CommissionSession,
     Document,
     Message,
+    ReplacedPiece,
     SiteVisit,
 )
 from ..workflow import DOCTOR, FACULTY_ADMIN, SECRETARIAT, Status
@@ -63,6 +64,11 @@ def get_own_application(user, pk):
 def get_document_for(user, application_pk, document_pk):
     application = get_application_for(user, application_pk)
     return get_object_or_404(Document, pk=document_pk, application=application)
+
+
+def get_replaced_piece_for(user, application_pk, replaced_pk):
+    application = get_application_for(user, application_pk)
+    return get_object_or_404(ReplacedPiece, pk=replaced_pk, application=application)
 
 
 def doctor_applications(doctor):

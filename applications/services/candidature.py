@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import snapshot
-from ..models import Application, Doctor, Document, Event, RequestedLevel
+from ..models import Application, Doctor, Document, Event, ReplacedPiece, RequestedLevel
 from ..selectors.candidature import (
     completeness_problems,
     open_complement_request,
@@ -99,9 +99,7 @@ def attach_document(application, by, piece, uploaded, detected):
     ensure_editable(locked, by, f"piece:{piece}")
     previous = Document.objects.filter(application=locked, piece=piece).first()
     if previous:
-        old_file = previous.file
-        previous.delete()
-        transaction.on_commit(lambda: old_file.storage.delete(old_file.name))
+        _set_aside(locked, previous, removed=False)
     document = Document(
         application=locked,
         piece=piece,
@@ -125,7 +123,29 @@ def attach_document(application, by, piece, uploaded, detected):
 def remove_document(document, by):
     locked = lock(document.application)
     ensure_editable(locked, by, f"piece:{document.piece}")
+    _set_aside(locked, document, removed=True)
+
+
+def _set_aside(locked, document, removed):
+    """Delete a piece the doctor replaces or removes, except the version an open complement
+    request was about: that one moves to ReplacedPiece (same stored file), for the secretariat
+    to open from "what changed". A version uploaded since the request is simply deleted."""
+    request = open_complement_request(locked) if locked.status != Status.DRAFT else None
     stored = document.file
+    if request is not None and document.uploaded_at <= request.requested_at:
+        ReplacedPiece.objects.create(
+            complement_request=request,
+            application=locked,
+            piece=document.piece,
+            file=stored.name,
+            original_name=document.original_name,
+            content_type=document.content_type,
+            size=document.size,
+            uploaded_at=document.uploaded_at,
+            removed=removed,
+        )
+        document.delete()
+        return
     document.delete()
     transaction.on_commit(lambda: stored.storage.delete(stored.name))
 

@@ -3,7 +3,7 @@ views in one call (`record_download(request.user, obj)`)."""
 
 from django.utils.translation import gettext as _
 
-from ..models import Document, GeneratedDocument, Message
+from ..models import Document, GeneratedDocument, Message, ReplacedPiece
 from .common import record_event
 
 __all__ = ["record_download"]
@@ -18,6 +18,14 @@ def record_download(by, obj):
             by,
             "piece_downloaded",
             f"{obj.get_piece_display()} ({obj.original_name})",
+        )
+    if isinstance(obj, ReplacedPiece):
+        return record_event(
+            obj.application,
+            by,
+            "piece_downloaded",
+            _("%(piece)s (%(name)s), version remplacée")
+            % {"piece": obj.get_piece_display(), "name": obj.original_name},
         )
     if isinstance(obj, Message):
         return record_event(obj.application, by, "attachment_downloaded", obj.attachment_name)

@@ -125,6 +125,21 @@ def document_download(request, pk, document_pk):
 
 
 @login_required
+def replaced_piece_download(request, pk, replaced_pk):
+    """The version of a piece a complement request was about, kept after the doctor replaced it."""
+    replaced = selectors.get_replaced_piece_for(request.user, pk, replaced_pk)
+    services.record_download(request.user, replaced)
+    response = FileResponse(
+        replaced.file.open("rb"),
+        content_type=replaced.content_type,
+        as_attachment="download" in request.GET,
+        filename=download_name(replaced.original_name, replaced.content_type),
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
 def message_attachment(request, pk, message_pk):
     message = selectors.get_attachment_for(request.user, pk, message_pk)
     services.record_download(request.user, message)

@@ -163,7 +163,9 @@ def staff_detail(request, application, roles, message_form=None, status=200):
             "message_form": (message_form or MessageForm()) if sees_thread else None,
             "notes": application.staff_notes.select_related("author"),
             "note_form": NoteForm(),
-            "complement_requests": application.complement_requests.select_related("requested_by"),
+            "complement_requests": application.complement_requests.select_related(
+                "requested_by"
+            ).prefetch_related("replaced_pieces"),
             "visit": visit,
             "levels": levels,
             "agenda": AgendaItem.objects.filter(application=application).select_related("session"),

@@ -315,3 +315,37 @@ def test_the_same_message_posted_twice_is_stored_and_sent_once(
     # Another text is another message.
     client.post(url, {"body": "Et une seconde question."})
     assert Message.objects.filter(application=application).count() == 2
+
+
+def test_the_piece_a_request_was_about_stays_openable_after_the_doctor_replaces_it(client, staff):
+    application = submitted_application(staff)
+    seen = application.documents.get(piece="cv")
+    seen_bytes = seen.file.open("rb").read()
+    advance(application, staff, Status.INCOMPLETE)  # the request names the CV
+    client.force_login(application.doctor.user)
+    step = reverse("applications:step", args=[application.pk, "pieces"])
+    # Replaced twice: the secretariat needs the version it saw, not the doctor's first attempt.
+    client.post(step, {"cv": pdf_upload("cv-brouillon.pdf")})
+    client.post(step, {"cv": pdf_upload("cv-signe.pdf")})
+    client.post(reverse("applications:submit", args=[application.pk]))
+
+    client.force_login(staff.secretariat)
+    html = client.get(detail(application)).content.decode()
+    kept = html.split("Versions vues lors de la demande", 1)[1].split("</ul>", 1)[0]
+    assert seen.original_name in kept and "remplacée" in kept
+    assert "cv-brouillon.pdf" not in kept
+    old = application.replaced_pieces.get()
+    link = reverse("applications:replaced_piece", args=[application.pk, old.pk])
+    assert link in kept
+    response = client.get(link)
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "private, no-store"
+    assert b"".join(response.streaming_content) == seen_bytes
+    current = application.documents.get(piece="cv")
+    assert current.original_name == "cv-signe.pdf"
+    assert current.file.name != old.file.name and old.file.name == seen.file.name
+
+    # Another faculty's secretariat gets a 404, as for any piece.
+    other = make_staff()
+    client.force_login(other.secretariat)
+    assert client.get(link).status_code == 404

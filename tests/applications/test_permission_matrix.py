@@ -40,6 +40,7 @@ from applications.models import (
     GeneratedDocument,
     MemberOpinion,
     Message,
+    ReplacedPiece,
     RequestedLevel,
     Review,
     SiteVisit,
@@ -139,6 +140,16 @@ def _build_world(storage):
     submitted_application(b)  # faculty B has its own work
     apps["decided"] = advance(submitted_application(a), a, Status.DECIDED)
 
+    # The incomplete dossier's doctor replaces the CV: the version the request saw is kept.
+    new_cv = pdf_upload("cv-signe.pdf")
+    services.attach_document(
+        apps["incomplete"],
+        apps["incomplete"].doctor.user,
+        Document.Piece.CV,
+        new_cv,
+        check_upload(new_cv),
+    )
+
     # The thread of the reviewed dossier: a message with an attachment, a reply, a note.
     uploaded = pdf_upload("lettre.pdf")
     message = services.post_message(
@@ -176,6 +187,7 @@ def _build_world(storage):
         other_session=other_session,
         message=message,
         document=apps["incomplete"].documents.get(piece=Document.Piece.CV),
+        replaced_piece=ReplacedPiece.objects.get(application=apps["incomplete"]),
     )
     world.users.update(
         other_doctor=other_doctor.user,
@@ -484,6 +496,14 @@ ROUTES = {
     ),
     "applications:document": Route(
         kwargs=lambda w: {"pk": w.apps["incomplete"].pk, "document_pk": w.objects["document"].pk},
+        rightful=["doctor_incomplete", "secretariat_a", "admin_a"],
+        post_changes=False,
+    ),
+    "applications:replaced_piece": Route(
+        kwargs=lambda w: {
+            "pk": w.apps["incomplete"].pk,
+            "replaced_pk": w.objects["replaced_piece"].pk,
+        },
         rightful=["doctor_incomplete", "secretariat_a", "admin_a"],
         post_changes=False,
     ),

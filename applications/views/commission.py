@@ -30,7 +30,7 @@ from ..forms.common import VersionForm
 from ..models import Application, Attendance, Event, RequestedLevel, Review
 from ..services import WorkflowError
 from ..workflow import Status
-from .feedback import flash_errors, form_errors
+from .feedback import confirmation_page, confirmed, flash_errors, form_errors
 
 
 def _secretariat_faculties(user):
@@ -332,6 +332,20 @@ def session_close(request, pk):
     session = selectors.get_session_for(request.user, pk)
     version = VersionForm(request.POST)
     expected = version.cleaned_data.get("version") if version.is_valid() else None
+    if not confirmed(request):
+        return confirmation_page(
+            request,
+            title=_("Clore la %(session)s") % {"session": str(session).lower()},
+            question=_("Clore la séance et arrêter les avis ?"),
+            consequence=_(
+                "Une fois la séance close, plus aucun membre ne peut donner ni modifier son avis, "
+                "l'ordre du jour ne peut plus changer et le procès-verbal est établi. Cette "
+                "action ne peut pas être annulée."
+            ),
+            confirm_label=_("Clore la séance"),
+            cancel_url=reverse("applications:session", args=[pk]),
+            hidden={"version": expected} if expected is not None else None,
+        )
     try:
         services.close_session(session, request.user, expected_version=expected)
     except WorkflowError as error:

@@ -27,9 +27,12 @@ def confirmed(request):
     return request.method == "POST" and request.POST.get(CONFIRMED) == "1"
 
 
-def confirmation_page(request, *, title, question, confirm_label, cancel_url, consequence=""):
+def confirmation_page(
+    request, *, title, question, confirm_label, cancel_url, consequence="", hidden=None
+):
     """The page that asks before a destructive action (no script needed): the same URL, posted
-    with CONFIRMED, carries it out."""
+    with CONFIRMED (and the `hidden` fields the action needs, such as a version), carries it
+    out."""
     return render(
         request,
         "confirm_action.html",
@@ -40,5 +43,6 @@ def confirmation_page(request, *, title, question, confirm_label, cancel_url, co
             "confirm_label": confirm_label,
             "cancel_url": cancel_url,
             "confirmed_field": CONFIRMED,
+            "hidden": sorted((hidden or {}).items()),
         },
     )

@@ -639,6 +639,7 @@ ROUTES = {
         kwargs=lambda w: {"pk": w.objects["open_session"].pk},
         rightful=["secretariat_a", "commission_a"],
         get_status=405,
+        post=lambda w: {"confirme": "1"},
         extra_outsiders=SESSION_DOCTOR,
     ),
     "applications:session_transmission": Route(

@@ -144,6 +144,7 @@ def test_a_session_from_the_members_opinions_to_the_doctors_letters(page, live_s
         main.get_by_text("Présence enregistrée.").wait_for()
         expect(main.locator("#presence")).to_contain_text("Quorum atteint")
         main.get_by_role("button", name="Clore la séance et arrêter les avis").click()
+        main.get_by_role("button", name="Clore la séance", exact=True).click()
         main.get_by_text("Séance close : les avis sont arrêtés").wait_for()
 
         # 5. The minutes: attendance, quorum, the commission's opinion with its vote count,

@@ -274,6 +274,7 @@ def test_a_dossier_goes_from_submission_to_two_agrements(page, live_server):
     main.get_by_role("button", name="Enregistrer la présence").click()
     main.get_by_text("Présence enregistrée.").wait_for()
     main.get_by_role("button", name="Clore la séance et arrêter les avis").click()
+    main.get_by_role("button", name="Clore la séance", exact=True).click()
     main.get_by_text("Séance close : les avis sont arrêtés").wait_for()
     expect(main.locator("#minutes-pdf")).to_have_text("Procès-verbal (PDF)")
     main.get_by_role("link", name="Procès-verbal", exact=True).click()

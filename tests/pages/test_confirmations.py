@@ -22,3 +22,24 @@ def test_deleting_a_piece_asks_first(client, doctor_client, draft):
     response = doctor_client.post(url, {"confirme": "1"})
     assert response.status_code == 302
     assert not Document.objects.filter(pk=document.pk).exists()
+
+
+def test_closing_a_commission_session_asks_first(client):
+    from applications.models import CommissionSession
+    from tests.workflow_helpers import attend_all, make_staff, past_session
+
+    staff = make_staff()
+    session = past_session(staff)
+    attend_all(session, staff.secretariat)
+    session = CommissionSession.objects.get(pk=session.pk)
+    client.force_login(staff.secretariat)
+    url = reverse("applications:session_close", args=[session.pk])
+    response = client.post(url, {"version": session.version})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Clore la séance et arrêter les avis ?" in page and "ne peut pas être annulée" in page
+    assert f'name="version" value="{session.version}"' in page  # carried to the confirmation
+    assert not CommissionSession.objects.get(pk=session.pk).is_closed
+    response = client.post(url, {"version": session.version, "confirme": "1"})
+    assert response.status_code == 302
+    assert CommissionSession.objects.get(pk=session.pk).is_closed

@@ -3,6 +3,7 @@
 
 from django.conf import settings
 
+from .memberships import memberships_of
 from .models import FacultySettings, Organisation
 
 
@@ -13,10 +14,10 @@ def faculty_of_user(user):
     doctor = getattr(user, "doctor", None)
     if doctor is not None and doctor.faculty_id:
         return doctor.faculty
-    membership = user.memberships.select_related("organisation__parent").order_by("pk").first()
-    if membership is None:
+    memberships = memberships_of(user)
+    if not memberships:
         return None
-    organisation = membership.organisation
+    organisation = memberships[0].organisation
     if organisation.kind == Organisation.Kind.FACULTY:
         return organisation
     return organisation.parent if organisation.parent_id else None

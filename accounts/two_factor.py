@@ -23,6 +23,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from . import memberships
 from .models import Membership, SecurityEvent, User, UserSession
 
 log = logging.getLogger(__name__)
@@ -50,7 +51,7 @@ def requires_second_factor(user):
     """Staff always; a doctor once they have enrolled. One query."""
     if user.is_staff or user.is_superuser:
         return True
-    return (
+    required = (
         User.objects.filter(pk=user.pk)
         .filter(
             Q(Exists(Membership.objects.filter(user=OuterRef("pk"))))
@@ -58,6 +59,9 @@ def requires_second_factor(user):
         )
         .exists()
     )
+    if not required:
+        memberships.know_none(user)  # the menu and the dossier's roles need not ask again
+    return required
 
 
 def confirmed_totp(user):

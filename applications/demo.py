@@ -29,7 +29,8 @@ OTHER_MEMBERS = [
 # (e-mail, first name, last name, levels, state to reach, UPP name)
 DOSSIERS = [
     ("lucas.garnier", "Lucas", "Garnier", ["externe"], Status.SUBMITTED, "UPP Montpellier"),
-    ("chloe.bernard", "Chloé", "Bernard", ["niveau_1"], Status.SUBMITTED, "UPP Béziers"),
+    # Sent back for a signed CV and resubmitted: "what changed" opens the CV first sent.
+    ("chloe.bernard", "Chloé", "Bernard", ["niveau_1"], "resubmitted", "UPP Béziers"),
     ("hugo.lambert", "Hugo", "Lambert", ["externe", "niveau_1"], Status.INCOMPLETE, "UPP Nîmes"),
     ("manon.roux", "Manon", "Roux", ["saspas"], Status.ADMISSIBLE, "UPP Perpignan"),
     ("nathan.girard", "Nathan", "Girard", ["niveau_1"], Status.VISIT_SCHEDULED, "UPP Narbonne"),
@@ -152,6 +153,18 @@ def load_instruction_demo(faculty):
                 timezone.localdate() + datetime.timedelta(days=21),
                 ["piece:insurance"],
             )
+            continue
+        if state == "resubmitted":
+            services.request_complements(
+                app,
+                secretariat,
+                "Le CV n'est pas signé : merci d'envoyer une version signée.",
+                timezone.localdate() + datetime.timedelta(days=21),
+                ["piece:cv"],
+            )
+            upload = SimpleUploadedFile("cv-signe.pdf", pdf_bytes("CV signé"))
+            services.attach_document(_fresh(app), user, "cv", upload, check_upload(upload))
+            services.submit(_fresh(app), user)
             continue
         if state == Status.WITHDRAWN:
             services.withdraw(app, user, "Départ du cabinet prévu cette année.")

@@ -6,7 +6,9 @@ def _staff_roles(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return set()
-    roles = set(user.memberships.values_list("role", flat=True))
+    from accounts.memberships import roles_of
+
+    roles = roles_of(user)
     # Before the second factor, staff see no staff menu: those pages would only send them back.
     if roles and not user.is_verified():
         return set()

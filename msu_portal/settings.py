@@ -104,6 +104,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "msu_portal.middleware.PrivateCacheMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "accounts.memberships.RequestMemberships",
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.IdleTimeoutMiddleware",
     "accounts.middleware.SecondFactorMiddleware",
@@ -163,7 +164,8 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     # First, as django-axes asks: refuses any attempt while the account or the address is locked.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's, reading the user with their doctor profile and faculty in one query.
+    "accounts.backends.PasswordBackend",
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"

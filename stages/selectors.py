@@ -2,11 +2,11 @@
 students and tutorings; an MSU sees the offers they belong to, the students placed there and
 their tutees; nobody sees another faculty's (a 404, never a leak)."""
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Membership, Organisation
-from applications.models import Doctor
+from applications.models import Agrement, Doctor
 
 from .models import Offer, Period, Placement, Student, TeamMember, Tutoring
 
@@ -104,7 +104,15 @@ def is_msu(user):
     doctor = doctor_of(user)
     if doctor is None:
         return False
-    return doctor.agrements.exists() or doctor.team_memberships.exists()
+    # One query for both (the menu asks on every page).
+    return (
+        Doctor.objects.filter(pk=doctor.pk)
+        .filter(
+            Exists(Agrement.objects.filter(doctor=OuterRef("pk")))
+            | Exists(TeamMember.objects.filter(doctor=OuterRef("pk")))
+        )
+        .exists()
+    )
 
 
 def offers_of_doctor(doctor):

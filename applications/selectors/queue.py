@@ -11,6 +11,7 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.memberships import memberships_of
 from accounts.models import FacultySettings, Organisation
 from stages.levels import StageLevel
 
@@ -18,7 +19,7 @@ from ..dates import add_months
 from ..models import Application, QueueCount
 from ..text import fold
 from ..workflow import CLOSED, Status
-from .roles import staff_faculties
+from .roles import FACULTY_WIDE_ROLES, staff_faculties
 
 
 @dataclass(frozen=True)
@@ -94,11 +95,21 @@ def _flag_condition(settings_by_faculty, now):
 def settings_by_faculty(user):
     """{faculty id: its settings (the defaults when none were saved)} of the faculties the
     user instructs, in one query (the ids then name the faculties for every other query)."""
-    faculties = (
-        Organisation.objects.filter(pk__in=staff_faculties(user))
-        .select_related("faculty_settings")
-        .order_by("pk")
-    )
+    if user.is_superuser:
+        faculties = (
+            Organisation.objects.filter(pk__in=staff_faculties(user))
+            .select_related("faculty_settings")
+            .order_by("pk")
+        )
+    else:  # the request's memberships, already read for the header and the menu
+        faculties = sorted(
+            {
+                m.organisation
+                for m in memberships_of(user)
+                if m.role in FACULTY_WIDE_ROLES and m.organisation.kind == Organisation.Kind.FACULTY
+            },
+            key=lambda f: f.pk,
+        )
     return {f.pk: FacultySettings.for_faculty(f) for f in faculties}
 
 

@@ -3,6 +3,7 @@ services, selectors and views all read. Below services: nothing here writes."""
 
 from django.db.models import F
 
+from accounts.memberships import roles_of
 from accounts.models import Membership, Organisation, User
 
 from ..models import AgendaItem, SiteVisit
@@ -20,11 +21,7 @@ def actor_roles(application, user):
         return roles
     if application.doctor.user_id == user.pk:
         roles.add(DOCTOR)
-    roles.update(
-        Membership.objects.filter(user=user, organisation_id=application.faculty_id).values_list(
-            "role", flat=True
-        )
-    )
+    roles.update(roles_of(user, application.faculty_id))
     if (
         VISITOR in roles
         and not SiteVisit.objects.filter(application_id=application.pk, visitors=user).exists()

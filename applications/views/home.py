@@ -3,6 +3,7 @@ the staff's ways in (queue, visits, sessions, settings)."""
 
 from django.shortcuts import render
 
+from accounts.memberships import memberships_of
 from accounts.models import Membership, Organisation
 
 from .. import selectors
@@ -49,7 +50,7 @@ def home(request):
 
 def staff_home(request):
     """Each staff role's way in: the queue, the visits, the commission sessions, the settings."""
-    memberships = list(Membership.objects.filter(user=request.user).select_related("organisation"))
+    memberships = memberships_of(request.user)  # the request's one read (header, menu)
     roles = {m.role for m in memberships}
     instructed = {
         m.organisation_id

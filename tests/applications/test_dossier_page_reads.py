@@ -40,3 +40,30 @@ def test_a_visit_with_nothing_new_writes_nothing(client, reader):
     assert not Message.objects.filter(
         application=application, read_at=None, from_doctor=(reader == "secretariat")
     ).exists()
+
+
+def _tables_read(client, url):
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return [q["sql"] for q in captured], len(captured)
+
+
+@pytest.mark.parametrize("reader", ["secretariat", "doctor"])
+def test_the_signed_in_person_is_read_once_per_page(client, reader):
+    """Header, menu, faculty and the dossier's roles share one read of the memberships and the
+    user comes with their doctor profile: the dossier page stays within its budget."""
+    staff = make_staff()
+    application = submitted_application(staff)
+    user = staff.secretariat if reader == "secretariat" else application.doctor.user
+    client.force_login(user)
+    url = reverse("applications:detail", args=[application.pk])
+    client.get(url)
+    sql, count = _tables_read(client, url)
+    memberships = [q for q in sql if q.startswith('SELECT "accounts_membership"')]
+    doctors = [q for q in sql if q.startswith('SELECT "applications_doctor"')]
+    assert len(memberships) <= 1, memberships  # the doctor's: known empty from the 2FA check
+    assert doctors == []  # read with the user
+    assert count <= (18 if reader == "secretariat" else 17)
+    for page in (reverse("applications:queue"), reverse("home")) if reader == "secretariat" else ():
+        sql, _count = _tables_read(client, page)
+        assert len([q for q in sql if q.startswith('SELECT "accounts_membership"')]) == 1, page

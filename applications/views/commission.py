@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.models import FacultySettings, Membership, Organisation
+from msu_portal.pagination import page_of
 from stages.levels import rules_for
 
 from .. import selectors, services
@@ -50,10 +51,11 @@ def session_list(request):
         ).exists()
     ):
         raise PermissionDenied(_("Les séances de commission sont réservées au personnel du DUMG."))
+    listed = page_of(request, sessions.order_by("-meets_at", "-pk"))
     return render(
         request,
         "applications/commission/list.html",
-        {"sessions": sessions, "can_create": bool(faculties)},
+        {**listed, "sessions": listed["page"].object_list, "can_create": bool(faculties)},
     )
 
 

@@ -12,7 +12,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.models import FacultySettings
+from accounts.memberships import roles_of
+from accounts.models import FacultySettings, Membership
+from msu_portal.pagination import page_of
 from stages.levels import rules_for
 
 from .. import selectors, services
@@ -298,7 +300,10 @@ def add_note(request, pk):
 
 @login_required
 def my_visits(request):
-    visits = list(selectors.visits_of(request.user))
-    if not visits and not request.user.memberships.filter(role="visitor").exists():
+    listed = page_of(
+        request, selectors.visits_of(request.user).order_by("reported_at", "scheduled_for", "pk")
+    )
+    visits = listed["page"].object_list
+    if not visits and Membership.Role.VISITOR not in roles_of(request.user):
         raise PermissionDenied(_("Cette page est réservée aux visiteurs."))
-    return render(request, "applications/staff/visits.html", {"visits": visits})
+    return render(request, "applications/staff/visits.html", {**listed, "visits": visits})

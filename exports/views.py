@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts.models import Organisation
+from msu_portal.pagination import page_of
 from applications.views.feedback import flash_errors
 
 from . import registry, selectors, services
@@ -20,7 +21,6 @@ from .writers import CONTENT_TYPES
 
 # Fields of the request form that are not the list's filters.
 RESERVED = {"csrfmiddlewaretoken", "kind", "format", "faculty", "next"}
-LIST_DAYS_SHOWN = 50
 
 
 def private(response):
@@ -73,12 +73,13 @@ def export_request(request):
 @login_required
 @never_cache
 def export_list(request):
-    exports = list(selectors.exports_for(request.user)[:LIST_DAYS_SHOWN])
+    listed = page_of(request, selectors.exports_for(request.user).order_by("-requested_at", "-pk"))
+    exports = listed["page"].object_list
     if not exports and not any(
         selectors.faculties_for(request.user, kind.roles).exists() for kind in registry.kinds()
     ):
         raise Http404
-    return private(render(request, "exports/list.html", {"exports": exports}))
+    return private(render(request, "exports/list.html", {**listed, "exports": exports}))
 
 
 @login_required

@@ -56,3 +56,16 @@ def test_the_visitors_visits_paginate(client, two_per_page):
     first = client.get(url).content.decode()
     assert _rows(first) == 2 and "Page 1 sur 2" in first
     assert _rows(client.get(url, {"page": 2}).content.decode()) == 1
+
+
+def test_the_exports_list_paginates(client, two_per_page):
+    from exports import services as export_services
+
+    staff = make_staff()
+    for n in range(3):
+        export_services.request_export(staff.faculty, staff.secretariat, "queue", {}, "csv")
+    client.force_login(staff.secretariat)
+    url = reverse("exports:list")
+    first = client.get(url).content.decode()
+    assert _rows(first) == 2 and "Page 1 sur 2" in first
+    assert _rows(client.get(url, {"page": 2}).content.decode()) == 1

@@ -12,8 +12,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts.models import Organisation
-from msu_portal.pagination import page_of
 from applications.views.feedback import flash_errors
+from msu_portal.pagination import page_of
 
 from . import registry, selectors, services
 from .models import Export

@@ -62,7 +62,7 @@ def test_the_exports_list_paginates(client, two_per_page):
     from exports import services as export_services
 
     staff = make_staff()
-    for n in range(3):
+    for _ in range(3):
         export_services.request_export(staff.faculty, staff.secretariat, "queue", {}, "csv")
     client.force_login(staff.secretariat)
     url = reverse("exports:list")

@@ -49,13 +49,14 @@ def render_detail(request, application, message_form=None, status=200):
     thread = list(application.messages.select_related("author"))
     services.mark_thread_read(application, request.user, roles, thread)
     complement = selectors.open_complement_request(application)
+    visit = SiteVisit.objects.filter(application=application).first()
     return render(
         request,
         "applications/detail.html",
         {
             "application": application,
             **summary_context(application),
-            "dossier_pdf": selectors.dossier_pdf_for(application, request.user),
+            "dossier_pdf": selectors.dossier_pdf_for(application, request.user, visit=visit),
             # Never the members' opinions nor their names (internal events).
             "events": application.events.timeline().filter(internal=False).select_related("actor"),
             "commission_opinions": _commission_opinions_for_doctor(application),
@@ -66,7 +67,7 @@ def render_detail(request, application, message_form=None, status=200):
             "badge": STATUS_BADGE.get(application.status, "info"),
             "complement": complement,
             "complement_items": _complement_links(application, complement),
-            "visit": SiteVisit.objects.filter(application=application).first(),
+            "visit": visit,
             "decisions": Decision.objects.filter(
                 requested_level__application=application
             ).select_related("requested_level", "letter"),

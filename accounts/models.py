@@ -222,6 +222,8 @@ class Membership(models.Model):
         VISITOR = "visitor", _("Visiteur")
         COMMISSION = "commission", _("Membre de la commission")
         FACULTY_ADMIN = "faculty_admin", _("Administrateur de la faculté")
+        # Held on a UPP (not on the faculty): told of the difficulties reported in its stages.
+        UPP_COORDINATOR = "upp_coordinator", _("Coordinateur d'UPP")
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     organisation = models.ForeignKey(

@@ -16,6 +16,8 @@ HEARTBEAT_STALE_AFTER = datetime.timedelta(minutes=3)
 # What each periodic job does, in French, for the background page (keyed by task name).
 LABELS = {
     "applications.tasks.send_daily_reminders": _("Relances quotidiennes"),
+    "stages.tasks.send_stage_followup": _("Évaluations de stage : relances et liens aux étudiants"),
+    "stages.tasks.sweep_student_links": _("Envoi des liens aux étudiants en attente"),
     "notifications.tasks.send_daily_digests": _("Récapitulatifs quotidiens des notifications"),
     "notifications.tasks.sweep_notifications": _("Envoi des e-mails en attente"),
     "applications.tasks.sweep_documents": _("Production des PDF en attente"),

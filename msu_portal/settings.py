@@ -343,6 +343,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "applications.tasks.send_daily_reminders",
         "schedule": crontab(hour=7, minute=0),
     },
+    "stage-followup": {
+        "task": "stages.tasks.send_stage_followup",
+        "schedule": crontab(hour=7, minute=10),
+    },
+    "sweep-student-links": {
+        "task": "stages.tasks.sweep_student_links",
+        "schedule": crontab(minute="*/2"),
+        "options": {"expires": 110},
+    },
     "daily-digests": {
         "task": "notifications.tasks.send_daily_digests",
         "schedule": crontab(hour=7, minute=30),

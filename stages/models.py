@@ -166,6 +166,8 @@ class Student(models.Model):
         _("promotion"), help_text=_("Année d'entrée dans le cycle, par exemple 2025.")
     )
     level = models.CharField(_("niveau"), max_length=20, choices=StageLevel.choices)
+    # Where the student's links (evaluation of the stage, report of a difficulty) are sent.
+    email = models.EmailField(_("adresse électronique"), blank=True)
 
     class Meta:
         verbose_name = _("étudiant")
@@ -240,3 +242,15 @@ class Tutoring(models.Model):
 
     def __str__(self):
         return f"{self.tutor} → {self.student}"
+
+
+# Evaluations, incidents, imports and the student's links (stages/records.py).
+from .records import (  # noqa: E402, F401
+    Evaluation,
+    EvaluationCriterion,
+    EvaluationScore,
+    ImportBatch,
+    Incident,
+    IncidentMessage,
+    StudentLink,
+)

@@ -171,6 +171,12 @@ def update_criterion(criterion, by, label, position, active):
 
 def _save(placement, stage, author, criteria, scores, comment):
     """scores: {criterion pk: level}; every criterion of the grid must be scored."""
+    done = Evaluation.objects.filter(placement=placement, stage=stage).first()
+    if done is not None:
+        raise WorkflowError(
+            _("Cette évaluation a déjà été remplie le %(date)s.")
+            % {"date": _date(timezone.localdate(done.submitted_at))}
+        )
     problems = []
     if not criteria:
         problems.append(_("La faculté n'a pas encore défini sa grille d'évaluation."))
@@ -184,17 +190,6 @@ def _save(placement, stage, author, criteria, scores, comment):
         values.append(value)
     if problems:
         raise WorkflowError(*problems)
-    if Evaluation.objects.filter(placement=placement, stage=stage).exists():
-        raise WorkflowError(
-            _("Cette évaluation a déjà été remplie le %(date)s.")
-            % {
-                "date": _date(
-                    timezone.localdate(
-                        Evaluation.objects.get(placement=placement, stage=stage).submitted_at
-                    )
-                )
-            }
-        )
     evaluation = Evaluation.objects.create(
         placement=placement,
         stage=stage,

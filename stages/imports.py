@@ -15,6 +15,8 @@ period.
 
 import csv
 import io
+import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -60,14 +62,17 @@ COLUMNS = [
 ]
 REQUIRED = [name for name, required, _help in COLUMNS if required]
 NAMES = [name for name, _required, _help in COLUMNS]
+# Headers are compared without accents, case or punctuation ("Numéro d'étudiant" →
+# "numero_d_etudiant"); these are the usual other names of the columns.
 ALIASES = {
     "numero": "numero_etudiant",
-    "numéro_étudiant": "numero_etudiant",
-    "numéro d'étudiant": "numero_etudiant",
-    "prénom": "prenom",
-    "e-mail": "email",
+    "numero_d_etudiant": "numero_etudiant",
+    "n_etudiant": "numero_etudiant",
+    "nom_de_famille": "nom",
+    "terrain_de_stage": "terrain",
+    "e_mail": "email",
     "courriel": "email",
-    "temps partiel": "temps_partiel",
+    "adresse_electronique": "email",
 }
 YES = {"oui", "o", "1", "x", "vrai"}
 NO = {"", "non", "n", "0", "faux"}
@@ -92,9 +97,9 @@ def template_csv():
 def _header(cells):
     names = []
     for cell in cells:
-        name = " ".join(str(cell or "").split()).casefold()
-        name = ALIASES.get(name, name.replace(" ", "_"))
-        names.append(name)
+        plain = unicodedata.normalize("NFKD", str(cell or "")).encode("ascii", "ignore").decode()
+        name = "_".join(re.findall(r"[a-z0-9]+", plain.casefold()))
+        names.append(ALIASES.get(name, name))
     missing = [name for name in REQUIRED if name not in names]
     if missing:
         raise ImportFileError(

@@ -265,9 +265,7 @@ def test_a_link_opens_its_own_placement_only(client, world):
     assert "Noé Petit" not in page(client.get(links.url(other_link)))
 
 
-def test_the_admin_sends_the_links_of_a_student(
-    client, world, django_capture_on_commit_callbacks
-):
+def test_the_admin_sends_the_links_of_a_student(client, world, django_capture_on_commit_callbacks):
     staff, _referent, _partner, placement, _other = world
     client.force_login(staff.admin)
     mail.outbox.clear()

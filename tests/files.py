@@ -49,3 +49,7 @@ def pdf_of_size(total):
         n += total - len(data)
         data = build(n)
     return data
+
+
+def csv_upload(text, name="etudiants.csv"):
+    return upload(name, text.encode("utf-8"), content_type="text/csv")

@@ -59,9 +59,20 @@ from remuneration import services as remuneration_services
 from remuneration.statements import academic_year_of
 from stages import services as stage_services
 from stages.levels import StageLevel
+from stages import evaluations as stage_evaluations
+from stages import imports as stage_imports
+from stages import incidents as stage_incidents
 from stages.models import Offer, Period, Placement, Student, TeamMember, Tutoring
+from stages.records import (
+    Evaluation,
+    EvaluationCriterion,
+    ImportBatch,
+    Incident,
+    IncidentMessage,
+    StudentLink,
+)
 from tests.factories import ApplicationFactory, DoctorFactory, StaffFactory
-from tests.files import pdf_upload
+from tests.files import csv_upload, pdf_upload
 from tests.stages_helpers import make_msu, semester, team
 from tests.stages_helpers import student as student_input
 from tests.workflow_helpers import advance, make_staff, submitted_application
@@ -85,6 +96,18 @@ class World:
 
     def level(self, name, index=0):
         return RequestedLevel.objects.filter(application=self.apps[name]).order_by("pk")[index]
+
+
+def _import_csv(offer):
+    return (
+        "numero_etudiant;nom;prenom;promotion;terrain\n"
+        f"22007777;Lemaire;Jules;2025;{offer.pk}\n"
+    )
+
+
+def _evaluation_form(w):
+    criteria = stage_evaluations.grid(w.objects["faculty_a"].pk, "msu")
+    return {f"critere_{c.pk}": 3 for c in criteria}
 
 
 def _later(days):
@@ -237,6 +260,20 @@ def _build_world(storage):
         a.faculty, a.secretariat, "queue", {"onglet": "a-verifier"}, "csv"
     )
     assert export_services.build_export(queue_export.pk)
+    # How the stage goes: the faculty's grids, a file of one student to import, a difficulty
+    # reported by the MSU, the student's address for their links.
+    for audience in ("msu", "student"):
+        stage_evaluations.create_default_grid(a.faculty, a.admin, audience)
+    batch = stage_imports.create_batch(
+        period, a.admin, csv_upload(_import_csv(offer)), all_or_nothing=False
+    )
+    incident = stage_incidents.report(placement, msu_a.user, "Retards", "Tous les matins.")
+    Student.objects.filter(pk=placement.student_id).update(email="alix@example.org")
+    world.objects.update(
+        criterion=EvaluationCriterion.objects.filter(faculty=a.faculty).first(),
+        batch=batch,
+        incident=incident,
+    )
     world.objects.update(
         msu_a=msu_a,
         period=period,
@@ -349,6 +386,12 @@ def snapshot():
         "tutorings": _rows(Tutoring.objects, "tutor_id", "student_id", "ended_on"),
         "exports": _rows(Export.objects, "faculty_id", "kind", "state", "file"),
         "audit": _rows(AuditEntry.objects, "faculty_id", "kind", "actor_id"),
+        "criteria": _rows(EvaluationCriterion.objects, "label", "active", "position"),
+        "evaluations": _rows(Evaluation.objects, "placement_id", "stage"),
+        "imports": _rows(ImportBatch.objects, "period_id", "imported_at"),
+        "incidents": _rows(Incident.objects, "status", "handled_at"),
+        "incident_messages": _rows(IncidentMessage.objects, "incident_id", "body"),
+        "student_links": _rows(StudentLink.objects, "placement_id", "purpose", "used_at"),
     }
 
 
@@ -786,6 +829,74 @@ ROUTES = {
         get_status=200,  # the confirmation page
         post=lambda w: {"confirme": "1"},
         outsiders=STAGE_OUTSIDERS,
+    ),
+    # Import of students (the faculty's admin only).
+    "stages:import_form": Route(
+        kwargs=lambda w: {"pk": w.objects["period"].pk},
+        rightful=["admin_a"],
+        post=lambda w: {"file": csv_upload(_import_csv(w.objects["offer"]))},
+        outsiders=STAGE_OUTSIDERS,
+    ),
+    "stages:import_preview": Route(
+        kwargs=lambda w: {"pk": w.objects["batch"].pk},
+        rightful=["admin_a"],
+        post=lambda w: {"confirm": "1"},
+        outsiders=STAGE_OUTSIDERS,
+    ),
+    # Evaluations: the grid and what the faculty receives are its admin's; the placement's
+    # follow-up is its team's MSU's (the referent fills the evaluations).
+    "stages:criterion_edit": Route(
+        kwargs=lambda w: {"pk": w.objects["criterion"].pk},
+        rightful=["admin_a"],
+        post=lambda w: {"label": "Ponctualité", "position": 1, "active": "on"},
+        outsiders=STAGE_OUTSIDERS,
+    ),
+    "stages:msu_evaluations": Route(
+        kwargs=lambda w: {"pk": w.objects["msu_a"].pk},
+        rightful=["admin_a"],
+        post_changes=False,
+        outsiders=STAGE_OUTSIDERS,
+    ),
+    "stages:send_student_links": Route(
+        kwargs=lambda w: {"pk": w.objects["placement"].pk},
+        rightful=["admin_a"],
+        get_status=405,
+        outsiders=STAGE_OUTSIDERS,
+    ),
+    "stages:placement_followup": Route(
+        kwargs=lambda w: {"pk": w.objects["placement"].pk},
+        rightful=["msu_a"],
+        post_changes=False,
+        outsiders=EVERYONE,
+    ),
+    "stages:evaluate": Route(
+        kwargs=lambda w: {"pk": w.objects["placement"].pk, "slug": "debut"},
+        rightful=["msu_a"],
+        post=_evaluation_form,
+        outsiders=EVERYONE,
+    ),
+    "stages:incident_report": Route(
+        kwargs=lambda w: {"pk": w.objects["placement"].pk},
+        rightful=["msu_a"],
+        get_status=405,
+        post=lambda w: {"subject": "Absence", "body": "Absent lundi."},
+        outsiders=EVERYONE,
+    ),
+    # An incident: its MSUs, the faculty's secretariat and admins (and UPP coordinators, see
+    # tests/stages/test_incidents.py); only the staff set its status.
+    "stages:incident": Route(
+        kwargs=lambda w: {"pk": w.objects["incident"].pk},
+        rightful=["msu_a", "secretariat_a", "admin_a"],
+        post=lambda w: {"body": "Nous appelons le cabinet."},
+        outsiders=[a for a in EVERYONE if a not in ("secretariat_a", "admin_a")],
+    ),
+    "stages:incident_status": Route(
+        kwargs=lambda w: {"pk": w.objects["incident"].pk},
+        rightful=["secretariat_a", "admin_a"],
+        get_status=405,
+        post=lambda w: {"status": "handled"},
+        outsiders=[a for a in EVERYONE if a not in ("secretariat_a", "admin_a")],
+        extra_outsiders=(("msu_a", {403}),),
     ),
     # Fee statements: the MSU's own and their faculty admin's; exports: the faculty admin's.
     "remuneration:statement": Route(

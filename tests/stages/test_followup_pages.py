@@ -111,3 +111,22 @@ def test_the_list_pages_cost_the_same_whatever_they_list(client, name, who):
     large, large_size = _queries(client, url)
     assert large_size > small_size  # the page lists more
     assert large == small, (name, small, large)
+
+
+def test_the_demo_has_evaluations_and_an_incident():
+    from django.core.management import call_command
+
+    from accounts.models import Membership
+    from stages.records import Evaluation, Incident
+
+    call_command("load_demo", verbosity=0)
+    call_command("load_demo", verbosity=0)  # idempotent
+    stages = set(Evaluation.objects.values_list("stage", flat=True))
+    assert {"start", "middle", "student"} <= stages
+    assert Evaluation.objects.filter(stage="student", poor=True).count() == 1
+    assert not Evaluation.objects.filter(stage="end").exists()  # left to the demo MSU
+    incident = Incident.objects.get()
+    assert incident.messages.count() == 2 and incident.status == "open"
+    assert Membership.objects.filter(
+        role=Membership.Role.UPP_COORDINATOR, user__email="coordination.upp@example.org"
+    ).exists()

@@ -17,6 +17,7 @@ from applications.demo import OTHER_MEMBERS, demo_account, load_instruction_demo
 from applications.models import Doctor, PracticeSite
 from reports.demo import load_reports_demo
 from stages.demo import load_stages_demo
+from stages.demo_followup import load_followup_demo
 from stages.levels import StageLevel
 
 FACULTY = "Faculté de médecine Montpellier-Nîmes"
@@ -83,10 +84,12 @@ class Command(BaseCommand):
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
             load_instruction_demo(faculty)
             load_stages_demo(faculty)
+            load_followup_demo(faculty)
         load_reports_demo(faculty)
         self.stdout.write(
             "Comptes de démonstration (mot de passe « demo-msu-2026 ») : medecin@, "
-            "msu@ (MSU avec étudiants et relevés), secretariat@, visiteur@, commission@ (président "
+            "msu@ (MSU avec étudiants, évaluations et relevés), coordination.upp@ (coordinatrice "
+            "d'UPP : les signalements), secretariat@, visiteur@, commission@ (président "
             "de la séance ouverte), agathe.vasseur@ et marc.lefevre@ (membres), admin@, "
             "superuser@example.org. Second facteur des comptes des équipes : secret de "
             "démonstration GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ (make run affiche le code à saisir)."

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from .models import Offer, Period, Placement, Student, TeamMember, Tutoring
+from .records import EvaluationCriterion, Incident
 
 
 class TeamMemberInline(admin.TabularInline):
@@ -38,3 +39,15 @@ class PlacementAdmin(admin.ModelAdmin):
 class TutoringAdmin(admin.ModelAdmin):
     list_display = ["tutor", "student", "promotion", "started_on", "ended_on"]
     raw_id_fields = ["tutor", "student"]
+
+
+@admin.register(Incident)
+class IncidentAdmin(admin.ModelAdmin):
+    list_display = ["subject", "placement", "status", "created_at"]
+    list_filter = ["status"]
+
+
+@admin.register(EvaluationCriterion)
+class EvaluationCriterionAdmin(admin.ModelAdmin):
+    list_display = ["label", "faculty", "audience", "position", "active"]
+    list_filter = ["audience", "active"]

@@ -288,7 +288,7 @@ def _apply(batch, by):
     """Every line placed in turn (each in its savepoint); returns the LineResults."""
     services.require_faculty_admin(by, batch.faculty_id)
     by_pk, by_label = _offers(batch.period)
-    results = []
+    results, emails = [], []
     for row in batch.rows:
         result = LineResult(line=row["line"], data=row, reasons=_shape_problems(row))
         offer, ambiguous = _find_offer(row.get("terrain", ""), by_pk, by_label)
@@ -312,11 +312,14 @@ def _apply(batch, by):
                         student,
                         part_time=row.get("temps_partiel", "").casefold() in YES,
                     )
-                    if row.get("email") and placement.student.email != row["email"]:
-                        Student.objects.filter(pk=placement.student_id).update(email=row["email"])
             except WorkflowError as error:
                 result.reasons.extend(error.messages)
+            else:
+                if row.get("email") and placement.student.email != row["email"]:
+                    placement.student.email = row["email"]
+                    emails.append(placement.student)
         results.append(result)
+    Student.objects.bulk_update(emails, ["email"], batch_size=500)
     return results
 
 

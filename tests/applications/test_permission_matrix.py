@@ -57,11 +57,11 @@ from notifications.models import Notification
 from notifications.services import notify
 from remuneration import services as remuneration_services
 from remuneration.statements import academic_year_of
-from stages import services as stage_services
-from stages.levels import StageLevel
 from stages import evaluations as stage_evaluations
 from stages import imports as stage_imports
 from stages import incidents as stage_incidents
+from stages import services as stage_services
+from stages.levels import StageLevel
 from stages.models import Offer, Period, Placement, Student, TeamMember, Tutoring
 from stages.records import (
     Evaluation,
@@ -99,10 +99,7 @@ class World:
 
 
 def _import_csv(offer):
-    return (
-        "numero_etudiant;nom;prenom;promotion;terrain\n"
-        f"22007777;Lemaire;Jules;2025;{offer.pk}\n"
-    )
+    return f"numero_etudiant;nom;prenom;promotion;terrain\n22007777;Lemaire;Jules;2025;{offer.pk}\n"
 
 
 def _evaluation_form(w):

@@ -410,6 +410,14 @@ def place_student(offer, by, student_data, part_time=False):
 @transaction.atomic
 def remove_placement(placement, by):
     require_faculty_admin(by, placement.offer.period.faculty_id)
+    # How the stage went is kept: a placement with an evaluation or a report stays.
+    if placement.evaluations.exists() or placement.incidents.exists():
+        raise WorkflowError(
+            _(
+                "Ce stage a déjà des évaluations ou des signalements de difficulté : il ne peut "
+                "plus être retiré."
+            )
+        )
     placement.delete()
 
 

@@ -264,7 +264,13 @@ def _build_world(storage):
     batch = stage_imports.create_batch(
         period, a.admin, csv_upload(_import_csv(offer)), all_or_nothing=False
     )
-    incident = stage_incidents.report(placement, msu_a.user, "Retards", "Tous les matins.")
+    # The incident is on a placement of its own: the first one stays removable.
+    reported = stage_services.place_student(
+        stage_services.create_offer(period, a.admin, "niveau_1", "Cabinet A bis", team(msu_a)),
+        a.admin,
+        student_input("21008888", "Roux", "Inès"),
+    )
+    incident = stage_incidents.report(reported, msu_a.user, "Retards", "Tous les matins.")
     Student.objects.filter(pk=placement.student_id).update(email="alix@example.org")
     world.objects.update(
         criterion=EvaluationCriterion.objects.filter(faculty=a.faculty).first(),

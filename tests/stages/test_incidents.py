@@ -226,3 +226,15 @@ def test_the_student_reports_through_the_link_and_follows_the_thread(
     evaluation_link = links.new_link(placement, StudentLink.Purpose.EVALUATION)
     response = client.get(reverse("stages:student_incident", args=[links.token(evaluation_link)]))
     assert response.status_code == 404
+
+
+def test_a_placement_with_a_report_is_not_removed(client, world):
+    staff, placement, people = world
+    incidents.report(placement, people["referent"], "Retards", "Tous les matins.")
+    client.force_login(staff.admin)
+    response = client.post(
+        reverse("stages:placement_remove", args=[placement.pk]), {"confirme": "1"}, follow=True
+    )
+    assert "il ne peut plus être retiré" in page(response)
+    assert Incident.objects.get().placement == placement
+    placement.refresh_from_db()

@@ -5,7 +5,6 @@ fills the start, middle and end evaluations and any MSU of the team reports a di
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -15,12 +14,11 @@ from django.views.decorators.http import require_POST
 
 from applications.services import WorkflowError
 from applications.views.feedback import flash_errors, form_errors
+from msu_portal import pagination
 
 from . import evaluations, incidents, selectors, student_links, visibility
 from .forms_followup import CriterionEditForm, CriterionForm, EvaluationForm, IncidentForm
 from .records import Audience, EvaluationCriterion
-
-PAGE_SIZE = 50
 
 
 def _admin_faculties(request):
@@ -121,13 +119,13 @@ def criterion_edit(request, pk):
 @never_cache
 def msu_list(request):
     _admin_faculties(request)
-    page = Paginator(visibility.msus_with_evaluations(request.user), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
     return render(
         request,
         "stages/evaluations_by_msu.html",
-        {"page": page, "poor_average": evaluations.POOR_AVERAGE},
+        {
+            **pagination.page_of(request, visibility.msus_with_evaluations(request.user)),
+            "poor_average": evaluations.POOR_AVERAGE,
+        },
     )
 
 
@@ -136,11 +134,14 @@ def msu_list(request):
 def msu_detail(request, pk):
     doctor = visibility.get_msu_for_admin(request.user, pk)
     rows = visibility.evaluations_of_msu(request.user, doctor)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "stages/evaluations_of_msu.html",
-        {"doctor": doctor, "page": page, "poor_average": evaluations.POOR_AVERAGE},
+        {
+            "doctor": doctor,
+            **pagination.page_of(request, rows),
+            "poor_average": evaluations.POOR_AVERAGE,
+        },
     )
 
 

@@ -4,7 +4,6 @@ follow is a 404."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -13,12 +12,11 @@ from django.views.decorators.http import require_POST
 
 from applications.services import WorkflowError
 from applications.views.feedback import flash_errors, form_errors
+from msu_portal import pagination
 
 from . import incidents, visibility
 from .forms_followup import IncidentMessageForm, IncidentStatusForm
 from .records import Incident
-
-PAGE_SIZE = 50
 
 
 @login_required
@@ -34,13 +32,14 @@ def incident_list(request):
     status = request.GET.get("statut")
     if status in Incident.Status.values:
         rows = rows.filter(status=status)
-    page = Paginator(rows.order_by("status", "-created_at", "-pk"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
     return render(
         request,
         "stages/incidents.html",
-        {"page": page, "status": status, "statuses": Incident.Status.choices},
+        {
+            **pagination.page_of(request, rows.order_by("status", "-created_at", "-pk")),
+            "status": status,
+            "statuses": Incident.Status.choices,
+        },
     )
 
 

@@ -130,3 +130,17 @@ def test_the_demo_has_evaluations_and_an_incident():
     assert Membership.objects.filter(
         role=Membership.Role.UPP_COORDINATOR, user__email="coordination.upp@example.org"
     ).exists()
+
+
+def test_the_incident_list_paginates(client, monkeypatch):
+    from msu_portal import pagination
+
+    monkeypatch.setattr(pagination, "PAGE_SIZE", 2)
+    world = Growing()
+    for _ in range(3):
+        world.grow()
+    client.force_login(world.staff.secretariat)
+    url = reverse("stages:incidents")
+    first = client.get(url, {"statut": "open"}).content.decode()
+    assert "Page 1 sur 2" in first and "statut=open&amp;page=2" in first
+    assert "Difficulté 1" in client.get(url, {"statut": "open", "page": 2}).content.decode()

@@ -238,3 +238,13 @@ def test_a_placement_with_a_report_is_not_removed(client, world):
     assert "il ne peut plus être retiré" in page(response)
     assert Incident.objects.get().placement == placement
     placement.refresh_from_db()
+
+
+def test_the_coordinator_signs_in_and_finds_the_reports_in_the_menu(client, world):
+    staff, placement, people = world
+    incidents.report(placement, people["referent"], "Retards", "Tous les matins.")
+    client.force_login(people["coordinator"])
+    home = client.get("/", follow=True)
+    assert home.status_code == 200
+    assert 'href="/stages/signalements/"' in home.content.decode()
+    assert "Retards" in page(client.get(reverse("stages:incidents")))

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0008_evaluations_incidents_people'),
+        ('accounts', '0008_upp_coordinator_people'),
         ('stages', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

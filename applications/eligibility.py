@@ -14,6 +14,41 @@ from django.utils.translation import ngettext
 from stages.levels import StageLevel, rules_for
 
 from . import rpps as rpps_rules
+from .text import fold
+
+
+@dataclass(frozen=True)
+class Site:
+    """A practice site as the structure check compares it."""
+
+    postal_code: str
+    address: str
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class Associate:
+    """What an MSU associé's dossier names: the approved MSU of the structure (None when the
+    RPPS given matches nobody), the levels that MSU holds in force, and their sites."""
+
+    msu_name: str | None
+    msu_levels: frozenset = frozenset()
+    msu_sites: tuple = ()
+    own_sites: tuple = ()
+
+
+def same_structure(own_sites, msu_sites):
+    """Whether one of the applicant's sites is one of the MSU's: same postal code, and the same
+    address or the same structure name (case, accents and punctuation aside)."""
+    for own in own_sites:
+        for theirs in msu_sites:
+            if own.postal_code != theirs.postal_code:
+                continue
+            if fold(own.address) == fold(theirs.address):
+                return True
+            if own.name and fold(own.name) == fold(theirs.name):
+                return True
+    return False
 
 
 @dataclass(frozen=True)
@@ -25,6 +60,11 @@ class Profile:
     general_practice: bool
     training_completed: bool
     training_commitment: bool = False
+    # The specialty chosen from the list (applications.specialties), for a doctor of another
+    # specialty than general practice.
+    other_specialty: str = ""
+    # Set when the dossier is an MSU associé's.
+    associate: Associate | None = None
 
 
 @dataclass(frozen=True)
@@ -131,6 +171,21 @@ def check_level(level, profile, rules, on):
             )
         )
 
+    if level == StageLevel.HORS_MG:
+        checks.append(
+            _check(
+                _("Spécialité choisie dans la liste"),
+                bool(profile.other_specialty),
+                _(
+                    "Choisissez votre spécialité dans la liste de votre profil : son professeur "
+                    "coordonnateur est informé de votre demande."
+                ),
+            )
+        )
+
+    if profile.associate is not None:
+        checks.append(_associate_check(level, profile.associate))
+
     years = (
         rules.years_required_externe
         if level_rules.seniority == "externe"
@@ -188,6 +243,38 @@ def check_level(level, profile, rules, on):
             )
         )
     return LevelEligibility(StageLevel(level), checks)
+
+
+def _associate_check(level, associate):
+    label = _("MSU associé d'un MSU agréé de la même structure")
+    if associate.msu_name is None:
+        return _check(
+            label,
+            False,
+            _(
+                "Indiquez le numéro RPPS du MSU agréé de la structure où vous exercez "
+                "(étape « Exercice »)."
+            ),
+        )
+    if level not in associate.msu_levels:
+        return _check(
+            label,
+            False,
+            _(
+                "Dr %(name)s n'a pas d'agrément en cours pour ce niveau : un MSU associé "
+                "candidate auprès d'un MSU agréé pour le niveau demandé."
+            )
+            % {"name": associate.msu_name},
+        )
+    return _check(
+        label,
+        same_structure(associate.own_sites, associate.msu_sites),
+        _(
+            "Aucun de vos lieux d'exercice n'est un lieu de Dr %(name)s (même code postal et même "
+            "adresse ou même nom de structure) : ajoutez ce lieu à l'étape « Exercice »."
+        )
+        % {"name": associate.msu_name},
+    )
 
 
 def check_levels(levels, profile, rules, on):

@@ -24,6 +24,8 @@ LABELS = {
     "record_decision": _("Décision enregistrée"),
     "record_decisions": _("Décisions enregistrées"),
     "withdraw": _("Dossier retiré"),
+    "coordinator_informed": _("Professeur coordonnateur de la spécialité informé de la demande"),
+    "coordinator_decision": _("Professeur coordonnateur de la spécialité informé de la décision"),
     "message_posted": _("Message envoyé"),
     "note_added": _("Note interne ajoutée"),
     "piece_downloaded": _("Pièce justificative téléchargée"),

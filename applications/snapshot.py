@@ -25,6 +25,8 @@ ENVIRONMENT = [
     "max_students",
     "pdsa",
     "co_msus",
+    "associate_role",
+    "associate_msu",
     "commit_training",
     "commit_charter",
     "commit_insurer",

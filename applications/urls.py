@@ -94,4 +94,9 @@ urlpatterns = [
         settings.faculty_settings,
         name="faculty_settings",
     ),
+    path(
+        "faculte/<int:faculty_pk>/coordonnateurs/",
+        settings.specialty_coordinators,
+        name="specialty_coordinators",
+    ),
 ]

@@ -17,9 +17,16 @@ class Notification(models.Model):
         DIGESTED = "digested", _("envoyé dans un récapitulatif")
         FAILED = "failed", _("échec, nouvel essai prévu")
 
+    # None for a recipient without an account (a specialty's coordinating professor): `email`
+    # then holds the address; such a row is e-mail only, it has no inbox.
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
     )
+    email = models.EmailField(_("adresse du destinataire sans compte"), blank=True)
     kind = models.CharField(max_length=40)
     key = models.CharField(max_length=200, unique=True)
     subject = models.CharField(_("objet"), max_length=255)
@@ -44,13 +51,25 @@ class Notification(models.Model):
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
         ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(user__isnull=False) | ~models.Q(email=""),
+                name="notification_has_a_recipient",
+            )
+        ]
         indexes = [
             models.Index(fields=["user", "-created_at"], name="notification_inbox"),
             models.Index(fields=["email_status", "created_at"], name="notification_outbox"),
         ]
 
     def __str__(self):
-        return f"{self.subject} → {self.user}"
+        return f"{self.subject} → {self.user or self.email}"
+
+    @property
+    def address(self):
+        """Where the e-mail goes: the account's address, or the one recorded for a recipient
+        without an account."""
+        return self.user.email if self.user_id else self.email
 
     @property
     def is_read(self):

@@ -89,6 +89,30 @@ def prepare(user, kind, key, template_dir, context, link="", digestible=False):
     )
 
 
+def notify_address(email, name, kind, key, template_dir, context, faculty=None):
+    """E-mail someone who has no account (a specialty's coordinating professor), once per key,
+    through the same outbox. No inbox, no link into the portal. True when new."""
+    full_context = {
+        "recipient_name": name,
+        "INSTITUTION_NAME": faculty.name if faculty else settings.INSTITUTION_NAME,
+        "SIGNATURE": signature(faculty),
+        **context,
+    }
+    subject, text, html = render_templated_mail(template_dir, full_context)
+    notification = Notification(
+        user=None,
+        email=email,
+        kind=kind,
+        key=key,
+        subject=subject[:255],
+        summary=render_summary(template_dir, full_context)[:300],
+        body_text=text,
+        body_html=html,
+        email_status=Status.PENDING,
+    )
+    return publish([notification]) == 1
+
+
 def notify(user, kind, key, template_dir, context, link="", digestible=False):
     """Notify one user, once per key. Returns True when the notification is new."""
     return publish([prepare(user, kind, key, template_dir, context, link, digestible)]) == 1
@@ -170,7 +194,7 @@ def deliver(ids):
     with connection:
         for notification in rows:
             mail = build_mail(
-                [notification.user.email],
+                [notification.address],
                 notification.subject,
                 notification.body_text,
                 notification.body_html,

@@ -205,7 +205,26 @@ def register_queryset(faculty, filters, today=None):
         site_commune=_main_site("commune"),
         site_zonage=Label(_main_site("zonage"), PracticeSite.Zonage.choices),
         max_students=Coalesce("application__max_students", 1),
+        associate_of=_associate_of(),
     ).order_by("doctor__user__last_name", "doctor__user__first_name", "level", "valid_from", "pk")
+
+
+def _associate_of():
+    """« MSU associé de Dr Nom Prénom » for an agrément granted to an MSU associé, else ""."""
+    return Case(
+        When(
+            ~Q(application__associate_role="") & Q(application__associate_msu__isnull=False),
+            then=Concat(
+                Value(_("MSU associé de Dr ")),
+                "application__associate_msu__user__first_name",
+                Value(" "),
+                "application__associate_msu__user__last_name",
+                output_field=CharField(),
+            ),
+        ),
+        default=Value(""),
+        output_field=CharField(),
+    )
 
 
 def register_source(faculty, filters, today=None):
@@ -219,6 +238,7 @@ def register_source(faculty, filters, today=None):
         (Column(_("Valable du"), "date", 12), "valid_from"),
         (Column(_("Valable jusqu'au"), "date", 12), "valid_until"),
         (Column(_("Statut"), width=14, ours=True), "register_status_label"),
+        (Column(_("MSU associé"), width=30, ours=True), "associate_of"),
         (Column(_("UPP"), width=18), "doctor__upp__name"),
         (Column(_("Lieu d'exercice"), width=28), "site_name"),
         (Column(_("Commune"), width=18), "site_commune"),

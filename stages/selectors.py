@@ -2,7 +2,8 @@
 students and tutorings; an MSU sees the offers they belong to, the students placed there and
 their tutees; nobody sees another faculty's (a 404, never a leak)."""
 
-from django.db.models import Count, Exists, OuterRef, Prefetch
+from django.db.models import CharField, Count, Exists, OuterRef, Prefetch, Subquery, Value
+from django.db.models.functions import Coalesce, Concat
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Membership, Organisation
@@ -36,8 +37,40 @@ def get_period_for_admin(user, pk):
     return get_object_or_404(periods_for_admin(user), pk=pk)
 
 
+def _associate_of():
+    """The approved MSU a team member is the MSU associé of, for the offer's level ("" else):
+    their agrément of that level came from a dossier naming that MSU."""
+    return Coalesce(
+        Subquery(
+            Agrement.objects.filter(
+                doctor=OuterRef("doctor"),
+                level=OuterRef("offer__level"),
+                application__associate_msu__isnull=False,
+            )
+            .exclude(application__associate_role="")
+            .order_by("-valid_until")
+            .annotate(
+                msu_name=Concat(
+                    "application__associate_msu__user__first_name",
+                    Value(" "),
+                    "application__associate_msu__user__last_name",
+                    output_field=CharField(),
+                )
+            )
+            .values("msu_name")[:1],
+            output_field=CharField(),
+        ),
+        Value(""),
+    )
+
+
 def _team_prefetch():
-    return Prefetch("team", queryset=TeamMember.objects.select_related("doctor__user", "site"))
+    return Prefetch(
+        "team",
+        queryset=TeamMember.objects.select_related("doctor__user", "site").annotate(
+            associate_of=_associate_of()
+        ),
+    )
 
 
 def offers_for_admin(user):

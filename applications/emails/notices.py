@@ -195,3 +195,73 @@ def decision_notification(application_id):
         },
         link=link("applications:detail", application.pk),
     )
+
+
+# --- Stage ambulatoire hors MG: the specialty's coordinating professor -----------------------
+
+
+def _coordinator_of(application):
+    """The coordinating professor of the doctor's specialty in the dossier's faculty, or None
+    (a general practitioner, a specialty the faculty has no professor recorded for)."""
+    from ..models import SpecialtyCoordinator
+
+    specialty = application.doctor.specialty_other
+    if not specialty or application.doctor.is_general_practitioner:
+        return None
+    return SpecialtyCoordinator.objects.filter(
+        faculty_id=application.faculty_id, specialty=specialty
+    ).first()
+
+
+def _hors_mg(application):
+    from stages.levels import StageLevel
+
+    return application.requested_levels.filter(level=StageLevel.HORS_MG).first()
+
+
+def coordinator_submission(application_id):
+    """Tell the specialty's coordinating professor that a dossier for a stage ambulatoire of
+    their specialty was submitted (seed 003). Returns the coordinator informed, or None."""
+    from notifications.services import notify_address
+
+    application = _application(application_id)
+    coordinator = _coordinator_of(application)
+    if coordinator is None or _hors_mg(application) is None:
+        return None
+    notify_address(
+        coordinator.email,
+        coordinator.name,
+        "coordinator_submission",
+        f"coordinator_submission:{application.pk}:{coordinator.pk}",
+        "emails/coordinator_submission",
+        {**dossier_context(application), "coordinator": coordinator},
+        faculty=application.faculty,
+    )
+    return coordinator
+
+
+def coordinator_decision(decision_id):
+    """Tell the specialty's coordinating professor what was decided on the stage ambulatoire
+    hors MG of a dossier of their specialty. Returns the coordinator informed, or None."""
+    from notifications.services import notify_address
+
+    decision = Decision.objects.select_related("requested_level__application").get(pk=decision_id)
+    application = _application(decision.requested_level.application_id)
+    coordinator = _coordinator_of(application)
+    if coordinator is None:
+        return None
+    notify_address(
+        coordinator.email,
+        coordinator.name,
+        "coordinator_decision",
+        f"coordinator_decision:{decision.pk}:{coordinator.pk}",
+        "emails/coordinator_decision",
+        {
+            **dossier_context(application),
+            "coordinator": coordinator,
+            "decision": decision,
+            "agrement": getattr(decision, "agrement", None),
+        },
+        faculty=application.faculty,
+    )
+    return coordinator

@@ -56,6 +56,10 @@ class ProfileForm(forms.ModelForm):
             ),
             "faculty": _("Le DUMG de la faculté la plus proche, dans votre région."),
             "installation_date": _("Début de votre exercice installé (hors remplacements)."),
+            "specialty_other": _(
+                "Si vous n'êtes pas médecin généraliste : le professeur coordonnateur de votre "
+                "spécialité sera informé de votre demande."
+            ),
         }
 
     def __init__(self, *args, lock_faculty=False, draft=False, **kwargs):
@@ -95,6 +99,9 @@ class ProfileForm(forms.ModelForm):
         self.fields["upp"].help_text = _(
             "L'unité pédagogique de proximité de votre faculté la plus proche, s'il y en a une."
         )
+        self.fields["specialty_other"].choices = [("", _("Sans objet (médecine générale)"))] + [
+            choice for choice in self.fields["specialty_other"].choices if choice[0]
+        ]
         self.fields["registered_with_ordre"].label = _(
             "Je suis inscrit(e) au tableau de l'Ordre des médecins"
         )
@@ -140,7 +147,9 @@ class ProfileForm(forms.ModelForm):
         if upp and faculty and upp.parent_id != faculty.pk:
             self.add_error("upp", _("Cette UPP dépend d'une autre faculté que la vôtre."))
         if data.get("specialty") == Doctor.Specialty.OTHER and not data.get("specialty_other"):
-            self.add_error("specialty_other", _("Précisez votre spécialité."))
+            self.add_error("specialty_other", _("Choisissez votre spécialité dans la liste."))
+        if data.get("specialty") == Doctor.Specialty.GENERAL_PRACTICE:
+            data["specialty_other"] = ""
         return data
 
     def save(self, commit=True):
@@ -176,6 +185,7 @@ class EnvironmentForm(forms.ModelForm):
             "max_students",
             "pdsa",
             "co_msus",
+            "associate_role",
         ]
         widgets = {
             name: forms.Textarea(attrs={"rows": 3})
@@ -196,9 +206,61 @@ class EnvironmentForm(forms.ModelForm):
             ),
         }
 
+    associate_rpps = forms.CharField(
+        label=_("Numéro RPPS du MSU agréé de la structure"),
+        max_length=20,
+        required=False,
+        help_text=_(
+            "Pour une candidature comme MSU associé : le MSU agréé auprès de qui vous exercez, "
+            "dans la même structure."
+        ),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
     def __init__(self, *args, draft=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["practice_description"].required = not draft
+        self.fields["associate_role"].label = _("Candidature comme MSU associé")
+        self.fields["associate_role"].choices = [
+            ("", _("Non : je candidate en mon nom propre")),
+            *Application.AssociateRole.choices,
+        ]
+        self.fields["associate_role"].help_text = _(
+            "Un médecin qui exerce comme collaborateur ou remplaçant régulier dans une structure "
+            "dont le MSU est agréé peut candidater comme MSU associé de ce MSU."
+        )
+        if self.instance.associate_msu_id and not self.is_bound:
+            self.fields["associate_rpps"].initial = self.instance.associate_msu.rpps
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("associate_role"):
+            data["associate_msu"] = None
+            return data
+        value = rpps.normalise(data.get("associate_rpps"))
+        if not value:
+            self.add_error(
+                "associate_rpps", _("Indiquez le numéro RPPS du MSU agréé de la structure.")
+            )
+            return data
+        msu = Doctor.objects.filter(rpps=value).exclude(pk=self.instance.doctor_id).first()
+        if msu is None:
+            self.add_error(
+                "associate_rpps",
+                _(
+                    "Aucun médecin du portail ne porte ce numéro RPPS : vérifiez-le auprès du MSU "
+                    "de votre structure."
+                ),
+            )
+        data["associate_msu"] = msu
+        return data
+
+    def save(self, commit=True):
+        application = super().save(commit=False)
+        application.associate_msu = self.cleaned_data.get("associate_msu")
+        if commit:
+            application.save()
+        return application
 
 
 class PracticeSiteForm(forms.ModelForm):

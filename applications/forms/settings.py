@@ -2,11 +2,13 @@
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import FacultySettings
 from stages.levels import StageLevel
 
 from ..pieces import CONFIGURABLE, pieces_by_level
+from ..specialties import OtherSpecialty
 
 
 class FacultySettingsForm(forms.ModelForm):
@@ -60,3 +62,22 @@ class FacultySettingsForm(forms.ModelForm):
             level.value: self.cleaned_data[f"pieces_{level.value}"] for level in StageLevel
         }
         return super().save(commit)
+
+
+class SpecialtyCoordinatorForm(forms.Form):
+    specialty = forms.ChoiceField(label=_("Spécialité"), choices=OtherSpecialty.choices)
+    name = forms.CharField(
+        label=_("Nom du professeur coordonnateur"), max_length=200, required=False
+    )
+    email = forms.EmailField(label=_("Adresse électronique"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("name")) != bool(data.get("email")) and not self.errors:
+            raise forms.ValidationError(
+                _(
+                    "Indiquez le nom et l'adresse électronique du professeur (laissez les deux "
+                    "vides pour retirer le professeur de cette spécialité)."
+                )
+            )
+        return data

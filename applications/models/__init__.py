@@ -15,6 +15,7 @@ from .dossier import (
 from .generated import GeneratedDocument
 from .instruction import ComplementRequest, Message, ReplacedPiece, SiteVisit, StaffNote
 from .queue import QueueCount
+from .specialty import SpecialtyCoordinator
 
 __all__ = [
     "AgendaItem",
@@ -36,6 +37,7 @@ __all__ = [
     "RequestedLevel",
     "Review",
     "SiteVisit",
+    "SpecialtyCoordinator",
     "StaffNote",
     "document_path",
     "private_storage",

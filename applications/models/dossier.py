@@ -11,6 +11,7 @@ from accounts.models import Organisation
 from audit.triggers import immutable
 from stages.levels import StageLevel
 
+from ..specialties import OtherSpecialty
 from ..text import name_key
 from ..workflow import Status
 
@@ -46,7 +47,9 @@ class Doctor(models.Model):
     specialty = models.CharField(
         _("spécialité"), max_length=20, choices=Specialty.choices, blank=True
     )
-    specialty_other = models.CharField(_("autre spécialité (précisez)"), max_length=120, blank=True)
+    specialty_other = models.CharField(
+        _("autre spécialité"), max_length=120, choices=OtherSpecialty.choices, blank=True
+    )
     degree_date = models.DateField(
         _("date du diplôme d'État de docteur en médecine"), null=True, blank=True
     )
@@ -148,8 +151,15 @@ class PracticeSite(models.Model):
         return f"{self.name or self.get_kind_display()} — {self.commune}"
 
 
+class AssociateRole(models.TextChoices):
+    COLLABORATOR = "collaborator", _("Collaborateur régulier")
+    REPLACEMENT = "replacement", _("Remplaçant régulier")
+
+
 class Application(models.Model):
     """The agrément dossier. Its status only changes through applications.services."""
+
+    AssociateRole = AssociateRole
 
     class Kind(models.TextChoices):
         INITIAL = "initial", _("Première demande")
@@ -180,6 +190,22 @@ class Application(models.Model):
     )
     pdsa = models.BooleanField(_("participation à la permanence des soins (PDSA)"), default=False)
     co_msus = models.TextField(_("co-MSU du binôme ou trinôme"), blank=True)
+
+    # MSU associé: a regular collaborator or replacement of an approved MSU, in their structure.
+    associate_role = models.CharField(
+        _("candidature comme MSU associé"),
+        max_length=12,
+        choices=AssociateRole.choices,
+        blank=True,
+    )
+    associate_msu = models.ForeignKey(
+        Doctor,
+        verbose_name=_("MSU agréé de la structure"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="associate_applications",
+    )
 
     # Commitments
     commit_training = models.BooleanField(default=False)
@@ -236,6 +262,10 @@ class Application(models.Model):
     @property
     def levels(self):
         return [StageLevel(r.level) for r in self.requested_levels.all()]
+
+    @property
+    def is_associate(self):
+        return bool(self.associate_role)
 
 
 class RequestedLevel(models.Model):

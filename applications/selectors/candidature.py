@@ -36,7 +36,34 @@ def section_editable(application, section):
     return section in sections
 
 
-def profile_of(application):
+def _sites(doctor):
+    return tuple(
+        eligibility.Site(site.postal_code, site.address, site.name) for site in doctor.sites.all()
+    )
+
+
+def associate_of(application, on=None):
+    """What the eligibility check needs of an MSU associé's dossier, or None."""
+    if not application.associate_role:
+        return None
+    msu = application.associate_msu
+    if msu is None:
+        return eligibility.Associate(msu_name=None)
+    on = on or timezone.localdate()
+    levels = frozenset(
+        msu.agrements.filter(valid_from__lte=on, valid_until__gte=on).values_list(
+            "level", flat=True
+        )
+    )
+    return eligibility.Associate(
+        msu_name=str(msu),
+        msu_levels=levels,
+        msu_sites=_sites(msu),
+        own_sites=_sites(application.doctor),
+    )
+
+
+def profile_of(application, on=None):
     doctor = application.doctor
     return eligibility.Profile(
         degree_date=doctor.degree_date,
@@ -46,6 +73,8 @@ def profile_of(application):
         general_practice=doctor.is_general_practitioner,
         training_completed=doctor.training_completed_on is not None,
         training_commitment=application.commit_training,
+        other_specialty=doctor.specialty_other if not doctor.is_general_practitioner else "",
+        associate=associate_of(application, on),
     )
 
 
@@ -61,7 +90,7 @@ def rules_of(application):
 def eligibility_of(application, on=None, levels=None):
     on = on or timezone.localdate()
     levels = application.levels if levels is None else levels
-    return eligibility.check_levels(levels, profile_of(application), rules_of(application), on)
+    return eligibility.check_levels(levels, profile_of(application, on), rules_of(application), on)
 
 
 PROFILE_FIELDS = {

@@ -12,3 +12,4 @@ from .decisions import *  # noqa: F403
 from .documents import *  # noqa: F403
 from .downloads import *  # noqa: F403
 from .instruction import *  # noqa: F403
+from .specialties import *  # noqa: F403

@@ -12,7 +12,7 @@ from ..selectors.candidature import (
     section_editable,
 )
 from ..workflow import CLOSED, DOCTOR_EDITABLE, Action, Status
-from .common import WorkflowError, lock, transition
+from .common import WorkflowError, lock, record_event, transition
 
 # --- Drafts ---------------------------------------------------------------------------------
 
@@ -180,7 +180,18 @@ def submit(application, by):
     request_dossier_pdf(locked)
     version = locked.version
     notices.submission_receipt(locked.pk, version)  # the receipt commits with the submission
+    if action == Action.SUBMIT:
+        coordinator = notices.coordinator_submission(locked.pk)
+        if coordinator is not None:
+            record_event(locked, by, "coordinator_informed", coordinator_line(coordinator))
     return locked
+
+
+def coordinator_line(coordinator):
+    return _("%(name)s, professeur coordonnateur (%(specialty)s)") % {
+        "name": coordinator.name,
+        "specialty": coordinator.get_specialty_display(),
+    }
 
 
 @transaction.atomic

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import FacultySettings
-from stages.levels import rules_for
+from stages.levels import StageLevel, rules_for
 
 from ..models import Agrement, Application, Decision, Doctor, RequestedLevel
 from ..models.agrement import validity_end
@@ -94,6 +94,13 @@ def record_decision(
     from .documents import request_decision_letter
 
     request_decision_letter(decision)
+    if requested_level.level == StageLevel.HORS_MG:
+        from ..emails import notices
+        from .candidature import coordinator_line
+
+        coordinator = notices.coordinator_decision(decision.pk)
+        if coordinator is not None:
+            record_event(locked, by, "coordinator_decision", coordinator_line(coordinator))
     summary = _("%(level)s : %(outcome)s — %(authority)s, le %(date)s (%(reference)s)") % {
         "level": requested_level.get_level_display(),
         "outcome": decision.get_outcome_display().lower(),

@@ -33,10 +33,18 @@ LABELS = {
     "document_downloaded": _("Document produit par le portail téléchargé"),
     "pieces_purged": _("Pièces supprimées (durée de conservation écoulée)"),
     "withdrawn_purged": _("Données du dossier retiré supprimées (durée de conservation écoulée)"),
+    # The MSU's obligations (obligations.ObligationEvent)
+    "initial_training_recorded": _("Attestation de formation pédagogique initiale déposée"),
+    "continuing_training_recorded": _("Attestation de formation continue déposée"),
+    "charter_recorded": _("Charte pédagogique signée déposée"),
+    "attestation_downloaded": _("Attestation d'obligation téléchargée"),
+    "upp_attendance_recorded": _("Présence à une réunion de l'UPP relevée"),
+    "upp_attendance_removed": _("Présence à une réunion de l'UPP retirée"),
 }
 
 # Lines of the audit log that the dossier's timeline does not show.
 AUDIT_ONLY = {
+    "attestation_downloaded",
     "message_posted",
     "note_added",
     "piece_downloaded",

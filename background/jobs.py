@@ -18,6 +18,7 @@ LABELS = {
     "applications.tasks.send_daily_reminders": _("Relances quotidiennes"),
     "stages.tasks.send_stage_followup": _("Évaluations de stage : relances et liens aux étudiants"),
     "stages.tasks.sweep_student_links": _("Envoi des liens aux étudiants en attente"),
+    "obligations.tasks.send_obligation_reminders": _("Relances des obligations des MSU"),
     "notifications.tasks.send_daily_digests": _("Récapitulatifs quotidiens des notifications"),
     "notifications.tasks.sweep_notifications": _("Envoi des e-mails en attente"),
     "applications.tasks.sweep_documents": _("Production des PDF en attente"),

@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "background",
     "exports",
     "reports",
+    "obligations",
 ]
 
 MIDDLEWARE = [
@@ -355,6 +356,10 @@ CELERY_BEAT_SCHEDULE = {
     "daily-digests": {
         "task": "notifications.tasks.send_daily_digests",
         "schedule": crontab(hour=7, minute=30),
+    },
+    "obligation-reminders": {
+        "task": "obligations.tasks.send_obligation_reminders",
+        "schedule": crontab(hour=7, minute=10),
     },
     "sweep-notifications": {
         "task": "notifications.tasks.sweep_notifications",

@@ -21,5 +21,6 @@ urlpatterns = [
     path("sante/", background_views.health, name="health"),
     path("exports/", include("exports.urls")),
     path("rapports/", include("reports.urls")),
+    path("obligations/", include("obligations.urls")),
     path("admin/", admin.site.urls),
 ]

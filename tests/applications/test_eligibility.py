@@ -4,7 +4,15 @@ import datetime
 
 import pytest
 
-from applications.eligibility import Profile, Rules, add_years, check_level
+from applications.eligibility import (
+    Associate,
+    Profile,
+    Rules,
+    Site,
+    add_years,
+    check_level,
+    same_structure,
+)
 from stages.levels import StageLevel
 
 D = datetime.date
@@ -86,7 +94,7 @@ def test_degree_ordre_and_rpps_are_required_for_every_level():
 
 
 def test_general_practice_levels_are_closed_to_other_specialties_and_vice_versa():
-    other = gp(general_practice=False)
+    other = gp(general_practice=False, other_specialty="pediatrie")
     for level in (StageLevel.NIVEAU_1, StageLevel.SASPAS, StageLevel.DOCTEUR_JUNIOR):
         assert "Spécialité : médecine générale" in unmet_labels(
             check_level(level, other, Rules(), TODAY)
@@ -110,7 +118,12 @@ def test_general_practitioner_may_commit_to_training_unless_the_faculty_requires
 
 
 def test_other_specialties_need_the_training_before_agrement():
-    committed = gp(general_practice=False, training_completed=False, training_commitment=True)
+    committed = gp(
+        general_practice=False,
+        other_specialty="dermatologie",
+        training_completed=False,
+        training_commitment=True,
+    )
     result = check_level(StageLevel.HORS_MG, committed, Rules(), TODAY)
     assert unmet_labels(result) == ["Formation pédagogique initiale suivie"]
     assert "2 jours" in result.unmet[0].reason
@@ -124,3 +137,65 @@ def test_docteur_junior_level_opens_on_1_november_2026():
 def test_degree_in_the_future_is_not_a_degree():
     result = check_level(StageLevel.EXTERNE, gp(degree_date=D(2027, 1, 1)), Rules(), TODAY)
     assert "Diplôme d'État de docteur en médecine" in unmet_labels(result)
+
+
+def test_the_stage_hors_mg_needs_the_specialty_chosen_from_the_list():
+    result = check_level(StageLevel.HORS_MG, gp(general_practice=False), Rules(), TODAY)
+    assert unmet_labels(result) == ["Spécialité choisie dans la liste"]
+    assert "professeur coordonnateur" in result.unmet[0].reason
+    # Externes do not depend on it.
+    assert check_level(StageLevel.EXTERNE, gp(general_practice=False), Rules(), TODAY).eligible
+
+
+# --- MSU associé ----------------------------------------------------------------------------
+
+MAISON = Site("34000", "12 rue des Tilleuls", "Maison de santé des Tilleuls")
+
+
+def associate(**overrides):
+    values = dict(
+        msu_name="Hélène Marchand",
+        msu_levels=frozenset({StageLevel.NIVEAU_1, StageLevel.EXTERNE}),
+        msu_sites=(MAISON,),
+        own_sites=(Site("34000", "12, Rue des TILLEULS", ""),),
+    )
+    values.update(overrides)
+    return Associate(**values)
+
+
+ASSOCIATE_LINE = "MSU associé d'un MSU agréé de la même structure"
+
+
+def test_an_associe_of_an_approved_msu_of_the_same_structure_is_eligible():
+    result = check_level(StageLevel.NIVEAU_1, gp(associate=associate()), Rules(), TODAY)
+    assert result.eligible
+    assert ASSOCIATE_LINE in [check.label for check in result.checks]
+    # Without the associé's dossier, no such line.
+    plain = check_level(StageLevel.NIVEAU_1, gp(), Rules(), TODAY)
+    assert ASSOCIATE_LINE not in [check.label for check in plain.checks]
+
+
+def test_an_associe_needs_the_named_msu_approved_for_the_level_asked():
+    result = check_level(StageLevel.SASPAS, gp(associate=associate()), Rules(), TODAY)
+    assert unmet_labels(result) == [ASSOCIATE_LINE]
+    assert "Hélène Marchand n'a pas d'agrément en cours pour ce niveau" in result.unmet[0].reason
+    unknown = check_level(
+        StageLevel.NIVEAU_1, gp(associate=Associate(msu_name=None)), Rules(), TODAY
+    )
+    assert unmet_labels(unknown) == [ASSOCIATE_LINE]
+    assert "numéro RPPS du MSU agréé" in unknown.unmet[0].reason
+
+
+def test_an_associe_must_practise_in_the_msus_structure():
+    elsewhere = associate(own_sites=(Site("34000", "3 avenue de Lodève", ""),))
+    result = check_level(StageLevel.NIVEAU_1, gp(associate=elsewhere), Rules(), TODAY)
+    assert unmet_labels(result) == [ASSOCIATE_LINE]
+    assert "Aucun de vos lieux d'exercice" in result.unmet[0].reason
+
+
+def test_same_structure_compares_postal_code_then_address_or_name():
+    assert same_structure([Site("34000", "12 rue des tilleuls")], [MAISON])
+    assert same_structure([Site("34000", "Bâtiment B", "Maison de santé des tilleuls")], [MAISON])
+    # Same address in another town is another structure.
+    assert not same_structure([Site("30000", "12 rue des Tilleuls")], [MAISON])
+    assert not same_structure([], [MAISON])

@@ -23,7 +23,14 @@ def recorded_actions():
     """The action strings written by `record_event(application, by, "action", …)` or
     `Event.objects.create(…, action="…")` anywhere in the project's apps."""
     found = set()
-    for app in ("applications", "stages", "remuneration", "accounts", "notifications"):
+    for app in (
+        "applications",
+        "stages",
+        "remuneration",
+        "accounts",
+        "notifications",
+        "obligations",
+    ):
         for path in Path(settings.BASE_DIR, app).rglob("*.py"):
             if "migrations" in path.parts:
                 continue

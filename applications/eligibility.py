@@ -37,6 +37,12 @@ class Associate:
     own_sites: tuple = ()
 
 
+def _norm(text):
+    """Lower case, accents and punctuation away: « 12, Rue des TILLEULS » = « 12 rue des
+    tilleuls »."""
+    return " ".join("".join(c if c.isalnum() else " " for c in fold(text)).split())
+
+
 def same_structure(own_sites, msu_sites):
     """Whether one of the applicant's sites is one of the MSU's: same postal code, and the same
     address or the same structure name (case, accents and punctuation aside)."""
@@ -44,9 +50,9 @@ def same_structure(own_sites, msu_sites):
         for theirs in msu_sites:
             if own.postal_code != theirs.postal_code:
                 continue
-            if fold(own.address) == fold(theirs.address):
+            if _norm(own.address) == _norm(theirs.address):
                 return True
-            if own.name and fold(own.name) == fold(theirs.name):
+            if own.name and _norm(own.name) == _norm(theirs.name):
                 return True
     return False
 

@@ -24,7 +24,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.converters import IntConverter
 from django.utils import timezone
 
-from accounts.models import FacultySettings, Membership, SecurityEvent
+from accounts.models import FacultySettings, Membership, Organisation, SecurityEvent
 from applications import selectors, services
 from applications.models import (
     AgendaItem,
@@ -44,6 +44,7 @@ from applications.models import (
     RequestedLevel,
     Review,
     SiteVisit,
+    SpecialtyCoordinator,
     StaffNote,
 )
 from applications.services import documents
@@ -55,6 +56,8 @@ from exports.models import Export
 from msu_portal.celery import app as celery_app
 from notifications.models import Notification
 from notifications.services import notify
+from obligations import services as obligation_services
+from obligations.models import Attestation, ObligationEvent, ObligationStatus, UppMeeting
 from remuneration import services as remuneration_services
 from remuneration.statements import academic_year_of
 from stages import evaluations as stage_evaluations
@@ -288,6 +291,23 @@ def _build_world(storage):
         queue_export=queue_export,
     )
     world.users["msu_a"] = msu_a.user
+    # Obligations: msu_a's signed charter, a UPP meeting of faculty A held yesterday (msu_a of
+    # that UPP, not marked present yet), the coordinator of a specialty.
+    upp_a = Organisation.objects.create(
+        kind=Organisation.Kind.UPP, name="UPP de la matrice", parent=a.faculty
+    )
+    Doctor.objects.filter(pk=msu_a.pk).update(upp=upp_a)
+    charter = pdf_upload("charte.pdf")
+    attestation = obligation_services.add_attestation(
+        msu_a, msu_a.user, "charter", timezone.localdate(), "", charter, check_upload(charter)
+    )
+    meeting = obligation_services.record_meeting(
+        a.faculty, a.secretariat, upp_a, timezone.localdate() - datetime.timedelta(days=1), "GEP"
+    )
+    SpecialtyCoordinator.objects.create(
+        faculty=a.faculty, specialty="pediatrie", name="Pr Exemple", email="pr@example.org"
+    )
+    world.objects.update(attestation=attestation, meeting=meeting)
     # The background page's retries: a failed e-mail and a failed PDF of faculty A.
     stuck_email = Notification.objects.get(
         kind="submission_receipt", user=apps["submitted"].doctor.user
@@ -395,6 +415,14 @@ def snapshot():
         "incidents": _rows(Incident.objects, "status", "handled_at"),
         "incident_messages": _rows(IncidentMessage.objects, "incident_id", "body"),
         "student_links": _rows(StudentLink.objects, "placement_id", "purpose", "used_at"),
+        "attestations": _rows(Attestation.objects, "doctor_id", "kind", "done_on", "file"),
+        "attendance_upp": _rows(UppMeeting.attendees.through.objects, "uppmeeting_id", "doctor_id"),
+        "meetings": _rows(UppMeeting.objects, "faculty_id", "held_on", "title"),
+        "obligation_events": _rows(ObligationEvent.objects, "doctor_id", "action"),
+        "obligation_statuses": _rows(
+            ObligationStatus.objects, "doctor_id", "obligation", "due_on", "last_done_on"
+        ),
+        "coordinators": _rows(SpecialtyCoordinator.objects, "specialty", "name", "email"),
     }
 
 
@@ -499,6 +527,7 @@ def _statement_kwargs(w):
 
 # Stages are the faculty admin's: everyone else, its own secretariat included, is refused.
 STAGE_OUTSIDERS = [actor for actor in EVERYONE if actor != "admin_a"]
+OBLIGATION_OUTSIDERS = [a for a in EVERYONE if a not in ("secretariat_a", "admin_a")]
 
 ROUTES = {
     # A faculty admin resets the second factor of a member of their own faculty only.
@@ -937,6 +966,32 @@ ROUTES = {
         rightful=["admin_a"],
         post_changes=False,
         outsiders=STAGE_OUTSIDERS,
+    ),
+    # Obligations: the MSU's own attestation and their faculty's staff; the faculty's meetings
+    # and MSU pages, its secretariat and admin; the coordinators, its admin.
+    "applications:specialty_coordinators": Route(
+        kwargs=lambda w: {"faculty_pk": w.objects["faculty_a"].pk},
+        rightful=["admin_a"],
+        post=lambda w: {"specialty": "orl", "name": "Pr Modèle", "email": "orl@example.org"},
+        outsiders=STAGE_OUTSIDERS,
+    ),
+    "obligations:attestation": Route(
+        kwargs=lambda w: {"pk": w.objects["attestation"].pk},
+        rightful=["msu_a", "secretariat_a", "admin_a"],
+        post_changes=False,
+        outsiders=OBLIGATION_OUTSIDERS,
+    ),
+    "obligations:msu": Route(
+        kwargs=lambda w: {"pk": w.objects["msu_a"].pk},
+        rightful=["secretariat_a", "admin_a"],
+        post_changes=False,
+        outsiders=OBLIGATION_OUTSIDERS,
+    ),
+    "obligations:meeting": Route(
+        kwargs=lambda w: {"pk": w.objects["meeting"].pk},
+        rightful=["secretariat_a", "admin_a"],
+        post=lambda w: {"attendees": [w.objects["msu_a"].pk]},
+        outsiders=OBLIGATION_OUTSIDERS,
     ),
     # The background page (faculty admins): "Réessayer maintenant"
     "background:retry_notification": Route(

@@ -238,12 +238,12 @@ def register_source(faculty, filters, today=None):
         (Column(_("Valable du"), "date", 12), "valid_from"),
         (Column(_("Valable jusqu'au"), "date", 12), "valid_until"),
         (Column(_("Statut"), width=14, ours=True), "register_status_label"),
-        (Column(_("MSU associé"), width=30, ours=True), "associate_of"),
         (Column(_("UPP"), width=18), "doctor__upp__name"),
         (Column(_("Lieu d'exercice"), width=28), "site_name"),
         (Column(_("Commune"), width=18), "site_commune"),
         (Column(_("Zonage"), width=30, ours=True), "site_zonage"),
         (Column(_("Étudiants au plus"), "int", 10), "max_students"),
+        (Column(_("MSU associé"), width=30), "associate_of"),
     ]
     return QuerySource(
         _("Registre des agréments"),

@@ -199,6 +199,7 @@ REGISTER_HEADER = [
     "Commune",
     "Zonage",
     "Étudiants au plus",
+    "MSU associé",
 ]
 
 
@@ -207,7 +208,7 @@ def test_the_register_as_xlsx_typed_frozen_and_filterable(staff, register):
         _export, content = build(staff, "agrements", "xlsx", by=staff.admin)
     sheet = openpyxl.load_workbook(io.BytesIO(content)).worksheets[0]
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == "A1:N6"
+    assert sheet.auto_filter.ref == "A1:O6"
     header, *lines = [list(row) for row in sheet.iter_rows(values_only=True)]
     assert header == REGISTER_HEADER
     status = {(line[0], line[6].year): line[8] for line in lines}
@@ -224,6 +225,7 @@ def test_the_register_as_xlsx_typed_frozen_and_filterable(staff, register):
     assert aubert[7].date() == datetime.date(2030, 12, 31)
     assert aubert[9] == "UPP Sète" and aubert[12] == "Hors zonage"
     assert aubert[13] == 1 and isinstance(aubert[13], int)
+    assert aubert[14] is None  # not an MSU associé
 
 
 def test_the_register_filters_by_level_upp_and_status(staff, register):

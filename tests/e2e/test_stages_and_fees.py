@@ -49,7 +49,9 @@ def fill_student(page, number, last_name, first_name, promotion):
 def test_the_admin_places_a_student_and_the_msu_downloads_her_statement(page, live_server):
     call_command("load_demo", verbosity=0)
     start = current_semester_start(timezone.localdate())
-    semester = Offer.objects.get(level="niveau_1", period__start=start).period
+    semester = Offer.objects.get(
+        level="niveau_1", period__start=start, label="MSP des Arceaux — niveau 1"
+    ).period
     externes = Offer.objects.get(level="externe").period
     main = page.get_by_role("main")
 

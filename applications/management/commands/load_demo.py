@@ -15,6 +15,7 @@ from accounts.two_factor import set_up_demo_device
 from applications import services
 from applications.demo import OTHER_MEMBERS, demo_account, load_instruction_demo
 from applications.models import Doctor, PracticeSite
+from obligations.demo import load_obligations_demo
 from reports.demo import load_reports_demo
 from stages.demo import load_stages_demo
 from stages.demo_followup import load_followup_demo
@@ -85,10 +86,12 @@ class Command(BaseCommand):
             load_instruction_demo(faculty)
             load_stages_demo(faculty)
             load_followup_demo(faculty)
+            load_obligations_demo(faculty)
         load_reports_demo(faculty)
         self.stdout.write(
             "Comptes de démonstration (mot de passe « demo-msu-2026 ») : medecin@, "
-            "msu@ (MSU avec étudiants, évaluations et relevés), coordination.upp@ (coordinatrice "
+            "msu@ (MSU avec étudiants, évaluations, relevés et obligations), nora.vidal@ (MSU "
+            "associée), coordination.upp@ (coordinatrice "
             "d'UPP : les signalements), secretariat@, visiteur@, commission@ (président "
             "de la séance ouverte), agathe.vasseur@ et marc.lefevre@ (membres), admin@, "
             "superuser@example.org. Second facteur des comptes des équipes : secret de "

@@ -45,11 +45,7 @@ def mine(request):
     doctor = getattr(request.user, "doctor", None)
     if doctor is None:
         raise Http404
-    form = AttestationForm(
-        request.POST or None,
-        request.FILES or None,
-        initial={"done_on": None},
-    )
+    form = AttestationForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

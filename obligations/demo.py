@@ -19,7 +19,7 @@ from stages.demo import _granted, current_semester_start
 from stages.models import Offer, Period
 
 from . import services
-from .models import Attestation, UppMeeting
+from .models import Attestation
 
 BODY = "Organisme de formation des MSU (fictif)"
 COORDINATORS = [

@@ -97,7 +97,11 @@ def load_associate_demo(faculty, msu, today):
     nora = _doctor(user, faculty, msu.upp, 47)
     site = msu.main_site
     PracticeSite.objects.filter(doctor=nora).update(
-        name=site.name, address=site.address, postal_code=site.postal_code, commune=site.commune
+        name=site.name,
+        address=site.address,
+        postal_code=site.postal_code,
+        commune=site.commune,
+        zonage=site.zonage,
     )
     draft = instruction.start_application(nora, user)
     draft.associate_role = Application.AssociateRole.COLLABORATOR

@@ -101,7 +101,7 @@ def add_attestation(doctor, by, kind, done_on, body, uploaded, detected):
     except Exception:
         attestation.file.storage.delete(attestation.file.name)
         raise
-    summary = f"{attestation.get_kind_display()} — {done_on:%d/%m/%Y}"
+    summary = f"{done_on:%d/%m/%Y}"
     if attestation.body:
         summary += f" ({attestation.body})"
     record_event(doctor, by, ATTESTATION_EVENTS[kind], summary)

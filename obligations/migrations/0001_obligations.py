@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0007_faculty_contact'),
-        ('applications', '0011_associate_specialty_obligations'),
+        ('applications', '0012_associate_specialty_obligations'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0007_faculty_contact'),
-        ('applications', '0010_dashboard_index'),
+        ('applications', '0011_replaced_pieces'),
     ]
 
     operations = [

@@ -4,11 +4,9 @@ Faculty pages are for its secretariat and admin; anyone else gets a 404."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
@@ -16,12 +14,11 @@ from accounts.models import Organisation
 from applications.services import WorkflowError
 from applications.uploads import download_name
 from applications.views.feedback import form_errors
+from msu_portal.pagination import page_of
 
 from . import rules, selectors, services
 from .forms import AttendanceForm, AttestationForm, MeetingForm
 from .models import Obligation
-
-PAGE_SIZE = 50
 
 
 def _private(response):
@@ -111,8 +108,6 @@ def behind(request):
     faculty, faculties = _faculty(request)
     filters = {key: request.GET.get(key, "") for key in selectors.BEHIND_FILTERS}
     rows = selectors.behind(faculty, filters).select_related("doctor__user", "doctor__upp")
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    keep = urlencode({"faculte": faculty.pk, **{k: v for k, v in filters.items() if v}})
     return _private(
         render(
             request,
@@ -121,8 +116,7 @@ def behind(request):
                 "faculty": faculty,
                 "faculties": list(faculties),
                 "filters": filters,
-                "page": page,
-                "keep": keep,
+                **page_of(request, rows),
                 "today": timezone.localdate(),
                 "obligations": [(o, Obligation(o).label) for o in rules.TRACKED],
                 "upps": selectors.upps_of(faculty),
@@ -162,7 +156,6 @@ def meetings(request):
             messages.success(request, _("Réunion enregistrée : relevez maintenant la présence."))
             return redirect("obligations:meeting", meeting.pk)
     rows = selectors.meetings_for(request.user).filter(faculty=faculty)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return _private(
         render(
             request,
@@ -171,8 +164,7 @@ def meetings(request):
                 "faculty": faculty,
                 "faculties": list(faculties),
                 "form": form,
-                "page": page,
-                "keep": urlencode({"faculte": faculty.pk}),
+                **page_of(request, rows),
             },
             status=400 if form.errors else 200,
         )

@@ -169,6 +169,18 @@ class FacultySettings(models.Model):
     retention_export_days = models.PositiveSmallIntegerField(
         _("exports des paiements conservés … jours"), default=7
     )
+    # Weekly minimum of an offer's team, in half-days (DOMAIN.md: niveau 1 8–9 half-days a
+    # week; SASPAS one or more days a week). Checked when the team's half-days are given.
+    min_half_days_niveau_1 = models.PositiveSmallIntegerField(
+        _("stage de niveau 1 : demi-journées par semaine au minimum"),
+        default=8,
+        help_text=_("Total des demi-journées de l'équipe ; 8 par défaut."),
+    )
+    min_half_days_saspas = models.PositiveSmallIntegerField(
+        _("SASPAS : demi-journées par semaine au minimum"),
+        default=2,
+        help_text=_("Total des demi-journées de l'équipe ; une journée (2) par défaut."),
+    )
     # The faculty's own details: page header and footer, e-mail signature, legal pages.
     dumg_name = models.CharField(
         _("nom du département de médecine générale"),

@@ -1,5 +1,6 @@
-"""The faculty's payment file as a kind of the shared export mechanism (`exports`): one line
-per MSU and period of an academic year, for the faculty's admins only."""
+"""The faculty's payment file as a kind of the shared export mechanism (`exports`): for the
+faculty's admins only, the lines not yet sent of an academic year — one per MSU and period the
+first time, then the corrections of what changed since (`ledger`)."""
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -7,7 +8,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from accounts.models import Membership
 from exports.registry import ExportKind, register
 
-from . import exports, statements
+from . import exports, ledger, statements
 
 PAYMENTS = "payments"
 CHUNK = 200  # placements between two progress writes
@@ -34,10 +35,8 @@ def _clean(params):
 def _source(export, progress=None):
     year = export.params["year"]
     count = statements.payment_placements(export.faculty, year).count()
-    rows = statements.payment_rows(
-        export.faculty, year, progress=progress and (lambda d, t: progress(d, t)), chunk=CHUNK
-    )
-    table = exports.payment_table(rows, year)
+    lines = ledger.record(export, progress=progress and (lambda d, t: progress(d, t)), chunk=CHUNK)
+    table = exports.payment_table(lines, year)
     table.extra["count"] = count
     return table
 

@@ -136,10 +136,14 @@ def statement_table(statement):
     return Table(title, columns, rows, total)
 
 
-def payment_table(rows, year):
+def payment_table(lines, year):
+    """The payment file: the PaymentLine rows one export sends (a reference the accounting
+    department returns with the payment, the nature, the MSU, the period, the amounts)."""
     labels = short_kind_labels()
     kinds = statements.KIND_ORDER
     columns = [
+        Column(_("Référence de ligne"), width=14),
+        Column(_("Nature"), width=12),
         Column(_("Nom"), width=20),
         Column(_("Prénom"), width=16),
         Column(_("RPPS"), width=14),
@@ -149,32 +153,38 @@ def payment_table(rows, year):
         Column(_("Étudiants"), "int", 10),
         *[Column(labels[kind], "money", 16) for kind in kinds],
         Column(_("Total"), "money", 16),
+        Column(_("Lignes corrigées"), width=24),
     ]
-    lines = []
-    for row in rows:
-        user = row.doctor.user
-        lines.append(
+    rows = []
+    for line in lines:
+        user = line.doctor.user
+        amounts = {kind: Decimal(amount) for kind, amount in line.amounts.items()}
+        rows.append(
             [
+                line.reference,
+                line.get_nature_display(),
                 user.last_name,
                 user.first_name,
-                row.doctor.rpps,
-                row.period.label,
-                row.period.start,
-                row.period.end,
-                row.students,
-                *[row.amounts.get(kind, ZERO) for kind in kinds],
-                row.total,
+                line.doctor.rpps,
+                line.period.label,
+                line.period.start,
+                line.period.end,
+                line.students,
+                *[amounts.get(kind, ZERO) for kind in kinds],
+                line.total,
+                ", ".join(line.corrects),
             ]
         )
     total = [
         _("Total"),
-        *[None] * 5,
-        sum(row.students for row in rows),
-        *[sum((row.amounts.get(kind, ZERO) for row in rows), ZERO) for kind in kinds],
-        sum((row.total for row in rows), ZERO),
+        *[None] * 7,
+        sum(line.students for line in lines),
+        *[sum((Decimal(line.amounts.get(kind, "0")) for line in lines), ZERO) for kind in kinds],
+        sum((line.total for line in lines), ZERO),
+        None,
     ]
     title = _("Paiements %(year)s") % {"year": statements.year_label(year)}
-    return Table(title, columns, lines, total)
+    return Table(title, columns, rows, total)
 
 
 # Statements ----------------------------------------------------------------------------------
@@ -241,6 +251,9 @@ def statement_context(statement):
         ],
         "totals": [statement.total(kind) for kind in kinds],
         "grand_total": statement.total(),
+        "payments": statement.payments,
+        "paid_total": statement.paid_total,
+        "remaining": statement.remaining,
     }
 
 

@@ -1,5 +1,7 @@
-"""Dated fee rates. (The payment exports are rows of `exports.Export`.)"""
+"""Dated fee rates, and the lines of the payment exports with what was paid. (The payment
+files themselves are rows of `exports.Export`.)"""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -21,7 +23,7 @@ class FeeRate(models.Model):
         SUPERVISION = fees.SUPERVISION, _("Indemnité de supervision (docteur junior)")
         ZONE = fees.ZONE, _("Supplément MSU exerçant en ZIP, ZAC ou QPV (docteur junior)")
         PDSA = fees.PDSA, _("Supplément supervision de la permanence des soins (docteur junior)")
-        COSCOM = fees.COSCOM, _("Supplément signataire COSCOM (étudiant à temps plein)")
+        COSCOM = fees.COSCOM, _("Supplément signataire COSCOM")
         YEARLY_ZIP = "yearly_zip", _("Rémunération annuelle Assurance Maladie, cabinet en ZIP")
         YEARLY_OTHER = "yearly_other", _("Rémunération annuelle Assurance Maladie, hors ZIP")
 
@@ -92,6 +94,83 @@ class FeeRate(models.Model):
 
     def as_rate(self):
         return fees.Rate(self.level, self.kind, self.amount, self.valid_from, self.valid_until)
+
+
+class PaymentLine(models.Model):
+    """One line of a payment export, frozen as it was sent to the accounting department: what
+    one MSU was owed for one period (nature "payment"), or the difference a later change of a
+    placement made to what earlier exports sent (nature "correction", positive or negative).
+    A paid amount is never changed: a change after an export is a new correction line, on the
+    next export. The accounting department's payment (date, mandate or batch) is recorded on
+    the line by the faculty's admin, one by one or from its file."""
+
+    class Nature(models.TextChoices):
+        PAYMENT = "payment", _("Paiement")
+        CORRECTION = "correction", _("Correction")
+
+    REFERENCE_PREFIX = "MSU-"
+
+    faculty = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("année universitaire"))
+    doctor = models.ForeignKey(
+        "applications.Doctor", on_delete=models.PROTECT, related_name="payment_lines"
+    )
+    period = models.ForeignKey("stages.Period", on_delete=models.PROTECT, related_name="+")
+    nature = models.CharField(_("nature"), max_length=12, choices=Nature.choices)
+    # {fee kind: "123.45"}: the amounts of the line by kind (a correction's may be negative).
+    amounts = models.JSONField(_("montants par nature"), default=dict)
+    total = models.DecimalField(_("montant (€)"), max_digits=11, decimal_places=2)
+    students = models.IntegerField(_("étudiants"), default=0)
+    # A correction: the references of the earlier lines of the same MSU and period.
+    corrects = models.JSONField(_("lignes corrigées"), default=list, blank=True)
+    # The export that sent it (emptied when the export's file is deleted after its retention).
+    export = models.ForeignKey(
+        "exports.Export", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    exported_at = models.DateTimeField(_("exportée le"))
+    paid_on = models.DateField(_("payée le"), null=True, blank=True)
+    payment_reference = models.CharField(_("mandat ou lot"), max_length=100, blank=True)
+    paid_recorded_at = models.DateTimeField(null=True, blank=True)
+    paid_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("ligne de paiement")
+        verbose_name_plural = _("lignes de paiement")
+        ordering = ["exported_at", "pk"]
+        indexes = [
+            models.Index(fields=["faculty", "year", "doctor"]),
+            models.Index(fields=["doctor", "faculty"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(paid_on__isnull=True) | ~models.Q(payment_reference=""),
+                name="payment_line_paid_has_reference",
+            )
+        ]
+
+    def __str__(self):
+        return self.reference
+
+    @property
+    def reference(self):
+        """The line's reference in the files, e.g. « MSU-0000042 »: the accounting department
+        returns it with the payment."""
+        return f"{self.REFERENCE_PREFIX}{self.pk:07d}"
+
+    @classmethod
+    def pk_of_reference(cls, text):
+        """The pk a reference names, or None when it is not one."""
+        text = (text or "").strip().upper()
+        if not text.startswith(cls.REFERENCE_PREFIX):
+            return None
+        digits = text[len(cls.REFERENCE_PREFIX) :]
+        return int(digits) if digits.isdigit() and len(digits) <= 12 else None
+
+    @property
+    def paid(self):
+        return self.paid_on is not None
 
 
 def export_path(instance, filename):

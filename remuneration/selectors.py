@@ -9,18 +9,24 @@ from django.utils import timezone
 
 from accounts.models import Organisation
 from applications.models import Doctor
+from exports.models import Export
 from stages.models import Placement
 from stages.selectors import admin_faculties, doctor_of
 
 from . import statements
 from .export_kinds import MAX_YEAR, MIN_YEAR
+from .models import PaymentLine
 
 __all__ = [
     "admin_faculties",
     "chosen_faculty",
     "current_year",
     "doctor_of",
+    "get_payment_line_for_admin",
     "get_statement_subject",
+    "payment_lines_for_admin",
+    "payment_lines_of_statement",
+    "placement_exported",
     "statement_years_of_doctor",
     "years_with_placements",
 ]
@@ -61,7 +67,7 @@ def statement_years_of_doctor(doctor):
     for faculty_id, start in (
         Placement.objects.filter(offer__team__doctor=doctor)
         .order_by()
-        .values_list("offer__period__faculty_id", "start")
+        .values_list("offer__period__faculty_id", "offer__period__start")
         .distinct()
     ):
         pairs.add((faculty_id, statements.academic_year_of(start)))
@@ -93,7 +99,73 @@ def years_with_placements(faculty):
     first."""
     years = {
         statements.academic_year_of(day)
-        for day in Placement.objects.filter(offer__period__faculty=faculty).dates("start", "month")
+        for day in Placement.objects.filter(offer__period__faculty=faculty).dates(
+            "offer__period__start", "month"
+        )
     }
     years.add(current_year())
     return sorted(years, reverse=True)
+
+
+# Payment lines -------------------------------------------------------------------------------
+
+
+def delivered_lines():
+    """Lines sent by an export that did not fail (the only ones paid or to be paid)."""
+    return PaymentLine.objects.exclude(export__state=Export.State.FAILED)
+
+
+def payment_lines_for_admin(user, faculty, year=None, state=None):
+    """The faculty's payment lines (the user administers it), newest first; `state`: "paid",
+    "unpaid" or None for all."""
+    if not admin_faculties(user).filter(pk=faculty.pk).exists():
+        raise Http404
+    lines = delivered_lines().filter(faculty=faculty).select_related("doctor__user", "period")
+    if year is not None:
+        lines = lines.filter(year=year)
+    if state == "paid":
+        lines = lines.filter(paid_on__isnull=False)
+    elif state == "unpaid":
+        lines = lines.filter(paid_on__isnull=True)
+    return lines.order_by("-exported_at", "doctor__user__last_name", "pk")
+
+
+def get_payment_line_for_admin(user, pk):
+    return get_object_or_404(
+        delivered_lines()
+        .filter(faculty__in=admin_faculties(user))
+        .select_related("faculty", "doctor__user", "period"),
+        pk=pk,
+    )
+
+
+def payment_lines_of_statement(statement):
+    """The payment lines of the statement's MSU, faculty and year (or semester)."""
+    start, end = statement.bounds
+    return (
+        delivered_lines()
+        .filter(
+            faculty=statement.faculty,
+            doctor=statement.doctor,
+            year=statement.year,
+            period__start__gte=start,
+            period__start__lte=end,
+        )
+        .select_related("period")
+        .order_by("exported_at", "pk")
+    )
+
+
+def placement_exported(placement):
+    """Whether a payment export already sent fees of this placement's period to one of its
+    team (a change now makes a correction line on the next export)."""
+    period = placement.offer.period
+    return (
+        delivered_lines()
+        .filter(
+            faculty_id=period.faculty_id,
+            period=period,
+            doctor__team_memberships__offer_id=placement.offer_id,
+        )
+        .exists()
+    )

@@ -78,14 +78,18 @@ def placement_lines(placement, rates, members=None):
         members,
         rates,
         part_time=placement.part_time,
+        suspensions=[(s.start, s.end) for s in placement.suspensions.all()],
     )
 
 
 def placements_with_team():
+    """Placements with what their fees need: the team (and each MSU's site), the
+    suspensions."""
     return Placement.objects.select_related(
         "student", "offer__period", "offer__upp"
     ).prefetch_related(
-        Prefetch("offer__team", queryset=TeamMember.objects.select_related("doctor__user", "site"))
+        Prefetch("offer__team", queryset=TeamMember.objects.select_related("doctor__user", "site")),
+        "suspensions",
     )
 
 
@@ -113,6 +117,17 @@ class Statement:
     semester: int | None
     rows: list = field(default_factory=list)
     yearly: list = field(default_factory=list)  # (calendar year, kind label, Decimal)
+    # The PaymentLine rows sent for this MSU, faculty and year (set by the pages that show
+    # them: `selectors.payment_lines_of_statement`).
+    payments: list = field(default_factory=list)
+
+    @property
+    def paid_total(self):
+        return sum((line.total for line in self.payments if line.paid), Decimal("0.00"))
+
+    @property
+    def remaining(self):
+        return self.total() - self.paid_total
 
     @property
     def bounds(self):
@@ -144,8 +159,8 @@ def statement_for(faculty, doctor, year, semester=None):
         .filter(
             offer__period__faculty=faculty,
             offer__team__doctor=doctor,
-            start__gte=start,
-            start__lte=end,
+            offer__period__start__gte=start,
+            offer__period__start__lte=end,
         )
         .order_by("start", "offer__label", "student__last_name", "pk")
     )
@@ -216,7 +231,9 @@ class PaymentRow:
 def payment_placements(faculty, year):
     start, end = year_bounds(year)
     return placements_with_team().filter(
-        offer__period__faculty=faculty, start__gte=start, start__lte=end
+        offer__period__faculty=faculty,
+        offer__period__start__gte=start,
+        offer__period__start__lte=end,
     )
 
 

@@ -1,6 +1,8 @@
 """Demo stages for `make run`: MSUs approved through the real instruction services, the current
 and previous semesters, an externe period, offers with their teams, students placed and
-portfolio tutoring, so that the demo MSU (msu@example.org) has students and statements.
+portfolio tutoring, so that the demo MSU (msu@example.org) has students and statements; a
+placement of the previous semester shortened (late start, a suspension), and its payment
+exported with the demo MSU's line paid.
 
 Every row goes through the services (the agréments through submission, visit, commission and
 decision; the stages through stages.services). All people are fictional.
@@ -141,7 +143,23 @@ def load_stages_demo(faculty, today=None):
     offer = services.create_offer(
         previous, admin, "niveau_1", "MSP des Arceaux — niveau 1", binome, upp=upp
     )
-    services.place_student(offer, admin, students["21003872"])
+    shortened = services.place_student(offer, admin, students["21003872"])
+    # A stage as it really ran: arrived two weeks late, off sick ten days across a month end.
+    services.change_placement_dates(
+        shortened,
+        admin,
+        previous.start + datetime.timedelta(days=14),
+        previous.end,
+        dates_note="Arrivée retardée : choix de stage complémentaire.",
+    )
+    month_end = (previous.start + datetime.timedelta(days=95)).replace(day=1)
+    services.add_suspension(
+        shortened,
+        admin,
+        month_end - datetime.timedelta(days=5),
+        month_end + datetime.timedelta(days=4),
+        "Arrêt maladie",
+    )
     if start >= datetime.date(2026, 11, 1):  # docteurs juniors exist from November 2026
         offer = services.create_offer(
             current,
@@ -178,3 +196,18 @@ def load_stages_demo(faculty, today=None):
         )
         services.assign_tutor(helene, student, admin, start)
     PracticeSite.objects.filter(doctor=helene).update(name="Cabinet des Arceaux")
+    _paid_previous_semester(faculty, admin, previous, helene, today)
+
+
+def _paid_previous_semester(faculty, admin, previous, helene, today):
+    """The payment export of the previous semester's year, built, and Hélène Marchand's line
+    paid by the accounting department (the other lines stay to pay)."""
+    from exports import services as export_services
+    from remuneration import services as remuneration
+    from remuneration.models import PaymentLine
+    from remuneration.statements import academic_year_of
+
+    export = remuneration.request_export(faculty, admin, academic_year_of(previous.start), "xlsx")
+    export_services.build_export(export.pk)
+    for line in PaymentLine.objects.filter(export=export, doctor=helene, period=previous):
+        remuneration.mark_paid(line, admin, today, "MANDAT-DEMO-0001")

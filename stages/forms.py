@@ -10,7 +10,7 @@ from applications.forms.common import DateInput
 
 from . import services
 from .levels import StageLevel
-from .models import Period
+from .models import Period, Placement
 
 TEAM_ROWS = services.MAX_TEAM
 
@@ -231,3 +231,33 @@ class TutoringForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["tutor"].queryset = tutors
         self.fields["student"].queryset = students
+
+
+class PlacementDatesForm(forms.Form):
+    """The actual dates of a placement: the period's unless the student started late or left
+    early (then with the reason)."""
+
+    start = forms.DateField(label=_("Début effectif du stage"), widget=DateInput())
+    end = forms.DateField(label=_("Fin effective du stage"), widget=DateInput())
+    end_reason = forms.ChoiceField(
+        label=_("Motif de la fin anticipée"),
+        choices=[("", _("— Le stage va jusqu'à la fin de la période —"))]
+        + list(Placement.EndReason.choices),
+        required=False,
+    )
+    dates_note = forms.CharField(label=_("Précisions"), max_length=255, required=False)
+
+    @classmethod
+    def initial_for(cls, placement):
+        return {
+            "start": placement.start,
+            "end": placement.end,
+            "end_reason": placement.end_reason,
+            "dates_note": placement.dates_note,
+        }
+
+
+class SuspensionForm(forms.Form):
+    start = forms.DateField(label=_("Suspendu du"), widget=DateInput())
+    end = forms.DateField(label=_("Jusqu'au (inclus)"), widget=DateInput())
+    reason = forms.CharField(label=_("Motif de la suspension"), max_length=255)

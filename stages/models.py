@@ -184,14 +184,27 @@ class Student(models.Model):
 
 
 class Placement(models.Model):
-    """A student placed in an offer for its period."""
+    """A student placed in an offer for its period: from the period's start to its end unless
+    the student started late or left early (the actual dates, within the period), less the
+    suspensions. Fees are counted over the days really spent (DOMAIN.md)."""
+
+    class EndReason(models.TextChoices):
+        LEFT = "left", _("Départ de l'étudiant")
+        ILLNESS = "illness", _("Maladie")
+        CHANGE = "change", _("Changement de stage")
+        OTHER = "other", _("Autre motif")
 
     offer = models.ForeignKey(Offer, on_delete=models.PROTECT, related_name="placements")
     student = models.ForeignKey(Student, on_delete=models.PROTECT, related_name="placements")
     part_time = models.BooleanField(_("temps partiel"), default=False)
-    # Copied from the offer's period so that overlaps are one indexed query.
-    start = models.DateField(editable=False)
-    end = models.DateField(editable=False)
+    # The actual dates, within the offer's period (its dates by default); set by the services
+    # only. Overlaps between a student's placements are one indexed query on them.
+    start = models.DateField(_("début effectif"), editable=False)
+    end = models.DateField(_("fin effective"), editable=False)
+    end_reason = models.CharField(
+        _("motif de la fin anticipée"), max_length=10, choices=EndReason.choices, blank=True
+    )
+    dates_note = models.CharField(_("précisions sur les dates"), max_length=255, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -202,9 +215,56 @@ class Placement(models.Model):
         verbose_name_plural = _("placements")
         ordering = ["start", "pk"]
         indexes = [models.Index(fields=["student", "start", "end"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__gte=models.F("start")), name="placement_end_after_start"
+            )
+        ]
 
     def __str__(self):
         return f"{self.student} — {self.offer}"
+
+    @property
+    def late_start(self):
+        return self.start > self.offer.period.start
+
+    @property
+    def early_end(self):
+        return self.end < self.offer.period.end
+
+    @property
+    def shortened(self):
+        return self.late_start or self.early_end
+
+
+class Suspension(models.Model):
+    """Days a placed student was away (illness, leave…): not counted in the fees."""
+
+    placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="suspensions")
+    start = models.DateField(_("suspendu du"))
+    end = models.DateField(_("jusqu'au (inclus)"))
+    reason = models.CharField(_("motif"), max_length=255)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("suspension de stage")
+        verbose_name_plural = _("suspensions de stage")
+        ordering = ["start", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__gte=models.F("start")), name="suspension_end_after_start"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.placement} ({self.start:%d/%m/%Y}–{self.end:%d/%m/%Y})"
+
+    @property
+    def days(self):
+        return (self.end - self.start).days + 1
 
 
 class Tutoring(models.Model):

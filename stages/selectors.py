@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from accounts.models import Membership, Organisation
 from applications.models import Agrement, Doctor
 
-from .models import Offer, Period, Placement, Student, TeamMember, Tutoring
+from .models import Offer, Period, Placement, Student, Suspension, TeamMember, Tutoring
 
 
 def admin_faculties(user):
@@ -94,6 +94,15 @@ def placements_for_admin(user):
 
 def get_placement_for_admin(user, pk):
     return get_object_or_404(placements_for_admin(user), pk=pk)
+
+
+def get_suspension_for_admin(user, pk):
+    return get_object_or_404(
+        Suspension.objects.filter(
+            placement__offer__period__faculty__in=admin_faculties(user)
+        ).select_related("placement__offer__period", "placement__student"),
+        pk=pk,
+    )
 
 
 def students_for_admin(user):

@@ -13,12 +13,21 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from accounts.models import Organisation
+from accounts.models import FacultySettings, Organisation
 from applications.models import Agrement, Doctor, PracticeSite
 from applications.services import WorkflowError
 
 from .levels import StageLevel, rules_for
-from .models import INTERNE_LEVELS, Offer, Period, Placement, Student, TeamMember, Tutoring
+from .models import (
+    INTERNE_LEVELS,
+    Offer,
+    Period,
+    Placement,
+    Student,
+    Suspension,
+    TeamMember,
+    Tutoring,
+)
 
 MAX_TEAM = 3
 # Externes: 6–8 weeks full time or 12–16 weeks part time (a started week counts).
@@ -197,6 +206,49 @@ def team_problems(level, period, members):
                 _("Dr %(name)s : une semaine compte au plus 10 demi-journées.")
                 % {"name": member.doctor}
             )
+    problems += half_days_problems(level, period.faculty, members)
+    return problems
+
+
+def weekly_minimum(level, faculty):
+    """The team's weekly minimum of half-days for `level` (a faculty setting), or 0."""
+    rules = FacultySettings.for_faculty(faculty)
+    return {
+        StageLevel.NIVEAU_1: rules.min_half_days_niveau_1,
+        StageLevel.SASPAS: rules.min_half_days_saspas,
+    }.get(level, 0)
+
+
+def half_days_problems(level, faculty, members):
+    """Half-days are given for every member or for none (the shares of the fees follow them:
+    a member left blank would get nothing); when given, the team reaches the level's weekly
+    minimum."""
+    given = [m for m in members if m.half_days]
+    if not given:
+        return []
+    problems = [
+        _(
+            "Dr %(name)s : indiquez ses demi-journées par semaine, comme pour les autres MSU "
+            "de l'équipe (ou n'en indiquez pour aucun : les honoraires sont alors partagés à "
+            "parts égales)."
+        )
+        % {"name": m.doctor}
+        for m in members
+        if not m.half_days
+    ]
+    minimum = weekly_minimum(level, faculty)
+    total = sum(m.half_days for m in members)
+    if total < minimum:
+        problems.append(
+            ngettext(
+                "Un stage « %(level)s » demande au moins %(min)s demi-journées par semaine à "
+                "l'équipe ; celle-ci en compte %(n)s.",
+                "Un stage « %(level)s » demande au moins %(min)s demi-journées par semaine à "
+                "l'équipe ; celle-ci en compte %(n)s.",
+                total,
+            )
+            % {"level": StageLevel(level).label, "min": minimum, "n": total}
+        )
     return problems
 
 
@@ -323,8 +375,53 @@ def _student(faculty, data, level):
     return student
 
 
-def placement_problems(offer, student, part_time):
+def dates_problems(period, start, end, end_reason=""):
+    """Why the actual dates of a placement cannot be [start, end] within `period`."""
+    problems = []
+    if start < period.start or end > period.end:
+        problems.append(
+            _("Les dates du stage doivent rester dans la période (du %(start)s au %(end)s).")
+            % {"start": _date(period.start), "end": _date(period.end)}
+        )
+    if end < start:
+        problems.append(_("La fin du stage ne peut précéder son début."))
+    if end < period.end and not end_reason:
+        problems.append(
+            _(
+                "Le stage finit avant la fin de la période (%(end)s) : indiquez le motif de la "
+                "fin anticipée."
+            )
+            % {"end": _date(period.end)}
+        )
+    if end_reason and end_reason not in Placement.EndReason.values:
+        problems.append(_("Choisissez un motif de fin anticipée de la liste."))
+    return problems
+
+
+def overlap_problems(student, start, end, exclude_pk=None, exclude_offer=None):
+    others = Placement.objects.filter(student=student, start__lte=end, end__gte=start)
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
+    if exclude_offer is not None:
+        others = others.exclude(offer=exclude_offer)
+    return [
+        _(
+            "%(student)s est déjà placé(e) du %(start)s au %(end)s (« %(offer)s ») : les "
+            "deux stages se chevauchent."
+        )
+        % {
+            "student": student,
+            "start": _date(other.start),
+            "end": _date(other.end),
+            "offer": other.offer.label,
+        }
+        for other in others.select_related("offer")
+    ]
+
+
+def placement_problems(offer, student, part_time, start=None, end=None):
     period = offer.period
+    start, end = start or period.start, end or period.end
     problems = []
     placed = offer.placements.count()
     if placed >= offer.capacity:
@@ -336,23 +433,7 @@ def placement_problems(offer, student, part_time):
             )
             % {"offer": offer.label, "n": placed, "cap": offer.capacity}
         )
-    for other in (
-        Placement.objects.filter(student=student, start__lte=period.end, end__gte=period.start)
-        .select_related("offer")
-        .exclude(offer=offer)
-    ):
-        problems.append(
-            _(
-                "%(student)s est déjà placé(e) du %(start)s au %(end)s (« %(offer)s ») : les "
-                "deux stages se chevauchent."
-            )
-            % {
-                "student": student,
-                "start": _date(other.start),
-                "end": _date(other.end),
-                "offer": other.offer.label,
-            }
-        )
+    problems += overlap_problems(student, start, end, exclude_offer=offer)
     if offer.placements.filter(student=student).exists():
         problems.append(
             _("%(student)s est déjà placé(e) sur ce terrain de stage.") % {"student": student}
@@ -385,26 +466,111 @@ def placement_problems(offer, student, part_time):
 
 
 @transaction.atomic
-def place_student(offer, by, student_data, part_time=False):
-    """Place a student in `offer` for its period. Refused when the offer is full, when the
-    student already has an overlapping placement, or when an agrément of the team ends
-    before the period does."""
+def place_student(
+    offer, by, student_data, part_time=False, start=None, end=None, end_reason="", dates_note=""
+):
+    """Place a student in `offer` for its period, or from `start` to `end` within it (a late
+    start, an early end with its reason). Refused when the offer is full, when the student
+    already has an overlapping placement, or when an agrément of the team ends before the
+    period does."""
     require_faculty_admin(by, offer.period.faculty_id)
     # The offer's row lock serialises placements in it (capacity); the student's row lock
     # serialises the student's placements everywhere (overlaps).
     offer = Offer.objects.select_for_update().select_related("period").get(pk=offer.pk)
+    start, end = start or offer.period.start, end or offer.period.end
     student = _student(offer.period.faculty, student_data, offer.level)
-    problems = placement_problems(offer, student, part_time)
+    problems = dates_problems(offer.period, start, end, end_reason)
+    problems += placement_problems(offer, student, part_time, start, end)
     if problems:
         raise WorkflowError(*problems)
     return Placement.objects.create(
         offer=offer,
         student=student,
         part_time=part_time,
-        start=offer.period.start,
-        end=offer.period.end,
+        start=start,
+        end=end,
+        end_reason=end_reason if end < offer.period.end else "",
+        dates_note=dates_note.strip(),
         created_by=by,
     )
+
+
+def _lock_placement(placement):
+    return (
+        Placement.objects.select_for_update()
+        .select_related("offer__period", "student")
+        .get(pk=placement.pk)
+    )
+
+
+def suspension_problems(placement, start, end, reason, exclude_pk=None):
+    problems = []
+    if end < start:
+        problems.append(_("La fin de la suspension ne peut précéder son début."))
+    if start < placement.start or end > placement.end:
+        problems.append(
+            _("Une suspension reste dans les dates du stage (du %(start)s au %(end)s).")
+            % {"start": _date(placement.start), "end": _date(placement.end)}
+        )
+    if not reason.strip():
+        problems.append(_("Indiquez le motif de la suspension."))
+    others = placement.suspensions.filter(start__lte=end, end__gte=start)
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
+    for other in others:
+        problems.append(
+            _("Une suspension est déjà inscrite du %(start)s au %(end)s : elles se chevauchent.")
+            % {"start": _date(other.start), "end": _date(other.end)}
+        )
+    return problems
+
+
+@transaction.atomic
+def change_placement_dates(placement, by, start, end, end_reason="", dates_note=""):
+    """The actual dates of a placement (within its period). Its suspensions must stay inside
+    them; the student's other placements must not overlap them. Fees already exported are
+    not changed: the next payment export carries the difference as a correction line."""
+    require_faculty_admin(by, placement.offer.period.faculty_id)
+    placement = _lock_placement(placement)
+    Student.objects.select_for_update().filter(pk=placement.student_id).first()
+    period = placement.offer.period
+    problems = dates_problems(period, start, end, end_reason)
+    problems += overlap_problems(placement.student, start, end, exclude_pk=placement.pk)
+    for suspension in placement.suspensions.all():
+        if suspension.start < start or suspension.end > end:
+            problems.append(
+                _(
+                    "La suspension du %(start)s au %(end)s sortirait des nouvelles dates du "
+                    "stage : modifiez-la ou retirez-la d'abord."
+                )
+                % {"start": _date(suspension.start), "end": _date(suspension.end)}
+            )
+    if problems:
+        raise WorkflowError(*problems)
+    placement.start, placement.end = start, end
+    placement.end_reason = end_reason if end < period.end else ""
+    placement.dates_note = dates_note.strip()
+    placement.save(update_fields=["start", "end", "end_reason", "dates_note"])
+    return placement
+
+
+@transaction.atomic
+def add_suspension(placement, by, start, end, reason):
+    require_faculty_admin(by, placement.offer.period.faculty_id)
+    placement = _lock_placement(placement)
+    problems = suspension_problems(placement, start, end, reason)
+    if problems:
+        raise WorkflowError(*problems)
+    return Suspension.objects.create(
+        placement=placement, start=start, end=end, reason=reason.strip(), created_by=by
+    )
+
+
+@transaction.atomic
+def remove_suspension(suspension, by):
+    require_faculty_admin(by, suspension.placement.offer.period.faculty_id)
+    _lock_placement(suspension.placement)
+    suspension.delete()
 
 
 @transaction.atomic

@@ -12,6 +12,17 @@ urlpatterns = [
     path("terrains/<int:pk>/modifier/", views.offer_edit, name="offer_edit"),
     path("terrains/<int:pk>/placer/", views.place, name="place"),
     path("placements/<int:pk>/retirer/", views.placement_remove, name="placement_remove"),
+    path("placements/<int:pk>/dates/", views.placement_dates, name="placement_dates"),
+    path(
+        "placements/<int:pk>/suspensions/",
+        views.suspension_add,
+        name="suspension_add",
+    ),
+    path(
+        "suspensions/<int:pk>/retirer/",
+        views.suspension_remove,
+        name="suspension_remove",
+    ),
     path("tutorat/", views.tutoring, name="tutoring"),
     path("tutorat/<int:pk>/terminer/", views.tutoring_end, name="tutoring_end"),
     path("mes-stages/", views.mine, name="mine"),

@@ -23,7 +23,14 @@ from applications.services import WorkflowError
 from applications.views.feedback import confirmation_page, confirmed, flash_errors, form_errors
 
 from . import selectors, services
-from .forms import OfferForm, PeriodForm, PlacementForm, TutoringForm
+from .forms import (
+    OfferForm,
+    PeriodForm,
+    PlacementDatesForm,
+    PlacementForm,
+    SuspensionForm,
+    TutoringForm,
+)
 from .models import INTERNE_LEVELS
 
 
@@ -180,6 +187,7 @@ def _offer_page(request, offer, place_form=None, status=200):
     placements = (
         selectors.placements_for_admin(request.user)
         .filter(offer=offer)
+        .prefetch_related("suspensions")
         .order_by("student__last_name", "student__first_name", "pk")
     )
     return render(
@@ -259,6 +267,123 @@ def placement_remove(request, pk):
             request, _("%(student)s est retiré(e) du terrain de stage.") % {"student": student}
         )
     return redirect("stages:offer", offer_pk)
+
+
+def _exported_note():
+    return _(
+        "Les honoraires de ce stage figurent déjà dans un export des paiements : ils n'y sont "
+        "pas modifiés ; la différence figurera en ligne de correction du prochain export."
+    )
+
+
+def _dates_page(request, placement, dates_form=None, suspension_form=None, status=200):
+    from remuneration.selectors import placement_exported
+
+    return render(
+        request,
+        "stages/placement_dates.html",
+        {
+            "placement": placement,
+            "offer": placement.offer,
+            "period": placement.offer.period,
+            "dates_form": dates_form
+            or PlacementDatesForm(initial=PlacementDatesForm.initial_for(placement)),
+            "suspension_form": suspension_form or SuspensionForm(),
+            "suspensions": placement.suspensions.all(),
+            "exported": placement_exported(placement),
+        },
+        status=status,
+    )
+
+
+def _changed(request, placement, text):
+    from remuneration.selectors import placement_exported
+
+    messages.success(request, text)
+    if placement_exported(placement):
+        messages.info(request, _exported_note())
+    return redirect("stages:placement_dates", placement.pk)
+
+
+@login_required
+@never_cache
+def placement_dates(request, pk):
+    placement = selectors.get_placement_for_admin(request.user, pk)
+    if request.method != "POST":
+        return _dates_page(request, placement)
+    form = PlacementDatesForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.change_placement_dates(
+                placement,
+                request.user,
+                data["start"],
+                data["end"],
+                data["end_reason"],
+                data["dates_note"],
+            )
+        except WorkflowError as error:
+            form_errors(form, error)
+        else:
+            return _changed(
+                request,
+                placement,
+                _("Dates du stage de %(student)s enregistrées : du %(start)s au %(end)s.")
+                % {
+                    "student": placement.student,
+                    "start": formats.date_format(data["start"], "SHORT_DATE_FORMAT"),
+                    "end": formats.date_format(data["end"], "SHORT_DATE_FORMAT"),
+                },
+            )
+    return _dates_page(request, placement, dates_form=form, status=400)
+
+
+@login_required
+@never_cache
+@require_POST
+def suspension_add(request, pk):
+    placement = selectors.get_placement_for_admin(request.user, pk)
+    form = SuspensionForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.add_suspension(
+                placement, request.user, data["start"], data["end"], data["reason"]
+            )
+        except WorkflowError as error:
+            form_errors(form, error)
+        else:
+            return _changed(request, placement, _("Suspension enregistrée."))
+    return _dates_page(request, placement, suspension_form=form, status=400)
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def suspension_remove(request, pk):
+    suspension = selectors.get_suspension_for_admin(request.user, pk)
+    placement = suspension.placement
+    if not confirmed(request):
+        return confirmation_page(
+            request,
+            title=_("Retirer une suspension"),
+            question=_("Retirer la suspension du %(start)s au %(end)s du stage de %(student)s ?")
+            % {
+                "start": formats.date_format(suspension.start, "SHORT_DATE_FORMAT"),
+                "end": formats.date_format(suspension.end, "SHORT_DATE_FORMAT"),
+                "student": placement.student,
+            },
+            consequence=_("Ces jours comptent de nouveau dans les honoraires du stage."),
+            confirm_label=_("Retirer la suspension"),
+            cancel_url=reverse("stages:placement_dates", args=[placement.pk]),
+        )
+    try:
+        services.remove_suspension(suspension, request.user)
+    except WorkflowError as error:
+        flash_errors(request, error)
+        return redirect("stages:placement_dates", placement.pk)
+    return _changed(request, placement, _("Suspension retirée."))
 
 
 # --- Tutoring --------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """Every list page costs the same number of queries whatever it lists: stage periods, offers and
-their placements, tutoring, the MSU's stages and statements, the faculty's fees, the inbox,
+their placements, tutoring, the MSU's stages and statements, the faculty's fees and payment
+lines, the inbox,
 the visitor's visits, the commission sessions."""
 
 import datetime
@@ -11,7 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from applications.services import create_session
+from exports import services as export_services
 from notifications.services import notify
+from remuneration import services as remuneration
 from stages import services as stages
 from tests.stages_helpers import externe_period, make_msu, semester, student, team
 from tests.workflow_helpers import advance, make_staff, submitted_application
@@ -52,6 +55,10 @@ class World:
         )
         stages.place_student(offer, self.staff.admin, student(number=f"2100{n:04d}"))
         self.offer = offer
+        # A payment export each round: more payment lines (the partner's, the MSU's
+        # correction) on the payment page and the statement.
+        export = remuneration.request_export(self.staff.faculty, self.staff.admin, 2026, "csv")
+        export_services.build_export(export.pk)
         for user in (self.msu.user, self.staff.secretariat):
             notify(
                 user,
@@ -83,6 +90,10 @@ PAGES = {
     "terrains d'une période": lambda w: ("admin", reverse("stages:period", args=[w.period.pk])),
     "tutorat": lambda w: ("admin", reverse("stages:tutoring")),
     "rémunération (faculté)": lambda w: ("admin", reverse("remuneration:faculty_home")),
+    "paiements (faculté)": lambda w: (
+        "admin",
+        reverse("remuneration:payment_lines") + "?year=2026",
+    ),
     "mes stages": lambda w: ("msu", reverse("stages:mine")),
     "relevé de l'année": lambda w: (
         "msu",

@@ -28,6 +28,8 @@ class FacultySettingsForm(forms.ModelForm):
             "retention_export_days",
             "commission_quorum",
             "show_commission_opinion_to_doctor",
+            "min_half_days_niveau_1",
+            "min_half_days_saspas",
         ]
 
     def __init__(self, *args, **kwargs):
@@ -43,8 +45,13 @@ class FacultySettingsForm(forms.ModelForm):
             ("retention_pieces_years", 1, 30),
             ("retention_withdrawn_years", 1, 10),
             ("retention_export_days", 1, 90),
+            ("min_half_days_niveau_1", 0, 10),
+            ("min_half_days_saspas", 0, 10),
         ]:
             self.fields[name].validators += [MinValueValidator(low), MaxValueValidator(high)]
+        # Added after the first release: a form posted without them keeps the current values.
+        for name in ("min_half_days_niveau_1", "min_half_days_saspas"):
+            self.fields[name].required = False
         self.piece_fields = []
         for level in StageLevel:
             name = f"pieces_{level.value}"
@@ -56,6 +63,16 @@ class FacultySettingsForm(forms.ModelForm):
                 widget=forms.CheckboxSelectMultiple,
             )
             self.piece_fields.append(name)
+
+    def _kept(self, name):
+        value = self.cleaned_data.get(name)
+        return getattr(self.instance, name) if value is None else value
+
+    def clean_min_half_days_niveau_1(self):
+        return self._kept("min_half_days_niveau_1")
+
+    def clean_min_half_days_saspas(self):
+        return self._kept("min_half_days_saspas")
 
     def save(self, commit=True):
         self.instance.required_pieces = {

@@ -59,13 +59,14 @@ from notifications.services import notify
 from obligations import services as obligation_services
 from obligations.models import Attestation, ObligationEvent, ObligationStatus, UppMeeting
 from remuneration import services as remuneration_services
+from remuneration.models import PaymentLine
 from remuneration.statements import academic_year_of
 from stages import evaluations as stage_evaluations
 from stages import imports as stage_imports
 from stages import incidents as stage_incidents
 from stages import services as stage_services
 from stages.levels import StageLevel
-from stages.models import Offer, Period, Placement, Student, TeamMember, Tutoring
+from stages.models import Offer, Period, Placement, Student, Suspension, TeamMember, Tutoring
 from stages.records import (
     Evaluation,
     EvaluationCriterion,
@@ -249,11 +250,15 @@ def _build_world(storage):
         period, a.admin, "niveau_1", "Cabinet A", team(msu_a), capacity=2
     )
     placement = stage_services.place_student(offer, a.admin, student_input())
+    suspension = stage_services.add_suspension(
+        placement, a.admin, datetime.date(2027, 1, 10), datetime.date(2027, 1, 20), "Maladie"
+    )
     tutoring = stage_services.assign_tutor(msu_a, placement.student, a.admin, timezone.localdate())
     # Faculty A's payment export of that year, built (on-commit tasks never run here).
     year = academic_year_of(period.start)
     export = remuneration_services.request_export(a.faculty, a.admin, year, "csv")
     assert export_services.build_export(export.pk)
+    payment_line = PaymentLine.objects.get(export=export)
     # A queue export of faculty A asked for by its secretariat: the secretariat and the admin
     # read it, nobody else.
     queue_export = export_services.request_export(
@@ -285,6 +290,8 @@ def _build_world(storage):
         period=period,
         offer=offer,
         placement=placement,
+        suspension=suspension,
+        payment_line=payment_line,
         tutoring=tutoring,
         year=year,
         export=export,
@@ -405,7 +412,13 @@ def snapshot():
         "offers": _rows(Offer.objects, "label", "capacity", "upp_id"),
         "team": _rows(TeamMember.objects, "offer_id", "doctor_id", "half_days", "referent"),
         "students": _rows(Student.objects, "student_number", "last_name", "promotion"),
-        "placements": _rows(Placement.objects, "offer_id", "student_id"),
+        "placements": _rows(
+            Placement.objects, "offer_id", "student_id", "start", "end", "end_reason"
+        ),
+        "suspensions": _rows(Suspension.objects, "placement_id", "start", "end", "reason"),
+        "payment_lines": _rows(
+            PaymentLine.objects, "doctor_id", "total", "paid_on", "payment_reference"
+        ),
         "tutorings": _rows(Tutoring.objects, "tutor_id", "student_id", "ended_on"),
         "exports": _rows(Export.objects, "faculty_id", "kind", "state", "file"),
         "audit": _rows(AuditEntry.objects, "faculty_id", "kind", "actor_id"),
@@ -814,7 +827,7 @@ ROUTES = {
             "capacity": 1,
             "referent": "0",
             "doctor_0": w.objects["msu_a"].pk,
-            "half_days_0": 4,
+            "half_days_0": 8,
         },
         outsiders=STAGE_OUTSIDERS,
     ),
@@ -832,7 +845,7 @@ ROUTES = {
             "capacity": 3,
             "referent": "0",
             "doctor_0": w.objects["msu_a"].pk,
-            "half_days_0": 6,
+            "half_days_0": 9,
         },
         outsiders=STAGE_OUTSIDERS,
     ),
@@ -854,6 +867,29 @@ ROUTES = {
         get_status=200,  # the confirmation page
         post=lambda w: {"confirme": "1"},
         outsiders=STAGE_OUTSIDERS,
+    ),
+    "stages:placement_dates": Route(
+        kwargs=lambda w: {"pk": w.objects["placement"].pk},
+        rightful=["admin_a"],
+        post=lambda w: {"start": "2026-11-16", "end": "2027-04-30"},
+        outsiders=STAGE_OUTSIDERS,
+        extra_outsiders=(("msu_a", {403, 404}),),
+    ),
+    "stages:suspension_add": Route(
+        kwargs=lambda w: {"pk": w.objects["placement"].pk},
+        rightful=["admin_a"],
+        get_status=405,
+        post=lambda w: {"start": "2027-02-01", "end": "2027-02-05", "reason": "Congé"},
+        outsiders=STAGE_OUTSIDERS,
+        extra_outsiders=(("msu_a", {403, 404}),),
+    ),
+    "stages:suspension_remove": Route(
+        kwargs=lambda w: {"pk": w.objects["suspension"].pk},
+        rightful=["admin_a"],
+        get_status=200,  # the confirmation page
+        post=lambda w: {"confirme": "1"},
+        outsiders=STAGE_OUTSIDERS,
+        extra_outsiders=(("msu_a", {403, 404}),),
     ),
     "stages:tutoring_end": Route(
         kwargs=lambda w: {"pk": w.objects["tutoring"].pk},
@@ -992,6 +1028,18 @@ ROUTES = {
         rightful=["secretariat_a", "admin_a"],
         post=lambda w: {"attendees": [w.objects["msu_a"].pk]},
         outsiders=OBLIGATION_OUTSIDERS,
+    ),
+    # A payment line marked paid: the faculty admin's only (the MSU reads it on the statement).
+    "remuneration:payment_line_paid": Route(
+        kwargs=lambda w: {"pk": w.objects["payment_line"].pk},
+        rightful=["admin_a"],
+        get_status=405,
+        post=lambda w: {
+            f"l{w.objects['payment_line'].pk}-paid_on": timezone.localdate().isoformat(),
+            f"l{w.objects['payment_line'].pk}-reference": "MANDAT-2026-001",
+        },
+        outsiders=STAGE_OUTSIDERS,
+        extra_outsiders=(("msu_a", {403, 404}),),
     ),
     # The background page (faculty admins): "Réessayer maintenant"
     "background:retry_notification": Route(

@@ -11,6 +11,7 @@ from django.urls import reverse
 from accounts.models import Organisation, User
 from applications.models import Application, CommissionSession, SiteVisit
 from applications.workflow import Status
+from remuneration.models import PaymentLine
 from stages.models import Offer, Period, Placement, Tutoring
 
 from .test_instruction_path import PASSWORD
@@ -33,6 +34,9 @@ def pages_by_role():
     period = Period.objects.filter(faculty=faculty).first()
     offer = Offer.objects.filter(period__faculty=faculty).first()
     placement = Placement.objects.first()
+    # The demo's placement with a late start and a suspension; the year of its paid line.
+    shortened = Placement.objects.filter(suspensions__isnull=False).first()
+    paid_year = PaymentLine.objects.filter(paid_on__isnull=False).first().year
     tutoring = Tutoring.objects.first()
     msu = User.objects.get(email="msu@example.org").doctor
     step = lambda slug: reverse("applications:step", args=[draft.pk, slug])  # noqa: E731
@@ -112,8 +116,10 @@ def pages_by_role():
                 reverse("stages:offer_edit", args=[offer.pk]),
                 reverse("stages:tutoring"),
                 reverse("stages:placement_remove", args=[placement.pk]),
+                reverse("stages:placement_dates", args=[shortened.pk]),
                 reverse("stages:tutoring_end", args=[tutoring.pk]),
                 reverse("remuneration:faculty_home"),
+                reverse("remuneration:payment_lines") + f"?year={paid_year}",
                 reverse("remuneration:rates"),
             ],
         ),

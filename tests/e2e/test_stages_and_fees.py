@@ -104,3 +104,45 @@ def test_the_admin_places_a_student_and_the_msu_downloads_her_statement(page, li
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
     lambertin = next(row for row in rows if any("Lambertin" in cell for cell in row))
     assert f"{new_row.total:.2f}".replace(".", ",") in lambertin
+
+
+def test_the_admin_marks_a_payment_paid_and_the_msu_sees_it(page, live_server):
+    """On the demo data: the previous semester's payment export is out; the admin records the
+    accounting department's payment of Dr Leroy's line, and Dr Leroy reads on his statement
+    when it was paid and under which mandate."""
+    from remuneration.models import PaymentLine
+
+    call_command("load_demo", verbosity=0)
+    line = PaymentLine.objects.get(doctor__user__email="bastien.leroy@example.org")
+    assert line.paid_on is None
+    year_label = statements.year_label(line.year)
+    main = page.get_by_role("main")
+
+    page.goto(live_server.url)
+    login(page, ADMIN)
+    menu(page, "Rémunération")
+    main.get_by_label("Année universitaire").select_option(str(line.year))
+    main.get_by_role("button", name="Afficher").click()
+    main.get_by_role("link", name="Suivre les paiements").click()
+    row = main.locator(f"#ligne-{line.pk}")
+    expect(row).to_contain_text("Leroy")
+    row.get_by_label("Mandat ou lot").fill("MANDAT-2026-0815")
+    row.get_by_role("button", name="Marquer payée").click()
+    expect(main.get_by_text(f"Ligne {line.reference}")).to_be_visible()
+    expect(main.locator(f"#ligne-{line.pk}")).to_contain_text("payée")
+    logout(page)
+
+    login(page, "bastien.leroy@example.org")
+    menu(page, "Mes relevés")
+    main.get_by_role("link", name=f"Voir le relevé {year_label}").click()
+    today = timezone.localdate().strftime("%d/%m/%Y")
+    expect(main.locator("#releve-paiements")).to_contain_text(
+        f"payée le {today} (mandat ou lot MANDAT-2026-0815)"
+    )
+    bastien = Doctor.objects.get(user__email="bastien.leroy@example.org")
+    owed = statements.statement_for(line.faculty, bastien, line.year).total()
+    paid = sum(p.total for p in PaymentLine.objects.filter(doctor=bastien, paid_on__isnull=False))
+    assert paid == line.total
+    assert plain(f"reste à payer : {euros(owed - paid)}") in plain(
+        main.locator("#reste-a-payer").inner_text()
+    )

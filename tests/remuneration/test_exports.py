@@ -18,6 +18,7 @@ from applications.services import WorkflowError
 from exports import services as export_services
 from exports.models import Export as PaymentExport
 from remuneration import services, statements
+from remuneration.models import PaymentLine
 from stages import services as stage_services
 from stages.models import Period
 from tests.remuneration.test_statement_pages import build_binome
@@ -130,6 +131,8 @@ def test_payment_export_built_after_commit_one_line_per_msu_and_period(
     content = b"".join(file.streaming_content)
     header, *lines, total = csv_rows(content)
     assert header == [
+        "Référence de ligne",
+        "Nature",
         "Nom",
         "Prénom",
         "RPPS",
@@ -143,19 +146,23 @@ def test_payment_export_built_after_commit_one_line_per_msu_and_period(
         "Supplément PDSA",
         "Supplément COSCOM",
         "Total",
+        "Lignes corrigées",
     ]
-    # Aubert: both semesters; Bernard: the first.
-    assert [(line[0], line[4], line[6], line[-1]) for line in lines] == [
-        ("Aubert", "01/11/2026", "1", "2000,00"),
-        ("Aubert", "01/05/2027", "1", "3600,00"),
-        ("Bernard", "01/11/2026", "1", "1600,00"),
+    # Aubert: both semesters; Bernard: the first. Each line has its own reference.
+    assert [(line[1], line[2], line[6], line[8], line[-2]) for line in lines] == [
+        ("Paiement", "Aubert", "01/11/2026", "1", "2000,00"),
+        ("Paiement", "Aubert", "01/05/2027", "1", "3600,00"),
+        ("Paiement", "Bernard", "01/11/2026", "1", "1600,00"),
+    ]
+    assert [line[0] for line in lines] == [
+        line.reference for line in PaymentLine.objects.order_by("doctor__user__last_name", "pk")
     ]
     owed = sum(
         statements.statement_for(binome.faculty, doctor, 2026).total()
         for doctor in (binome.a, binome.b)
     )
-    assert total[0] == "Total" and total[6] == "3"
-    assert Decimal(total[-1].replace(",", ".")) == owed == Decimal("7200.00")
+    assert total[0] == "Total" and total[8] == "3"
+    assert Decimal(total[-2].replace(",", ".")) == owed == Decimal("7200.00")
 
 
 def test_payment_export_xlsx_sums_to_its_total(client, binome, django_capture_on_commit_callbacks):
@@ -166,8 +173,8 @@ def test_payment_export_xlsx_sums_to_its_total(client, binome, django_capture_on
         sheet = openpyxl.load_workbook(io.BytesIO(handle.read())).worksheets[0]
     header, *lines, total = list(sheet.iter_rows(values_only=True))
     assert sheet.title == "Paiements 2026-2027"
-    assert len(lines) == 3 and isinstance(lines[0][4], datetime.datetime)
-    assert total[-1] == pytest.approx(sum(line[-1] for line in lines)) == pytest.approx(7200)
+    assert len(lines) == 3 and isinstance(lines[0][6], datetime.datetime)
+    assert total[-2] == pytest.approx(sum(line[-2] for line in lines)) == pytest.approx(7200)
 
 
 def test_the_status_partial_shows_the_progress_while_building(client, binome):
@@ -254,30 +261,21 @@ def test_the_sweeper_restarts_lost_exports_and_closes_interrupted_ones(binome):
     assert export_services.sweep() == (0, 0)
 
 
-def test_students_column_counts_only_the_students_an_msu_is_paid_for(
+def test_students_column_counts_the_students_of_each_msu_and_period(
     client, binome, django_capture_on_commit_callbacks
 ):
-    # In the first semester Bernard also hosts, alone, a second interne; on a third offer he
-    # is in the team but hosts no half-day (Aubert all 9): nothing owed, not counted.
+    # In the first semester Bernard also hosts, alone, a second interne.
     period = Period.objects.get(faculty=binome.faculty, start=datetime.date(2026, 11, 1))
     alone = stage_services.create_offer(
         period, binome.staff.admin, "niveau_1", "Cabinet Bernard", team(binome.b)
     )
     stage_services.place_student(alone, binome.staff.admin, student("21000003", "Roux", "Lou"))
-    shared = stage_services.create_offer(
-        period,
-        binome.staff.admin,
-        "niveau_1",
-        "Maison de santé",
-        team(binome.a, binome.b, half_days=[9, 0]),
-    )
-    stage_services.place_student(shared, binome.staff.admin, student("21000004", "Blanc", "Sam"))
     payment_export(client, binome, "csv", captured=django_capture_on_commit_callbacks)
     with PaymentExport.objects.get().file.open("rb") as handle:
         _header, *lines, _total = csv_rows(handle.read())
-    counts = {(line[0], line[4]): (line[6], line[-1]) for line in lines}
+    counts = {(line[2], line[6]): (line[8], line[-2]) for line in lines}
     assert counts[("Bernard", "01/11/2026")] == ("2", "5200,00")
-    assert counts[("Aubert", "01/11/2026")] == ("2", "5600,00")
+    assert counts[("Aubert", "01/11/2026")] == ("1", "2000,00")
 
 
 def test_names_typed_as_formulas_stay_text_in_the_files(client):
@@ -311,6 +309,9 @@ def test_names_typed_as_formulas_stay_text_in_the_files(client):
 
     # The payment export carries the doctor's own name: text too.
     for fmt in ("csv", "xlsx"):
+        # Each export sends only what was not sent yet: start the ledger afresh for the
+        # second format.
+        PaymentLine.objects.all().delete()
         export = services.request_export(staff.faculty, staff.admin, 2026, fmt)
         export_services.build_export(export.pk)
         export.refresh_from_db()

@@ -249,7 +249,7 @@ CASES = {
         False,
         {("M", HONORAIRES): "210.48", ("B", HONORAIRES): "210.49"},
     ),
-    # Part time: no COSCOM supplement (owed for a full-time student only), honoraires halved.
+    # Part time counts for half for every amount, COSCOM included (DOMAIN.md): 300 € × 6 × ½.
     "COSCOM signatory with a part-time student": (
         "niveau_1",
         D(2025, 5, 1),
@@ -257,7 +257,7 @@ CASES = {
         COSCOM_ALONE,
         RATES,
         True,
-        {("A", HONORAIRES): "1800.00"},
+        {("A", HONORAIRES): "1800.00", ("A", COSCOM): "900.00"},
     ),
 }
 
@@ -287,12 +287,14 @@ def test_whole_months_count_one_whatever_their_length():
     assert months_between(D(2027, 3, 2), D(2027, 3, 1)) == 0
 
 
-members_strategy = st.lists(
-    st.tuples(st.integers(0, 10), st.booleans()), min_size=1, max_size=3
+# Half-days are given for every member or for none (a partial team is refused).
+members_strategy = st.tuples(
+    st.booleans(),
+    st.lists(st.tuples(st.integers(1, 10), st.booleans()), min_size=1, max_size=3),
 ).map(
-    lambda rows: [
-        Member(i, f"Nom{i}", half_days, referent=(i == 0 and referent))
-        for i, (half_days, referent) in enumerate(rows)
+    lambda given_rows: [
+        Member(i, f"Nom{i}", half_days if given_rows[0] else 0, referent=(i == 0 and referent))
+        for i, (half_days, referent) in enumerate(given_rows[1])
     ]
 )
 
@@ -329,3 +331,106 @@ def test_a_placements_whole_student_amounts_sum_to_the_rounded_total(
         solo = placement_fees(level, start, end, [Member("x", "X")], RATES, part_time=part_time)
         whole = sum((line.amount for line in solo if line.kind == kind), Decimal(0))
         assert owed == whole
+
+
+# Actual dates (DOMAIN.md: "a placement is paid for the days the student was really there") --
+
+
+def amounts(lines):
+    return {(line.member, line.kind): line.amount for line in lines}
+
+
+def test_a_late_start_counts_the_days_of_its_first_month():
+    # 15–30 November: 16 days of 30 → 600 × 16/30 = 320.00; December–April 5 × 600 = 3,000.
+    lines = placement_fees("niveau_1", D(2026, 11, 15), D(2027, 4, 30), ALONE, RATES)
+    assert amounts(lines) == {("A", HONORAIRES): E("3320.00")}
+
+
+def test_an_early_end_mid_month_shared_by_a_binome():
+    # November–January 3 × 600 = 1,800; 1–14 February 2027: 14 days of 28 → 300. 2,100.00,
+    # shared 5/9 – 4/9: 1,166.666… and 933.333…, rounded down 1,166.66 + 933.33 = 2,099.99;
+    # the cent left goes to the largest remainder (Arnaud, .67 against .33).
+    lines = placement_fees("niveau_1", D(2026, 11, 1), D(2027, 2, 14), BINOME_5_4, RATES)
+    assert amounts(lines) == {("A", HONORAIRES): E("1166.67"), ("B", HONORAIRES): E("933.33")}
+    assert sum(line.amount for line in lines) == E("2100.00")
+
+
+def test_a_suspension_across_a_month_end_is_not_paid():
+    # Away from 20 January to 10 February 2027. January: 19 days of 31 → 600 × 19/31 =
+    # 367.7419…; February: 11–28, 18 days of 28 → 385.7142…; four whole months 2,400.
+    # 3,153.4562… → 3,153.46 (rounded once, for the placement).
+    lines = placement_fees(
+        "niveau_1", *SEMESTER, ALONE, RATES, suspensions=[(D(2027, 1, 20), D(2027, 2, 10))]
+    )
+    assert amounts(lines) == {("A", HONORAIRES): E("3153.46")}
+    # Shared by a trinôme, the three shares still sum to that total.
+    lines = placement_fees(
+        "niveau_1", *SEMESTER, TRINOME_EQUAL, RATES, suspensions=[(D(2027, 1, 20), D(2027, 2, 10))]
+    )
+    assert sum(line.amount for line in lines) == E("3153.46")
+    assert sorted(line.amount for line in lines) == [E("1051.15"), E("1051.15"), E("1051.16")]
+
+
+def test_a_rate_change_inside_a_shortened_placement():
+    # 15 November 2026 – 14 February 2027, 600 € until 15 January, 660 € from the 16th.
+    # November 16/30 × 600 = 320; December 600; January 15/31 × 600 + 16/31 × 660 =
+    # 19,560/31 = 630.9677…; February 14/28 × 660 = 330. 1,880.9677… → 1,880.97.
+    lines = placement_fees("niveau_1", D(2026, 11, 15), D(2027, 2, 14), ALONE, RISE_MID_JANUARY)
+    assert amounts(lines) == {("A", HONORAIRES): E("1880.97")}
+
+
+def test_suspensions_outside_the_dates_or_overlapping_count_once():
+    from remuneration.fees import present_spans
+
+    spans = present_spans(
+        D(2026, 11, 1),
+        D(2027, 4, 30),
+        [
+            (D(2026, 10, 1), D(2026, 11, 3)),
+            (D(2027, 1, 1), D(2027, 1, 10)),
+            (D(2027, 1, 5), D(2027, 1, 20)),
+        ],
+    )
+    assert spans == [(D(2026, 11, 4), D(2026, 12, 31)), (D(2027, 1, 21), D(2027, 4, 30))]
+
+
+def test_a_team_with_half_days_for_some_members_only_is_an_error_not_a_zero_share():
+    from remuneration.fees import PartialHalfDays
+
+    team = [Member("A", "Arnaud", 4, referent=True), Member("B", "Blanc", 0)]
+    with pytest.raises(PartialHalfDays):
+        placement_fees("niveau_1", *SEMESTER, team, RATES)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    start=st.dates(D(2026, 11, 1), D(2027, 1, 31)),
+    days=st.integers(0, 150),
+    off=st.lists(st.tuples(st.integers(0, 180), st.integers(0, 40)), max_size=3),
+    members=members_strategy,
+    part_time=st.booleans(),
+)
+def test_shares_sum_to_the_whole_with_actual_dates_and_suspensions(
+    start, days, off, members, part_time
+):
+    end = start + datetime.timedelta(days=days)
+    suspensions = [
+        (
+            D(2026, 11, 1) + datetime.timedelta(days=a),
+            D(2026, 11, 1) + datetime.timedelta(days=a + b),
+        )
+        for a, b in off
+    ]
+    lines = placement_fees(
+        "niveau_1", start, end, members, RATES, part_time=part_time, suspensions=suspensions
+    )
+    solo = placement_fees(
+        "niveau_1",
+        start,
+        end,
+        [Member("x", "X")],
+        RATES,
+        part_time=part_time,
+        suspensions=suspensions,
+    )
+    assert sum(line.amount for line in lines) == sum(line.amount for line in solo)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("terrains/<int:pk>/modifier/", views.offer_edit, name="offer_edit"),
     path("terrains/<int:pk>/placer/", views.place, name="place"),
     path("placements/<int:pk>/retirer/", views.placement_remove, name="placement_remove"),
+    path("a-resoudre/", views.affected_offers, name="affected_offers"),
     path("tutorat/", views.tutoring, name="tutoring"),
     path("tutorat/<int:pk>/terminer/", views.tutoring_end, name="tutoring_end"),
     path("mes-stages/", views.mine, name="mine"),

@@ -5,6 +5,7 @@ the state against workflow.TRANSITIONS (common.transition, the only writer of a 
 an Event and enqueues its e-mails after commit.
 """
 
+from .agrements import *  # noqa: F403
 from .candidature import *  # noqa: F403
 from .commission import *  # noqa: F403
 from .common import *  # noqa: F403

@@ -76,6 +76,6 @@ def send_daily_reminders():
 @tracked
 def end_suspensions():
     """Agréments whose suspension reached its end date count again (daily, idempotent)."""
-    from .services.agrements import end_due_suspensions
+    from .services.lifecycle import end_due_suspensions
 
     return end_due_suspensions()

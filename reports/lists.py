@@ -136,6 +136,9 @@ REGISTER_STATUSES = {
     "expire": "Expiré",
     "renouvele": "Renouvelé",
     "a_venir": "À venir",
+    "en_reexamen": "En réexamen",
+    "suspendu": "Suspendu",
+    "retire": "Retiré",
 }
 
 
@@ -146,6 +149,9 @@ def register_status_labels():
         "expire": _("Expiré"),
         "renouvele": _("Renouvelé"),
         "a_venir": _("À venir"),
+        "en_reexamen": _("En réexamen"),
+        "suspendu": _("Suspendu"),
+        "retire": _("Retiré"),
     }
 
 
@@ -175,7 +181,12 @@ def agrements_of(faculty, today=None):
         .annotate(
             renewed=renewed,
             register_status=Case(
+                # Its life after the decision first: a withdrawn or suspended agrément no
+                # longer counts, whatever its dates.
+                When(status=Agrement.Status.WITHDRAWN, then=Value("retire")),
+                When(status=Agrement.Status.SUSPENDED, then=Value("suspendu")),
                 When(renewed=True, then=Value("renouvele")),
+                When(status=Agrement.Status.UNDER_REVIEW, then=Value("en_reexamen")),
                 When(valid_until__lt=today, then=Value("expire")),
                 When(valid_from__gt=today, then=Value("a_venir")),
                 When(

@@ -13,3 +13,4 @@ from .decisions import *  # noqa: F403
 from .documents import *  # noqa: F403
 from .downloads import *  # noqa: F403
 from .instruction import *  # noqa: F403
+from .lifecycle import *  # noqa: F403

@@ -28,12 +28,12 @@ from ..models import (
 from ..models.agrement import REVIEW_OUTCOMES
 from ..selectors.commission import fixed_opinion
 from ..selectors.roles import actor_roles
-from ..workflow import AGREMENT_TRANSITIONS, AUTHORITY_ROLES, Action, Status
+from ..workflow import AUTHORITY_ROLES, Action, Status
 from .common import WorkflowError, check_allowed, check_version, lock, record_event, transition
+from .lifecycle import _lock_agrements, _move, current_suspension
 
 __all__ = [
     "change_main_site",
-    "end_due_suspensions",
     "lift_suspension",
     "open_review",
     "record_review_decision",
@@ -72,31 +72,6 @@ def _notices():
 
 def _label(agrement):
     return str(agrement.get_level_display())
-
-
-def _lock_agrements(pks):
-    return list(
-        Agrement.objects.select_for_update(of=("self",))
-        .select_related("application__faculty", "doctor__user")
-        .filter(pk__in=pks)
-        .order_by("pk")
-    )
-
-
-def _move(agrement, action, by, comment, now=None):
-    """Change a locked agrément's status along AGREMENT_TRANSITIONS, writing the event."""
-    target = AGREMENT_TRANSITIONS.get(agrement.status, {}).get(action)
-    if target is None:
-        raise WorkflowError(
-            _("Action impossible : l'agrément « %(level)s » est « %(status)s ».")
-            % {"level": _label(agrement), "status": agrement.get_status_display()}
-        )
-    now = now or timezone.now()
-    agrement.status = target
-    agrement.status_changed_at = now
-    agrement.save()
-    record_event(agrement.application, by, f"agrement_{action}", comment, now=now)
-    return agrement
 
 
 def require_authority(agrement, roles):
@@ -417,10 +392,6 @@ def record_review_decision(
 # --- The end of a suspension ----------------------------------------------------------------
 
 
-def current_suspension(agrement):
-    return agrement.suspensions.filter(lifted_on__isnull=True).order_by("-starts_on").first()
-
-
 @transaction.atomic
 def lift_suspension(agrement, by, *, lifted_on, reference, reason="", today=None):
     """The authority lifts a suspension: the agrément counts again from `lifted_on`."""
@@ -466,35 +437,3 @@ def lift_suspension(agrement, by, *, lifted_on, reference, reason="", today=None
     _move(agrement, "lift_suspension", by, comment)
     _notices().suspension_lifted(agrement.pk, suspension.pk)
     return suspension
-
-
-def end_due_suspensions(today=None):
-    """Agréments whose suspension reached its end date count again (idempotent: derived from
-    the suspensions' dates; run daily)."""
-    today = today or timezone.localdate()
-    ended = 0
-    due = Agrement.objects.filter(
-        status=Agrement.Status.SUSPENDED,
-        suspensions__lifted_on__isnull=True,
-        suspensions__ends_on__lt=today,
-    ).values_list("pk", flat=True)
-    for pk in list(due):
-        with transaction.atomic():
-            agrement = _lock_agrements([pk])[0]
-            suspension = current_suspension(agrement)
-            if agrement.status != Agrement.Status.SUSPENDED or suspension is None:
-                continue
-            if suspension.ends_on is None or suspension.ends_on >= today:
-                continue
-            _move(
-                agrement,
-                "end_suspension",
-                None,
-                _("%(level)s : fin de la suspension le %(date)s")
-                % {
-                    "level": _label(agrement),
-                    "date": _date(suspension.ends_on),
-                },
-            )
-            ended += 1
-    return ended

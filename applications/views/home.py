@@ -82,6 +82,9 @@ def staff_home(request):
             "sessions": list(
                 selectors.sessions_visible_to(request.user).filter(closed_at__isnull=True)
             ),
+            "proposed_reviews": list(selectors.proposed_reviews(request.user)[:20])
+            if Membership.Role.SECRETARIAT in roles
+            else [],
             "admin_faculties": [
                 m.organisation for m in memberships if m.role == Membership.Role.FACULTY_ADMIN
             ],

@@ -146,6 +146,8 @@ class Agrement(models.Model):
         spans, start = [], self.valid_from
         for suspension in sorted(self.suspensions.all(), key=lambda s: s.starts_on):
             end = suspension.last_day
+            if end is not None and end < suspension.starts_on:
+                continue  # lifted on the day it began
             if suspension.starts_on > start:
                 spans.append((start, min(last, suspension.starts_on - datetime.timedelta(days=1))))
             if end is None:

@@ -123,7 +123,9 @@ def open_review(request, pk):
 @login_required
 @never_cache
 def lift_suspension(request, pk):
-    agrement = _staff_agrement(request, pk, set().union(*AUTHORITY_ROLES.values()))
+    # Only the roles that record the acts of the authority that granted this agrément.
+    agrement = selectors.get_agrement_for(request.user, pk)
+    agrement = _staff_agrement(request, pk, AUTHORITY_ROLES[agrement.authority])
     form = LiftSuspensionForm(posted(request), initial={"lifted_on": timezone.localdate()})
     status = 200
     if request.method == "POST":

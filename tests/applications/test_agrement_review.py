@@ -20,7 +20,6 @@ from applications.models import (
     Decision,
     Event,
     GeneratedDocument,
-    MemberOpinion,
     PracticeSite,
     Reexamination,
 )
@@ -30,7 +29,8 @@ from notifications.models import Notification
 from stages import services as stage_services
 from tests.stages_helpers import make_msu, semester, team
 from tests.stages_helpers import student as student_input
-from tests.workflow_helpers import close_meeting, conclude, make_staff, past_session
+from tests.workflow_helpers import decide_review as decide
+from tests.workflow_helpers import make_staff, review_in_commission
 
 pytestmark = pytest.mark.django_db
 Outcome = Decision.Outcome
@@ -54,29 +54,6 @@ def staff():
 def msu(staff):
     """An MSU of the faculty approved for externes (UFR) and niveau 1 (ARS), 2020–2030."""
     return make_msu(staff.faculty, levels=("externe", "niveau_1"))
-
-
-def review_in_commission(staff, agrements, cause=Reexamination.Cause.EVALUATIONS, comment=""):
-    """Open a review, put it on a session that met an hour ago (no visit), the commission's
-    favourable opinion, the session closed: ready for the authority's decision."""
-    review = services.open_review(agrements, staff.secretariat, cause, comment)
-    session = past_session(staff)
-    services.add_to_agenda(session, review, staff.secretariat)
-    for level in review.requested_levels.all():
-        services.give_opinion(session, level, staff.commission, MemberOpinion.Opinion.FAVOURABLE)
-    conclude(session, review, staff.secretariat)
-    close_meeting(session, staff.secretariat)
-    return Application.objects.get(pk=review.pk)
-
-
-def decide(review, agrement, by, outcome, **kwargs):
-    kwargs.setdefault("decided_on", TODAY())
-    kwargs.setdefault("reference", "ARR-REEX-1")
-    kwargs.setdefault("reason", "" if outcome == Outcome.CONFIRMED else "Évaluations défavorables.")
-    level = review.requested_levels.get(reviewed_agrement=agrement)
-    return services.record_review_decision(
-        Application.objects.get(pk=review.pk), level, by, outcome=outcome, **kwargs
-    )
 
 
 # --- Opening a review ---------------------------------------------------------------------------
@@ -440,3 +417,42 @@ def test_a_doctor_without_agrement_in_force_changes_site_without_proposal(staff)
     site = PracticeSite(kind="group", address="1 place", postal_code="34000", commune="Lattes")
     assert services.change_main_site(doctor, doctor.user, site, TODAY()) == []
     assert not Notification.objects.filter(kind="review_proposed").exists()
+
+
+# --- Who reaches the pages without an id --------------------------------------------------------
+
+
+def test_the_change_of_site_page_is_the_doctor_s_and_the_affected_offers_the_admin_s(
+    client, staff, msu
+):
+    for url in (reverse("applications:change_main_site"), reverse("stages:affected_offers")):
+        response = client.get(url)
+        assert response.status_code == 302 and response.url.startswith(reverse("accounts:login"))
+    for user in (staff.secretariat, staff.admin, staff.visitor):
+        client.force_login(user)
+        assert client.get(reverse("applications:change_main_site")).status_code == 403
+        assert client.post(reverse("applications:change_main_site"), {}).status_code == 403
+    for user in (staff.secretariat, staff.visitor, msu.user):
+        client.force_login(user)
+        assert client.get(reverse("stages:affected_offers")).status_code == 403
+    client.force_login(msu.user)
+    assert client.get(reverse("applications:change_main_site")).status_code == 200
+    response = client.post(reverse("applications:change_main_site"), {"kind": "msp"})
+    assert response.status_code == 400
+    assert "Indiquez depuis quand vous y exercez." in response.content.decode()
+    assert PracticeSite.objects.filter(doctor=msu).count() == 1  # nothing saved
+
+
+def test_the_doctor_sees_the_new_end_date_and_the_status(client, staff, msu):
+    agrement = _agrements(msu)["niveau_1"]
+    review = review_in_commission(staff, [agrement])
+    client.force_login(msu.user)
+    home = client.get(reverse("home")).content.decode()
+    assert "En réexamen" in home
+    assert "La commission examine votre agrément ; la décision suivra." in home
+    decide(review, agrement, staff.secretariat, Outcome.SHORTENED, until=datetime.date(2028, 2, 29))
+    home = client.get(reverse("home")).content.decode()
+    assert "du 01/01/2020 au 29/02/2028" in home
+    page = client.get(reverse("applications:agrement", args=[agrement.pk])).content.decode()
+    assert "du 01/01/2020 au 29/02/2028" in page
+    assert "Durée de l&#x27;agrément réduite" in page or "Durée de l'agrément réduite" in page

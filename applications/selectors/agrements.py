@@ -66,7 +66,14 @@ def agrement_timeline(agrement, internal=True):
     events = (
         Event.objects.timeline()
         .filter(
-            Q(application_id=agrement.application_id, action__in=AGREMENT_EVENTS)
+            # Its dossier may hold other agréments (one per level): their lines start with
+            # their level's name.
+            Q(
+                application_id=agrement.application_id,
+                action__in=AGREMENT_EVENTS - {"main_site_changed"},
+                comment__startswith=f"{agrement.get_level_display()} :",
+            )
+            | Q(application_id=agrement.application_id, action="main_site_changed")
             | Q(application_id__in=reviews)
         )
         .select_related("actor", "application")

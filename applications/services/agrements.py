@@ -28,7 +28,7 @@ from ..models import (
 from ..models.agrement import REVIEW_OUTCOMES
 from ..selectors.commission import fixed_opinion
 from ..selectors.roles import actor_roles
-from ..workflow import AUTHORITY_ROLES, Action, Status
+from ..workflow import AUTHORITY_ROLES, Action
 from .common import WorkflowError, check_allowed, check_version, lock, record_event, transition
 from .lifecycle import _lock_agrements, _move, current_suspension
 
@@ -196,7 +196,12 @@ def open_review(agrements, by, cause, comment="", today=None):
     summary = str(reexamination.get_cause_display())
     if reexamination.comment:
         summary = f"{summary} — {reexamination.comment}"
-    record_event(review, by, "create", summary, to_status=Status.DRAFT)
+    record_event(
+        review,
+        by,
+        "create",
+        _("Réexamen des agréments du dossier %(reference)s") % {"reference": source.reference},
+    )
     transition(review, Action.OPEN_REVIEW, by, summary)
     now = timezone.now()
     for agrement in agrements:

@@ -47,7 +47,7 @@ def home(request):
             "can_renew": bool(selectors.renewable_agrements(doctor))
             and all(d["application"].status in CLOSED for d in own),
             "can_start": all(d["application"].status in CLOSED for d in own),
-            "can_change_site": any(a.counts for a in agrements),
+            "can_change_site": any(a.counts and a.state() != "expired" for a in agrements),
         },
     )
 

@@ -456,3 +456,32 @@ def test_the_doctor_sees_the_new_end_date_and_the_status(client, staff, msu):
     page = client.get(reverse("applications:agrement", args=[agrement.pk])).content.decode()
     assert "du 01/01/2020 au 29/02/2028" in page
     assert "Durée de l&#x27;agrément réduite" in page or "Durée de l'agrément réduite" in page
+
+
+def test_a_review_keeps_to_its_own_table(staff, msu):
+    """No complements, no submission, no admissibility: the secretariat's review goes to the
+    visit or straight to commission."""
+    review = services.open_review([_agrements(msu)["externe"]], staff.secretariat, "evaluations")
+    for act in (
+        lambda: services.request_complements(
+            review, staff.secretariat, "Pièce ?", TODAY() + datetime.timedelta(days=9), ["profil"]
+        ),
+        lambda: services.declare_admissible(review, staff.secretariat),
+        lambda: services.submit(review, msu.user),
+    ):
+        with pytest.raises(WorkflowError):
+            act()
+    assert Application.objects.get(pk=review.pk).status == Status.ADMISSIBLE
+
+
+def test_the_register_shows_each_agrement_s_status(client, staff, msu):
+    agrements = _agrements(msu)
+    review = review_in_commission(staff, [agrements["niveau_1"]])
+    decide(review, agrements["niveau_1"], staff.secretariat, Outcome.SUSPENDED)
+    client.force_login(staff.admin)
+    url = reverse("reports:agrements") + f"?faculte={staff.faculty.pk}"
+    rows = client.get(url).content.decode().split('id="registre"')[1]
+    assert "Suspendu" in rows and "En cours" in rows
+    suspended = client.get(url + "&statut=suspendu").content.decode()
+    assert suspended.count(reverse("applications:agrement", args=[agrements["niveau_1"].pk])) == 1
+    assert reverse("applications:agrement", args=[agrements["externe"].pk]) not in suspended

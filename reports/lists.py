@@ -246,6 +246,9 @@ def register_source(faculty, filters, today=None):
 
 # The directory of MSUs ---------------------------------------------------------------------
 
+# An agrément suspended or withdrawn no longer makes its doctor an approved MSU.
+COUNTING = [Agrement.Status.IN_FORCE, Agrement.Status.UNDER_REVIEW]
+
 
 def approved_doctors(faculty, today=None):
     """Doctors holding an agrément of the faculty in force today."""
@@ -255,6 +258,7 @@ def approved_doctors(faculty, today=None):
         application__faculty=faculty,
         valid_from__lte=today,
         valid_until__gte=today,
+        status__in=COUNTING,
     )
     return Doctor.objects.filter(Exists(in_force))
 
@@ -268,6 +272,7 @@ def directory_queryset(faculty, today=None):
             application__faculty=faculty,
             valid_from__lte=today,
             valid_until__gte=today,
+            status__in=COUNTING,
         )
         .order_by()
         .values("doctor")

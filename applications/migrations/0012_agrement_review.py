@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('applications', '0010_dashboard_index'),
+        ('applications', '0011_replaced_pieces'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

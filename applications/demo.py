@@ -243,3 +243,56 @@ def load_instruction_demo(faculty):
             submitted_at=now - datetime.timedelta(days=30 * months),
             status_changed_at=now - datetime.timedelta(days=30 * months),
         )
+
+
+def load_agrement_life_demo(faculty):
+    """The agrément after its decision (run after the stages demo, whose MSUs it uses):
+    Bastien Leroy moved to a new main site and the secretariat re-examines his agréments (the
+    visit is scheduled); Claire Dumas declared a new main site too, the review is proposed to
+    the secretariat (its home page and her agrément's page)."""
+    from .models import Agrement, Reexamination
+
+    secretariat = User.objects.get(email="secretariat@example.org")
+    visitor = User.objects.get(email="visiteur@example.org")
+    bastien = Doctor.objects.filter(user__email="bastien.leroy@example.org").first()
+    claire = Doctor.objects.filter(user__email="claire.dumas@example.org").first()
+    if bastien is None or Application.objects.filter(kind=Application.Kind.REVIEW).exists():
+        return  # no stages demo, or already loaded
+    today = timezone.localdate()
+    for doctor, site in (
+        (
+            bastien,
+            PracticeSite(
+                kind=PracticeSite.Kind.MSP,
+                name="Maison de santé des Cévennes",
+                address="4 avenue de l'Exemple",
+                postal_code="30170",
+                commune="Saint-Hippolyte-du-Fort",
+            ),
+        ),
+        (
+            claire,
+            PracticeSite(
+                kind=PracticeSite.Kind.GROUP,
+                name="Cabinet du Lez",
+                address="18 quai de l'Exemple",
+                postal_code="34970",
+                commune="Lattes",
+            ),
+        ),
+    ):
+        services.change_main_site(
+            doctor, doctor.user, site, today - datetime.timedelta(days=20), today=today
+        )
+    review = services.open_review(
+        list(Agrement.objects.filter(doctor=bastien, review_proposed_at__isnull=False)),
+        secretariat,
+        Reexamination.Cause.SITE_CHANGE,
+        "Nouveau lieu de stage : une visite est nécessaire avant l'avis de la commission.",
+    )
+    services.schedule_visit(
+        Application.objects.get(pk=review.pk),
+        secretariat,
+        timezone.now() + datetime.timedelta(days=9),
+        [visitor],
+    )

@@ -40,6 +40,21 @@ LABELS = {
     "attestation_downloaded": _("Attestation d'obligation téléchargée"),
     "upp_attendance_recorded": _("Présence à une réunion de l'UPP relevée"),
     "upp_attendance_removed": _("Présence à une réunion de l'UPP retirée"),
+    # The agrément after its decision (applications.services.agrements)
+    "open_review": _("Réexamen ouvert par le secrétariat"),
+    "main_site_changed": _("Changement de lieu d'exercice principal déclaré (réexamen proposé)"),
+    "agrement_open_review": _("Agrément mis en réexamen"),
+    "agrement_confirm": _("Agrément confirmé à l'issue du réexamen"),
+    "agrement_shorten": _("Durée de l'agrément réduite à l'issue du réexamen"),
+    "agrement_suspend": _("Agrément suspendu"),
+    "agrement_withdraw_agrement": _("Agrément retiré"),
+    "agrement_lift_suspension": _("Suspension de l'agrément levée"),
+    "agrement_end_suspension": _("Fin de la suspension de l'agrément"),
+}
+
+# The events of a dossier that tell the life of one of its agréments (its page lists them).
+AGREMENT_EVENTS = {action for action in LABELS if action.startswith("agrement_")} | {
+    "main_site_changed"
 }
 
 # Lines of the audit log that the dossier's timeline does not show.

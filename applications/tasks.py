@@ -70,3 +70,12 @@ def sweep_documents():
 @tracked
 def send_daily_reminders():
     return reminders.run_daily()
+
+
+@shared_task(**RETRY)
+@tracked
+def end_suspensions():
+    """Agréments whose suspension reached its end date count again (daily, idempotent)."""
+    from .services.lifecycle import end_due_suspensions
+
+    return end_due_suspensions()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import commission, doctor, documents, dossier_page, queue, settings, staff
+from .views import agrements, commission, doctor, documents, dossier_page, queue, settings, staff
 
 app_name = "applications"
 
@@ -19,6 +19,15 @@ urlpatterns = [
         doctor.document_delete,
         name="document_delete",
     ),
+    # The agrément after its decision
+    path("agrements/<int:pk>/", agrements.agrement_detail, name="agrement"),
+    path("agrements/<int:pk>/reexamen/", agrements.open_review, name="open_review"),
+    path(
+        "agrements/<int:pk>/lever-suspension/",
+        agrements.lift_suspension,
+        name="lift_suspension",
+    ),
+    path("lieu-principal/", agrements.change_main_site, name="change_main_site"),
     # Documents the portal produces
     path(
         "<int:pk>/pieces/remplacees/<int:replaced_pk>/",

@@ -39,6 +39,7 @@ class Action(models.TextChoices):
     POSTPONE = "postpone", _("Ajourner à une prochaine commission")
     RECORD_DECISIONS = "record_decisions", _("Enregistrer les décisions")
     WITHDRAW = "withdraw", _("Retirer le dossier")
+    OPEN_REVIEW = "open_review", _("Ouvrir le réexamen")
 
 
 _WITHDRAW = (Status.WITHDRAWN, {DOCTOR})
@@ -83,6 +84,58 @@ TRANSITIONS = {
     Status.WITHDRAWN: {},
 }
 
+# A review dossier (Application.Kind.REVIEW) is the secretariat's, not the doctor's: opened
+# by the secretariat straight into the instruction (no submission, no complements, no
+# withdrawal by the doctor), visited when the cause calls for it (it may go to commission
+# without a visit), decided by the authority that granted the agrément (AUTHORITY_ROLES).
+REVIEW_TRANSITIONS = {
+    Status.DRAFT: {
+        Action.OPEN_REVIEW: (Status.ADMISSIBLE, {SECRETARIAT}),
+    },
+    Status.ADMISSIBLE: {
+        Action.SCHEDULE_VISIT: (Status.VISIT_SCHEDULED, {SECRETARIAT}),
+        Action.SEND_TO_COMMISSION: (Status.IN_COMMISSION, {SECRETARIAT}),
+    },
+    Status.VISIT_SCHEDULED: {
+        Action.RECORD_VISIT: (Status.VISIT_DONE, {VISITOR}),
+    },
+    Status.VISIT_DONE: {
+        Action.SEND_TO_COMMISSION: (Status.IN_COMMISSION, {SECRETARIAT}),
+    },
+    Status.IN_COMMISSION: {
+        Action.POSTPONE: (Status.VISIT_DONE, {SECRETARIAT, COMMISSION}),
+        # Each level's outcome is checked against the role of its authority (AUTHORITY_ROLES).
+        Action.RECORD_DECISIONS: (Status.DECIDED, {SECRETARIAT, FACULTY_ADMIN}),
+    },
+    Status.DECIDED: {},
+    Status.WITHDRAWN: {},
+}
+
+TABLES = {"review": REVIEW_TRANSITIONS}
+
+# Who records an act of the authority that granted an agrément (the outcome of its review,
+# the lifting of its suspension): the UFR director's acts, by the UFR's own administration
+# (its faculty admin) or the DUMG secretariat; the ARS director general's, by the DUMG
+# secretariat alone, which receives the ARS's arrêtés (as for the first decisions).
+AUTHORITY_ROLES = {
+    "ufr": {SECRETARIAT, FACULTY_ADMIN},
+    "ars": {SECRETARIAT},
+}
+
+# The life of an agrément after its decision: {status: {action: target}}; each action is a
+# function of applications.services.agrements, which writes the event.
+AGREMENT_TRANSITIONS = {
+    "in_force": {"open_review": "under_review"},
+    "under_review": {
+        "confirm": "in_force",
+        "shorten": "in_force",
+        "suspend": "suspended",
+        "withdraw_agrement": "withdrawn",
+    },
+    "suspended": {"lift_suspension": "in_force", "end_suspension": "in_force"},
+    "withdrawn": {},
+}
+
 # A dossier in one of these states is still in progress; a doctor has one at most, because
 # the profile and practice sites it shows are the doctor's (shared by all their dossiers).
 CLOSED = {Status.DECIDED, Status.WITHDRAWN}
@@ -105,6 +158,25 @@ DOCTOR_NEXT_STEP = {
     Status.WITHDRAWN: _("Vous avez retiré ce dossier."),
 }
 
+# The same for a review dossier (the secretariat's, opened on the doctor's agréments).
+REVIEW_NEXT_STEP = {
+    Status.ADMISSIBLE: _(
+        "Le DUMG réexamine votre agrément ; une visite peut être programmée avant la commission."
+    ),
+    Status.VISIT_SCHEDULED: _("Une visite de votre cabinet est programmée pour le réexamen."),
+    Status.VISIT_DONE: _("La visite a eu lieu ; le réexamen sera présenté à la commission."),
+    Status.IN_COMMISSION: _("La commission examine votre agrément ; la décision suivra."),
+    Status.DECIDED: _("La décision sur votre agrément a été rendue : voyez vos agréments."),
+}
+
+
+def next_step(application):
+    """What the doctor reads about the dossier's next step."""
+    if application.kind == "review" and application.status in REVIEW_NEXT_STEP:
+        return REVIEW_NEXT_STEP[application.status]
+    return DOCTOR_NEXT_STEP[application.status]
+
+
 STATUS_BADGE = {
     Status.DRAFT: "info",
     Status.SUBMITTED: "new",
@@ -114,21 +186,26 @@ STATUS_BADGE = {
 }
 
 
-def target(status, action):
+def table(kind=None):
+    """The transition table of a dossier of `kind` (a review has its own)."""
+    return TABLES.get(kind, TRANSITIONS)
+
+
+def target(status, action, kind=None):
     """The state `action` leads to from `status`, or None when the table does not allow it."""
-    entry = TRANSITIONS.get(Status(status), {}).get(Action(action))
+    entry = table(kind).get(Status(status), {}).get(Action(action))
     return entry[0] if entry else None
 
 
-def allowed_roles(status, action):
-    entry = TRANSITIONS.get(Status(status), {}).get(Action(action))
+def allowed_roles(status, action, kind=None):
+    entry = table(kind).get(Status(status), {}).get(Action(action))
     return entry[1] if entry else set()
 
 
-def actions_for(status, roles):
+def actions_for(status, roles, kind=None):
     """The actions the table offers, in `status`, to someone holding `roles`."""
     return [
         action
-        for action, (_target, allowed) in TRANSITIONS.get(Status(status), {}).items()
+        for action, (_target, allowed) in table(kind).get(Status(status), {}).items()
         if allowed & set(roles)
     ]

@@ -22,6 +22,7 @@ LABELS = {
     "notifications.tasks.send_daily_digests": _("Récapitulatifs quotidiens des notifications"),
     "notifications.tasks.sweep_notifications": _("Envoi des e-mails en attente"),
     "applications.tasks.sweep_documents": _("Production des PDF en attente"),
+    "applications.tasks.end_suspensions": _("Fin des suspensions d'agrément arrivées à leur terme"),
     "exports.tasks.sweep_exports": _("Exports en attente"),
     HEARTBEAT: _("Signal de vie du planificateur"),
 }

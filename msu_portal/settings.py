@@ -353,6 +353,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="*/2"),
         "options": {"expires": 110},
     },
+    "end-suspensions": {
+        "task": "applications.tasks.end_suspensions",
+        "schedule": crontab(hour=0, minute=15),
+    },
     "daily-digests": {
         "task": "notifications.tasks.send_daily_digests",
         "schedule": crontab(hour=7, minute=30),

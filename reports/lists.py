@@ -136,6 +136,9 @@ REGISTER_STATUSES = {
     "expire": "Expiré",
     "renouvele": "Renouvelé",
     "a_venir": "À venir",
+    "en_reexamen": "En réexamen",
+    "suspendu": "Suspendu",
+    "retire": "Retiré",
 }
 
 
@@ -146,6 +149,9 @@ def register_status_labels():
         "expire": _("Expiré"),
         "renouvele": _("Renouvelé"),
         "a_venir": _("À venir"),
+        "en_reexamen": _("En réexamen"),
+        "suspendu": _("Suspendu"),
+        "retire": _("Retiré"),
     }
 
 
@@ -175,7 +181,12 @@ def agrements_of(faculty, today=None):
         .annotate(
             renewed=renewed,
             register_status=Case(
+                # Its life after the decision first: a withdrawn or suspended agrément no
+                # longer counts, whatever its dates.
+                When(status=Agrement.Status.WITHDRAWN, then=Value("retire")),
+                When(status=Agrement.Status.SUSPENDED, then=Value("suspendu")),
                 When(renewed=True, then=Value("renouvele")),
+                When(status=Agrement.Status.UNDER_REVIEW, then=Value("en_reexamen")),
                 When(valid_until__lt=today, then=Value("expire")),
                 When(valid_from__gt=today, then=Value("a_venir")),
                 When(
@@ -255,6 +266,9 @@ def register_source(faculty, filters, today=None):
 
 # The directory of MSUs ---------------------------------------------------------------------
 
+# An agrément suspended or withdrawn no longer makes its doctor an approved MSU.
+COUNTING = [Agrement.Status.IN_FORCE, Agrement.Status.UNDER_REVIEW]
+
 
 def approved_doctors(faculty, today=None):
     """Doctors holding an agrément of the faculty in force today."""
@@ -264,6 +278,7 @@ def approved_doctors(faculty, today=None):
         application__faculty=faculty,
         valid_from__lte=today,
         valid_until__gte=today,
+        status__in=COUNTING,
     )
     return Doctor.objects.filter(Exists(in_force))
 
@@ -277,6 +292,7 @@ def directory_queryset(faculty, today=None):
             application__faculty=faculty,
             valid_from__lte=today,
             valid_until__gte=today,
+            status__in=COUNTING,
         )
         .order_by()
         .values("doctor")

@@ -286,6 +286,7 @@ def agrements_pdf(request):
     rows = (
         lists.register_queryset(faculty, {"niveau": level}, today)
         .filter(valid_from__lte=today, valid_until__gte=today)
+        .exclude(register_status__in=["retire", "suspendu"])
         .select_related("doctor__user", "doctor__upp")
         .order_by("doctor__upp__name", "doctor__user__last_name", "doctor__user__first_name", "pk")
     )

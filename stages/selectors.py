@@ -2,9 +2,10 @@
 students and tutorings; an MSU sees the offers they belong to, the students placed there and
 their tutees; nobody sees another faculty's (a 404, never a leak)."""
 
-from django.db.models import CharField, Count, Exists, OuterRef, Prefetch, Subquery, Value
+from django.db.models import CharField, Count, Exists, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Concat
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from accounts.models import Membership, Organisation
 from applications.models import Agrement, Doctor
@@ -121,6 +122,42 @@ def tutorings_for_admin(user):
 
 def get_tutoring_for_admin(user, pk):
     return get_object_or_404(tutorings_for_admin(user), pk=pk)
+
+
+def offers_with_stopped_agrements(user, today=None):
+    """The admin's offers not over yet whose team counts an MSU with an agrément of the offer's
+    level that was withdrawn or suspended (the page that lists them checks each period against
+    the dates): each with its team, its placements still to come, and the team's agréments
+    for the level (`stopped_agrements`, suspensions prefetched). Constant queries."""
+    today = today or timezone.localdate()
+    stopped = Agrement.objects.filter(
+        doctor_id=OuterRef("team__doctor_id"), level=OuterRef("level")
+    ).filter(Q(withdrawn_on__isnull=False) | Q(suspensions__isnull=False))
+    offers = list(
+        Offer.objects.filter(period__faculty__in=admin_faculties(user), period__end__gte=today)
+        .filter(Exists(stopped))
+        .select_related("period__faculty")
+        .prefetch_related(
+            _team_prefetch(),
+            Prefetch(
+                "placements",
+                queryset=Placement.objects.filter(end__gte=today).select_related("student"),
+                to_attr="coming_placements",
+            ),
+        )
+        .distinct()
+        .order_by("period__start", "label", "pk")
+    )
+    doctors = {member.doctor_id for offer in offers for member in offer.team.all()}
+    agrements = {}
+    for agrement in Agrement.objects.filter(doctor_id__in=doctors).prefetch_related("suspensions"):
+        agrements.setdefault((agrement.doctor_id, agrement.level), []).append(agrement)
+    for offer in offers:
+        offer.stopped_agrements = {
+            member.doctor_id: agrements.get((member.doctor_id, offer.level), [])
+            for member in offer.team.all()
+        }
+    return offers
 
 
 def hosts_for_faculty(*faculties):

@@ -131,27 +131,67 @@ class MemberInput:
 
 
 def covered_spans(agrements):
-    """The agréments' validities merged into continuous spans: a renewal starting before, or
-    the day after, the end of the previous agrément continues it."""
+    """The periods the agréments let their MSU host students (Agrement.spans: their
+    validities, less suspensions and what follows a withdrawal) merged into continuous spans:
+    a renewal starting before, or the day after, the end of the previous agrément continues it."""
     spans = []
-    for agrement in sorted(agrements, key=lambda a: a.valid_from):
-        if spans and agrement.valid_from <= spans[-1][1] + datetime.timedelta(days=1):
-            spans[-1][1] = max(spans[-1][1], agrement.valid_until)
+    for first, last in sorted(span for agrement in agrements for span in agrement.spans()):
+        if spans and first <= spans[-1][1] + datetime.timedelta(days=1):
+            spans[-1][1] = max(spans[-1][1], last)
         else:
-            spans.append([agrement.valid_from, agrement.valid_until])
+            spans.append([first, last])
     return spans
+
+
+def _stopped(agrements, start, end, name, level_label):
+    """Why an agrément whose validity meets the period no longer counts for it: withdrawn, or
+    suspended over part of it (None when neither)."""
+    for agrement in agrements:
+        if agrement.valid_from > end or agrement.valid_until < start:
+            continue
+        if agrement.withdrawn_on is not None and agrement.withdrawn_on <= end:
+            return _(
+                "%(name)s : son agrément « %(level)s » a été retiré à compter du %(date)s."
+            ) % {
+                "name": name,
+                "level": level_label,
+                "date": _date(agrement.withdrawn_on),
+            }
+        for suspension in agrement.suspensions.all():
+            last = suspension.last_day
+            if suspension.starts_on > end or (last is not None and last < start):
+                continue
+            if last is None:
+                return _(
+                    "%(name)s : son agrément « %(level)s » est suspendu depuis le %(from)s, "
+                    "jusqu'à sa levée."
+                ) % {"name": name, "level": level_label, "from": _date(suspension.starts_on)}
+            return _(
+                "%(name)s : son agrément « %(level)s » est suspendu du %(from)s au %(until)s."
+            ) % {
+                "name": name,
+                "level": level_label,
+                "from": _date(suspension.starts_on),
+                "until": _date(last),
+            }
+    return None
 
 
 def agrement_problem(doctor, level, start, end, agrements=None):
     """Why `doctor` cannot host `level` from `start` to `end`, or None. Agréments for the level
-    (one, or a renewal continuing it) must cover the whole period."""
+    (one, or a renewal continuing it) must cover the whole period, neither suspended nor
+    withdrawn over it."""
     if agrements is None:
-        agrements = list(doctor.agrements.filter(level=level))
+        agrements = list(doctor.agrements.filter(level=level).prefetch_related("suspensions"))
+    agrements = [a for a in agrements if a.level == level]
     level_label = StageLevel(level).label
-    spans = covered_spans([a for a in agrements if a.level == level])
+    spans = covered_spans(agrements)
     if any(first <= start and last >= end for first, last in spans):
         return None
     name = _("Dr %(name)s") % {"name": doctor}
+    stopped = _stopped(agrements, start, end, name, level_label)
+    if stopped:
+        return stopped
     if not spans:
         return _("%(name)s n'a pas d'agrément « %(level)s ».") % {
             "name": name,
@@ -188,7 +228,9 @@ def team_problems(level, period, members):
     if members and len(referents) != 1:
         problems.append(_("Désignez un et un seul MSU référent."))
     agrements = {}
-    for agrement in Agrement.objects.filter(doctor_id__in=doctors, level=level):
+    for agrement in Agrement.objects.filter(doctor_id__in=doctors, level=level).prefetch_related(
+        "suspensions"
+    ):
         agrements.setdefault(agrement.doctor_id, []).append(agrement)
     for member in members:
         problem = agrement_problem(
@@ -442,7 +484,7 @@ def placement_problems(offer, student, part_time, start=None, end=None):
     agrements = {}
     for agrement in Agrement.objects.filter(
         doctor_id__in=[m.doctor_id for m in team], level=offer.level
-    ):
+    ).prefetch_related("suspensions"):
         agrements.setdefault(agrement.doctor_id, []).append(agrement)
     for member in team:
         problem = agrement_problem(
@@ -612,6 +654,7 @@ def assign_tutor(tutor, student, by, started_on):
         level__in=INTERNE_LEVELS,
         valid_from__lte=started_on,
         valid_until__gte=started_on,
+        status__in=[Agrement.Status.IN_FORCE, Agrement.Status.UNDER_REVIEW],
     ).exists():
         problems.append(
             _("Dr %(name)s n'a pas d'agrément en cours pour accueillir des internes.")

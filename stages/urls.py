@@ -23,6 +23,7 @@ urlpatterns = [
         views.suspension_remove,
         name="suspension_remove",
     ),
+    path("a-resoudre/", views.affected_offers, name="affected_offers"),
     path("tutorat/", views.tutoring, name="tutoring"),
     path("tutorat/<int:pk>/terminer/", views.tutoring_end, name="tutoring_end"),
     path("mes-stages/", views.mine, name="mine"),

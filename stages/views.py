@@ -77,6 +77,7 @@ def admin_home(request):
         request,
         "stages/admin_home.html",
         {
+            "affected": len(_affected(request)),
             "periods": periods,
             "form": form,
             "faculties": faculties,
@@ -92,6 +93,43 @@ def period_detail(request, pk):
     period = selectors.get_period_for_admin(request.user, pk)
     offers = selectors.offers_for_admin(request.user).filter(period=period).order_by("label", "pk")
     return render(request, "stages/period.html", {"period": period, "offers": offers})
+
+
+# --- Offers touched by a suspension or a withdrawal ------------------------------------------
+
+
+def _affected(request):
+    """The offers whose team counts an MSU no longer approved over the period, each with the
+    members at fault (named, with why) and its placements still to come."""
+    rows = []
+    for offer in selectors.offers_with_stopped_agrements(request.user):
+        problems = [
+            problem
+            for member in offer.team.all()
+            if (
+                problem := services.agrement_problem(
+                    member.doctor,
+                    offer.level,
+                    offer.period.start,
+                    offer.period.end,
+                    offer.stopped_agrements[member.doctor_id],
+                )
+            )
+        ]
+        if problems:
+            rows.append({"offer": offer, "problems": problems})
+    return rows
+
+
+@login_required
+@never_cache
+def affected_offers(request):
+    faculties = _admin_faculties(request)
+    return render(
+        request,
+        "stages/affected.html",
+        {"rows": _affected(request), "several_faculties": len(faculties) > 1},
+    )
 
 
 # --- Offers ----------------------------------------------------------------------------------

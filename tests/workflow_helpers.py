@@ -171,3 +171,27 @@ def advance(application, staff, to, session=None, opinions=True, close=True):
                     granted=True,
                 )
     return Application.objects.get(pk=app.pk)
+
+
+def review_in_commission(staff, agrements, cause="evaluations", comment=""):
+    """Open a review of `agrements`, put it on a session that met an hour ago (no visit), the
+    commission's favourable opinion, the session closed: ready for the authority's decision."""
+    review = services.open_review(agrements, staff.secretariat, cause, comment)
+    session = past_session(staff)
+    services.add_to_agenda(session, review, staff.secretariat)
+    for level in review.requested_levels.all():
+        services.give_opinion(session, level, staff.commission, MemberOpinion.Opinion.FAVOURABLE)
+    conclude(session, review, staff.secretariat)
+    close_meeting(session, staff.secretariat)
+    return Application.objects.get(pk=review.pk)
+
+
+def decide_review(review, agrement, by, outcome, **kwargs):
+    """The authority's outcome for one agrément of a review in commission (today, motivated)."""
+    kwargs.setdefault("decided_on", timezone.localdate())
+    kwargs.setdefault("reference", "ARR-REEX-1")
+    kwargs.setdefault("reason", "" if outcome == "confirmed" else "Évaluations défavorables.")
+    level = review.requested_levels.get(reviewed_agrement=agrement)
+    return services.record_review_decision(
+        Application.objects.get(pk=review.pk), level, by, outcome=outcome, **kwargs
+    )

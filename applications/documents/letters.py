@@ -7,6 +7,7 @@ from django.utils.translation import override
 from stages.levels import Authority
 
 from ..models import CommissionSession, Decision
+from ..models.agrement import REVIEW_OUTCOMES
 from ..selectors.commission import (
     fixed_opinion,
     quorum_state,
@@ -34,10 +35,13 @@ def build_decision_letter(decision) -> BuiltPdf:
     if decision.outcome == Decision.Outcome.GRANTED:
         agrement = getattr(decision, "agrement", None)
     opinion = fixed_opinion(decision.requested_level)  # the one the decision rested on
+    review = decision.outcome in REVIEW_OUTCOMES
+    if review:
+        agrement = decision.requested_level.reviewed_agrement
     with override("fr"):
         authority = str(decision.get_authority_display())
         return build(
-            "pdf/decision_letter.html",
+            "pdf/review_letter.html" if review else "pdf/decision_letter.html",
             {
                 "decision": decision,
                 "granted": decision.outcome == Decision.Outcome.GRANTED,
@@ -47,6 +51,7 @@ def build_decision_letter(decision) -> BuiltPdf:
                 "authority_body": authority_body,
                 "agrement": agrement,
                 "opinion": opinion,
+                "reexamination": getattr(application, "reexamination", None) if review else None,
                 # "Le directeur général de l'ARS, …": the title inside a sentence.
                 "authority_in_sentence": authority[:1].lower() + authority[1:],
             },

@@ -8,7 +8,16 @@ from accounts.models import Membership
 from notifications.services import absolute, notify
 
 from ..complements import describe_items
-from ..models import Application, CommissionSession, ComplementRequest, Decision, Message, SiteVisit
+from ..models import (
+    Agrement,
+    Application,
+    CommissionSession,
+    ComplementRequest,
+    Decision,
+    Message,
+    SiteVisit,
+    Suspension,
+)
 from ..selectors.roles import faculty_members
 from ..workflow import Action
 
@@ -190,7 +199,9 @@ def decision_notification(application_id):
                 (d, absolute_link("applications:decision_letter", application.pk, d.pk))
                 for d in decisions
             ],
-            "agrements": list(application.agrements.all()),
+            "agrements": list(application.agrements.all())
+            if application.kind != Application.Kind.REVIEW
+            else list(Agrement.objects.filter(review_levels__application=application)),
             "home": absolute_link("home"),
         },
         link=link("applications:detail", application.pk),
@@ -265,3 +276,59 @@ def coordinator_decision(decision_id):
         faculty=application.faculty,
     )
     return coordinator
+
+
+# --- The agrément after its decision ------------------------------------------------------------
+
+
+def review_opened(application_id):
+    """The doctor learns that the secretariat re-examines their agréments, and why."""
+    application = _application(application_id)
+    user = application.doctor.user
+    notify(
+        user,
+        "review_opened",
+        f"review_opened:{application.pk}:{user.pk}",
+        "emails/review_opened",
+        {
+            **dossier_context(application),
+            "reexamination": application.reexamination,
+            "agrements": list(Agrement.objects.filter(review_levels__application=application)),
+        },
+        link=link("applications:detail", application.pk),
+    )
+
+
+def review_proposed(agrement_ids):
+    """The secretariat learns that an MSU changed main site: a review of their agréments is
+    proposed (on the agrément's page and the staff home)."""
+    agrements = list(
+        Agrement.objects.filter(pk__in=agrement_ids).select_related(
+            "doctor__user", "application__faculty"
+        )
+    )
+    first = agrements[0]
+    for member in faculty_members(first.application.faculty, Membership.Role.SECRETARIAT):
+        notify(
+            member,
+            "review_proposed",
+            f"review_proposed:{first.pk}:{first.review_proposed_at.isoformat()}:{member.pk}",
+            "emails/review_proposed",
+            {"doctor": first.doctor, "agrements": agrements, "proposal": first.review_proposal},
+            link=link("applications:agrement", first.pk),
+            digestible=True,
+        )
+
+
+def suspension_lifted(agrement_id, suspension_id):
+    agrement = Agrement.objects.select_related("doctor__user").get(pk=agrement_id)
+    suspension = Suspension.objects.get(pk=suspension_id)
+    user = agrement.doctor.user
+    notify(
+        user,
+        "suspension_lifted",
+        f"suspension_lifted:{suspension.pk}:{user.pk}",
+        "emails/suspension_lifted",
+        {"doctor": agrement.doctor, "agrement": agrement, "suspension": suspension},
+        link=link("applications:agrement", agrement.pk),
+    )

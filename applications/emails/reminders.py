@@ -153,11 +153,14 @@ def agrements_to_remind(today):
         level=OuterRef("level"),
         valid_until__gt=OuterRef("valid_until"),
     )
-    renewing = Application.objects.filter(doctor_id=OuterRef("doctor_id")).exclude(
-        status__in=[Status.DRAFT, *CLOSED]
+    renewing = (
+        Application.objects.filter(doctor_id=OuterRef("doctor_id"))
+        .exclude(status__in=[Status.DRAFT, *CLOSED])
+        .exclude(kind=Application.Kind.REVIEW)  # a review renews nothing
     )
     return (
         Agrement.objects.filter(valid_until__gte=today, valid_until__lte=horizon)
+        .exclude(status=Agrement.Status.WITHDRAWN)
         .filter(doctor__user__is_active=True)
         .exclude(Exists(newer))
         .exclude(Exists(renewing))
@@ -215,7 +218,9 @@ def training_reminders(today):
     """From September to December, once a year, to every MSU with an agrément in force."""
     if today.month < TRAINING_REMINDER_MONTH:
         return 0
-    in_force = Agrement.objects.filter(valid_from__lte=today, valid_until__gte=today)
+    in_force = Agrement.objects.filter(valid_from__lte=today, valid_until__gte=today).exclude(
+        status=Agrement.Status.WITHDRAWN
+    )
     return _publish_new(
         [
             candidate(

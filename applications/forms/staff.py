@@ -107,7 +107,9 @@ class VisitReportForm(VersionForm):
 
 class DecisionForm(VersionForm):
     outcome = forms.ChoiceField(
-        label=_("Décision"), choices=Decision.Outcome.choices, widget=forms.RadioSelect
+        label=_("Décision"),
+        choices=[(o.value, o.label) for o in (Decision.Outcome.GRANTED, Decision.Outcome.REFUSED)],
+        widget=forms.RadioSelect,
     )
     decided_on = forms.DateField(label=_("Date de la décision"), widget=DateInput())
     reference = forms.CharField(label=_("Référence de l'arrêté ou de la décision"), max_length=100)

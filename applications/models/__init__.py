@@ -1,6 +1,6 @@
 """The dossier and everything its instruction records, one module per stage of the path."""
 
-from .agrement import Agrement, Decision
+from .agrement import Agrement, Decision, Reexamination, Suspension
 from .commission import AgendaItem, Attendance, CommissionSession, MemberOpinion, Review
 from .dossier import (
     Application,
@@ -33,12 +33,14 @@ __all__ = [
     "Message",
     "PracticeSite",
     "QueueCount",
+    "Reexamination",
     "ReplacedPiece",
     "RequestedLevel",
     "Review",
     "SiteVisit",
     "SpecialtyCoordinator",
     "StaffNote",
+    "Suspension",
     "document_path",
     "private_storage",
 ]

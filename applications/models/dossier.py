@@ -164,6 +164,9 @@ class Application(models.Model):
     class Kind(models.TextChoices):
         INITIAL = "initial", _("Première demande")
         RENEWAL = "renewal", _("Renouvellement")
+        # Opened by the secretariat on agréments in force (applications.services.agrements):
+        # the same path (visit, commission, decision), one requested level per agrément.
+        REVIEW = "review", _("Réexamen d'agrément")
 
     doctor = models.ForeignKey(Doctor, on_delete=models.PROTECT, related_name="applications")
     faculty = models.ForeignKey(
@@ -273,6 +276,15 @@ class RequestedLevel(models.Model):
         Application, on_delete=models.CASCADE, related_name="requested_levels"
     )
     level = models.CharField(_("niveau"), max_length=20, choices=StageLevel.choices)
+    # In a review dossier: the agrément this level re-examines.
+    reviewed_agrement = models.ForeignKey(
+        "applications.Agrement",
+        verbose_name=_("agrément réexaminé"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="review_levels",
+    )
 
     class Meta:
         verbose_name = _("niveau demandé")

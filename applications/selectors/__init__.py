@@ -5,6 +5,7 @@ Nothing here writes, and nothing here imports services, views or tasks: services
 through these, never the other way round. `selectors.queue` (the secretariat's queue) is imported
 on its own."""
 
+from .agrements import *  # noqa: F403
 from .candidature import *  # noqa: F403
 from .commission import *  # noqa: F403
 from .documents import *  # noqa: F403

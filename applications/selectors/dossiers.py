@@ -119,4 +119,8 @@ def get_attachment_for(user, application_pk, message_pk):
 
 def renewable_agrements(doctor, today=None):
     today = today or timezone.localdate()
-    return [a for a in doctor.agrements.all() if a.state(today) == "renewable"]
+    return [
+        a
+        for a in doctor.agrements.all()
+        if a.state(today) == "renewable" and a.status != a.Status.WITHDRAWN
+    ]

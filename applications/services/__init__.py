@@ -5,6 +5,7 @@ the state against workflow.TRANSITIONS (common.transition, the only writer of a 
 an Event and enqueues its e-mails after commit.
 """
 
+from .agrements import *  # noqa: F403
 from .candidature import *  # noqa: F403
 from .commission import *  # noqa: F403
 from .common import *  # noqa: F403
@@ -12,4 +13,5 @@ from .decisions import *  # noqa: F403
 from .documents import *  # noqa: F403
 from .downloads import *  # noqa: F403
 from .instruction import *  # noqa: F403
+from .lifecycle import *  # noqa: F403
 from .specialties import *  # noqa: F403

@@ -25,7 +25,12 @@ def start_application(doctor, by, kind=Application.Kind.INITIAL):
     a second dossier could otherwise change what the first one, already submitted, shows.
     """
     Doctor.objects.select_for_update().get(pk=doctor.pk)  # two clicks create one dossier
-    current = Application.objects.filter(doctor=doctor).exclude(status__in=CLOSED).first()
+    current = (
+        Application.objects.filter(doctor=doctor)
+        .exclude(status__in=CLOSED)
+        .exclude(kind=Application.Kind.REVIEW)  # the secretariat's, beside the doctor's own
+        .first()
+    )
     if current and current.status in DOCTOR_EDITABLE:
         return current
     if current:

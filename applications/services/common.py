@@ -83,9 +83,10 @@ def not_in_this_state(status):
 
 def check_allowed(application, action, by):
     """Raise unless the table lets `by` take `action` on the dossier in its current state."""
-    if target(application.status, action) is None:
+    kind = application.kind
+    if target(application.status, action, kind) is None:
         raise WorkflowError(not_in_this_state(application.status))
-    if not (allowed_roles(application.status, action) & actor_roles(application, by)):
+    if not (allowed_roles(application.status, action, kind) & actor_roles(application, by)):
         raise WorkflowError(_("Vous n'avez pas le droit d'effectuer cette action sur ce dossier."))
 
 
@@ -96,7 +97,7 @@ def transition(application, action, by, comment="", expected_version=None):
     """
     check_version(application, expected_version)
     check_allowed(application, action, by)
-    new_status = target(application.status, action)
+    new_status = target(application.status, action, application.kind)
     old_status = application.status
     now = timezone.now()
     application.status = new_status

@@ -35,6 +35,13 @@ def record_decision(
     """
     locked = lock(application)
     check_version(locked, expected_version)
+    if locked.kind == Application.Kind.REVIEW:
+        raise WorkflowError(
+            _(
+                "Un réexamen se conclut par la confirmation, la réduction, la suspension ou le "
+                "retrait de l'agrément."
+            )
+        )
     # Each level's decision is part of the table's "record_decisions" (the last one moves it).
     check_allowed(locked, Action.RECORD_DECISIONS, by)
     requested_level = RequestedLevel.objects.get(pk=requested_level.pk, application=locked)
@@ -176,7 +183,12 @@ def start_renewal(doctor, by, today=None):
         raise WorkflowError(
             _("Le renouvellement s'ouvre six mois avant la fin de validité de l'agrément.")
         )
-    current = Application.objects.filter(doctor=doctor).exclude(status__in=CLOSED).first()
+    current = (
+        Application.objects.filter(doctor=doctor)
+        .exclude(status__in=CLOSED)
+        .exclude(kind=Application.Kind.REVIEW)
+        .first()
+    )
     if current:
         if current.kind == Application.Kind.RENEWAL:
             return current

@@ -425,7 +425,12 @@ def _decision_lines(session):
             if decision is not None:
                 row["decision"] = decision
                 decided.append(row)
-            elif item.application.status == Status.IN_COMMISSION:
+            elif (
+                item.application.status == Status.IN_COMMISSION
+                # A review's outcome (confirm, shorten, suspend, withdraw) is recorded on its
+                # own decisions page, not in the session's granted/refused list.
+                and item.application.kind != Application.Kind.REVIEW
+            ):
                 lines.append(row)
     return lines, decided
 

@@ -23,7 +23,6 @@ from ..workflow import (
     COMMISSION,
     DOCTOR,
     DOCTOR_EDITABLE,
-    DOCTOR_NEXT_STEP,
     FACULTY_ADMIN,
     SECRETARIAT,
     STATUS_BADGE,
@@ -31,6 +30,7 @@ from ..workflow import (
     Action,
     Status,
     actions_for,
+    next_step,
 )
 from .feedback import flash_errors
 
@@ -62,8 +62,9 @@ def render_detail(request, application, message_form=None, status=200):
             "commission_opinions": _commission_opinions_for_doctor(application),
             "is_owner": True,
             "editable": application.status in DOCTOR_EDITABLE,
-            "can_withdraw": Action.WITHDRAW in actions_for(application.status, roles),
-            "next_step": DOCTOR_NEXT_STEP[application.status],
+            "can_withdraw": Action.WITHDRAW
+            in actions_for(application.status, roles, application.kind),
+            "next_step": next_step(application),
             "badge": STATUS_BADGE.get(application.status, "info"),
             "complement": complement,
             "complement_items": _complement_links(application, complement),
@@ -140,11 +141,11 @@ def staff_detail(request, application, roles, message_form=None, status=200):
     )
     actions = [
         {"action": action, "url": ACTION_URLS[action]}
-        for action in actions_for(application.status, roles)
+        for action in actions_for(application.status, roles, application.kind)
         if action in ACTION_URLS
     ]
     open_sessions = []
-    if Action.SEND_TO_COMMISSION in actions_for(application.status, roles):
+    if Action.SEND_TO_COMMISSION in actions_for(application.status, roles, application.kind):
         open_sessions = list(
             CommissionSession.objects.filter(
                 faculty_id=application.faculty_id, closed_at__isnull=True

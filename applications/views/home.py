@@ -7,8 +7,9 @@ from accounts.memberships import memberships_of
 from accounts.models import Membership, Organisation
 
 from .. import selectors
+from ..models import Application
 from ..selectors import queue
-from ..workflow import CLOSED, DOCTOR_EDITABLE, DOCTOR_NEXT_STEP, STATUS_BADGE, Status
+from ..workflow import CLOSED, DOCTOR_EDITABLE, STATUS_BADGE, Status, next_step
 from .access import doctor_of
 
 
@@ -22,7 +23,7 @@ def home(request):
         {
             "application": application,
             "badge": STATUS_BADGE.get(application.status, "info"),
-            "next_step": DOCTOR_NEXT_STEP[application.status],
+            "next_step": next_step(application),
             "editable": application.status in DOCTOR_EDITABLE,
             # The secretariat's message, for the doctor to re-read from here.
             "complement": selectors.open_complement_request(application)
@@ -31,6 +32,9 @@ def home(request):
         }
         for application in selectors.doctor_applications(doctor)
     ]
+    # A review dossier is the secretariat's: it never stops the doctor's own renewal.
+    own = [d for d in dossiers if d["application"].kind != Application.Kind.REVIEW]
+    agrements = list(doctor.agrements.all())
     return render(
         request,
         "applications/doctor_home.html",
@@ -38,12 +42,12 @@ def home(request):
             "doctor": doctor,
             "dossiers": dossiers,
             "agrements": [
-                {"agrement": a, "state": a.state(), "label": a.state_label()}
-                for a in doctor.agrements.all()
+                {"agrement": a, "state": a.state(), "label": a.state_label()} for a in agrements
             ],
             "can_renew": bool(selectors.renewable_agrements(doctor))
-            and all(d["application"].status in CLOSED for d in dossiers),
-            "can_start": all(d["application"].status in CLOSED for d in dossiers),
+            and all(d["application"].status in CLOSED for d in own),
+            "can_start": all(d["application"].status in CLOSED for d in own),
+            "can_change_site": any(a.counts and a.state() != "expired" for a in agrements),
         },
     )
 
@@ -78,6 +82,9 @@ def staff_home(request):
             "sessions": list(
                 selectors.sessions_visible_to(request.user).filter(closed_at__isnull=True)
             ),
+            "proposed_reviews": list(selectors.proposed_reviews(request.user)[:20])
+            if Membership.Role.SECRETARIAT in roles
+            else [],
             "admin_faculties": [
                 m.organisation for m in memberships if m.role == Membership.Role.FACULTY_ADMIN
             ],

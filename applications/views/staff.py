@@ -18,6 +18,7 @@ from msu_portal.pagination import page_of
 from stages.levels import rules_for
 
 from .. import selectors, services
+from ..forms.agrements import ReviewDecisionForm
 from ..forms.common import VersionForm
 from ..forms.staff import (
     ComplementRequestForm,
@@ -27,14 +28,15 @@ from ..forms.staff import (
     VisitScheduleForm,
 )
 from ..models import (
+    Application,
     RequestedLevel,
 )
 from ..services import WorkflowError
 from ..workflow import (
-    TRANSITIONS,
     Action,
     Status,
     actions_for,
+    table,
 )
 from .dossier_page import anchor, summary_context
 from .feedback import flash_errors, form_errors
@@ -52,9 +54,11 @@ def _allowed(request, pk, action):
     """
     application = selectors.get_application_for(request.user, pk)
     roles = selectors.actor_roles(application, request.user)
-    if action in actions_for(application.status, roles):
+    if action in actions_for(application.status, roles, application.kind):
         return application, roles
-    may_ever = any(action in row and row[action][1] & roles for row in TRANSITIONS.values())
+    may_ever = any(
+        action in row and row[action][1] & roles for row in table(application.kind).values()
+    )
     if not may_ever:
         raise PermissionDenied(_("Cette action ne relève pas de votre rôle."))
     messages.error(request, services.not_in_this_state(application.status))
@@ -216,36 +220,67 @@ def add_to_agenda(request, pk):
     return redirect("applications:detail", pk)
 
 
+def _decision_form(application, level, data, settings):
+    prefix = f"niveau-{level.pk}"
+    if application.kind == Application.Kind.REVIEW:
+        return ReviewDecisionForm(
+            data, prefix=prefix, initial={"version": application.version, "outcome": "confirmed"}
+        )
+    return DecisionForm(
+        data,
+        prefix=prefix,
+        max_years=settings.agrement_duration_years,
+        initial={"version": application.version, "outcome": "granted"},
+    )
+
+
+def _record(application, level, user, form):
+    data = form.cleaned_data
+    common = {
+        "decided_on": data["decided_on"],
+        "reference": data["reference"],
+        "reason": data["reason"],
+        "expected_version": data.get("version"),
+    }
+    if application.kind == Application.Kind.REVIEW:
+        return services.record_review_decision(
+            application,
+            level,
+            user,
+            outcome=data["outcome"],
+            effective_on=data["effective_on"],
+            until=data["until"],
+            **common,
+        )
+    return services.record_decision(
+        application,
+        level,
+        user,
+        granted=data["outcome"] == "granted",
+        duration_years=data["duration_years"],
+        **common,
+    )
+
+
 @login_required
 def record_decisions(request, pk):
     application, roles = _allowed(request, pk, Action.RECORD_DECISIONS)
     if application is None:
         return redirect("applications:detail", pk)
     settings = FacultySettings.for_faculty(application.faculty)
-    levels = list(RequestedLevel.objects.filter(application=application).select_related("decision"))
+    levels = list(
+        RequestedLevel.objects.filter(application=application).select_related(
+            "decision", "reviewed_agrement"
+        )
+    )
     posted_level = request.POST.get("level") if request.method == "POST" else None
     rows, status = [], 200
     for level in levels:
         bound = posted_level == str(level.pk)
-        form = DecisionForm(
-            request.POST if bound else None,
-            prefix=f"niveau-{level.pk}",
-            max_years=settings.agrement_duration_years,
-            initial={"version": application.version, "outcome": "granted"},
-        )
+        form = _decision_form(application, level, request.POST if bound else None, settings)
         if bound and form.is_valid():
             try:
-                services.record_decision(
-                    application,
-                    level,
-                    request.user,
-                    decided_on=form.cleaned_data["decided_on"],
-                    reference=form.cleaned_data["reference"],
-                    granted=form.cleaned_data["outcome"] == "granted",
-                    reason=form.cleaned_data["reason"],
-                    duration_years=form.cleaned_data["duration_years"],
-                    expected_version=form.cleaned_data.get("version"),
-                )
+                _record(application, level, request.user, form)
             except WorkflowError as error:
                 form_errors(form, error)
             else:
@@ -267,7 +302,12 @@ def record_decisions(request, pk):
                 "decided": getattr(level, "decision", None),
                 # Per level: a postponed level's opinion comes from a later session.
                 "opinion": selectors.fixed_opinion(level),
-                "authority": rules_for(level.level).authority.label,
+                "authority": (
+                    level.reviewed_agrement.get_authority_display()
+                    if level.reviewed_agrement
+                    else rules_for(level.level).authority.label
+                ),
+                "agrement": level.reviewed_agrement,
             }
         )
     return render(

@@ -40,6 +40,8 @@ from applications.models import (
     GeneratedDocument,
     MemberOpinion,
     Message,
+    PracticeSite,
+    Reexamination,
     ReplacedPiece,
     RequestedLevel,
     Review,
@@ -47,6 +49,7 @@ from applications.models import (
     SpecialtyCoordinator,
     StaffNote,
 )
+from applications.models import Suspension as AgrementSuspension
 from applications.services import documents
 from applications.uploads import check_upload
 from applications.workflow import Status
@@ -79,7 +82,13 @@ from tests.factories import ApplicationFactory, DoctorFactory, StaffFactory
 from tests.files import csv_upload, pdf_upload
 from tests.stages_helpers import make_msu, semester, team
 from tests.stages_helpers import student as student_input
-from tests.workflow_helpers import advance, make_staff, submitted_application
+from tests.workflow_helpers import (
+    advance,
+    decide_review,
+    make_staff,
+    review_in_commission,
+    submitted_application,
+)
 
 Role = Membership.Role
 pytestmark = pytest.mark.django_db
@@ -315,6 +324,18 @@ def _build_world(storage):
         faculty=a.faculty, specialty="pediatrie", name="Pr Exemple", email="pr@example.org"
     )
     world.objects.update(attestation=attestation, meeting=meeting)
+    # Agréments after their decision: one in force (its doctor, and a review to open), one
+    # suspended at the end of a review (an ARS act: its lifting is the secretariat's).
+    msu_review = make_msu(a.faculty, levels=("externe", "niveau_1"))
+    msu_suspended = make_msu(a.faculty, levels=("niveau_1",))
+    suspended = Agrement.objects.get(doctor=msu_suspended)
+    review = review_in_commission(a, [suspended])
+    decide_review(review, suspended, a.secretariat, Decision.Outcome.SUSPENDED)
+    world.objects.update(
+        agrement=Agrement.objects.get(doctor=msu_review, level="externe"),
+        agrement_suspended=suspended,
+    )
+    world.users["msu_review"] = msu_review.user
     # The background page's retries: a failed e-mail and a failed PDF of faculty A.
     stuck_email = Notification.objects.get(
         kind="submission_receipt", user=apps["submitted"].doctor.user
@@ -388,7 +409,14 @@ def snapshot():
         "member_opinions": _rows(MemberOpinion.objects, "member_id", "opinion", "updated_at"),
         "attendance": _rows(Attendance.objects, "member_id", "status"),
         "decisions": _rows(Decision.objects, "outcome", "reference"),
-        "agrements": _rows(Agrement.objects, "level", "valid_until"),
+        "agrements": _rows(
+            Agrement.objects, "level", "valid_until", "status", "withdrawn_on", "review_proposed_at"
+        ),
+        "agrement_suspensions": _rows(
+            AgrementSuspension.objects, "starts_on", "ends_on", "lifted_on"
+        ),
+        "reexaminations": _rows(Reexamination.objects, "application_id", "cause"),
+        "sites": _rows(PracticeSite.objects, "doctor_id", "is_main", "commune"),
         "agenda": _rows(AgendaItem.objects, "session_id", "application_id", "position"),
         "documents": _rows(Document.objects, "application_id", "piece", "file"),
         "visits": _rows(SiteVisit.objects, "scheduled_for", "reported_at", "recommendation"),
@@ -672,6 +700,35 @@ ROUTES = {
         kwargs=lambda w: {"pk": w.apps["for_decision"].pk},
         rightful=["secretariat_a"],
         post=_decision_form,
+    ),
+    # The agrément after its decision: its page for its doctor and its faculty's staff; the
+    # review opened by the secretariat; a suspension lifted for the authority that granted it
+    # (an ARS act: the secretariat's, not the faculty admin's).
+    "applications:agrement": Route(
+        kwargs=lambda w: {"pk": w.objects["agrement"].pk},
+        rightful=["msu_review", "secretariat_a", "admin_a"],
+        post_changes=False,
+        extra_outsiders=(("visitor_a", {403, 404}), ("commission_a", {403, 404})),
+    ),
+    "applications:open_review": Route(
+        kwargs=lambda w: {"pk": w.objects["agrement"].pk},
+        rightful=["secretariat_a"],
+        post=lambda w: {
+            "agrements": [w.objects["agrement"].pk],
+            "cause": "coordinator",
+            "comment": "Demande du coordonnateur du DES.",
+        },
+        outsiders=[*(actor for actor in EVERYONE if actor != "secretariat_a"), "msu_review"],
+    ),
+    "applications:lift_suspension": Route(
+        kwargs=lambda w: {"pk": w.objects["agrement_suspended"].pk},
+        rightful=["secretariat_a"],
+        post=lambda w: {
+            "lifted_on": timezone.localdate().isoformat(),
+            "reference": "ARS-LEVEE-7",
+            "reason": "Locaux remis en conformité.",
+        },
+        outsiders=[actor for actor in EVERYONE if actor != "secretariat_a"],
     ),
     # Commission
     "applications:session": Route(

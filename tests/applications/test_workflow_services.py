@@ -325,6 +325,11 @@ SERVICE = {
     Action.POSTPONE: lambda case, user: services.close_session(case.session, user),
     Action.RECORD_DECISIONS: do_record_decision,
     Action.WITHDRAW: lambda case, user: services.withdraw(fresh(case.app), user),
+    # Only a review dossier opens (services.open_review creates it and takes this action, see
+    # tests/applications/test_agrement_review.py): on any other dossier the table refuses it.
+    Action.OPEN_REVIEW: lambda case, user: services.transition(
+        services.lock(fresh(case.app)), Action.OPEN_REVIEW, user
+    ),
 }
 # submit() takes SUBMIT from a draft and RESUBMIT from a dossier sent back: the same call.
 SAME_CALL = {Action.SUBMIT: Action.RESUBMIT, Action.RESUBMIT: Action.SUBMIT}

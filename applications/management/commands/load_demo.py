@@ -13,7 +13,12 @@ from django.test.utils import override_settings
 from accounts.models import Membership, Organisation
 from accounts.two_factor import set_up_demo_device
 from applications import services
-from applications.demo import OTHER_MEMBERS, demo_account, load_instruction_demo
+from applications.demo import (
+    OTHER_MEMBERS,
+    demo_account,
+    load_agrement_life_demo,
+    load_instruction_demo,
+)
 from applications.models import Doctor, PracticeSite
 from obligations.demo import load_obligations_demo
 from reports.demo import load_reports_demo
@@ -87,6 +92,7 @@ class Command(BaseCommand):
             load_stages_demo(faculty)
             load_followup_demo(faculty)
             load_obligations_demo(faculty)
+            load_agrement_life_demo(faculty)
         load_reports_demo(faculty)
         self.stdout.write(
             "Comptes de démonstration (mot de passe « demo-msu-2026 ») : medecin@, "

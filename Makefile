@@ -33,8 +33,12 @@ run: demo
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
+# pytest-xdist: one test process per core (the real-worker tests share one Redis queue and
+# stay together on one process, see tests/worker/conftest.py). TEST_WORKERS=0 runs serially.
+TEST_WORKERS ?= auto
+
 test: install
-	$(UV) run --frozen pytest
+	$(UV) run --frozen pytest -n $(TEST_WORKERS) --dist loadgroup
 
 test-fast: install
 	$(UV) run --frozen pytest -m "not e2e"

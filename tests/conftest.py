@@ -8,6 +8,19 @@ from msu_portal.celery import app as celery_app
 from .factories import ApplicationFactory, DoctorFactory
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
+def pytest_collection_modifyitems(items):
+    """Under pytest-xdist (`make test`, `--dist loadgroup`) a module's tests run together on one
+    process, so that a module-scoped fixture (the permission matrix's world, a clamd, a moto
+    server) is built once. The real-worker tests share one Redis queue: all of them go to the
+    same process, one after the other."""
+    for item in items:
+        worker_test = item.path.parent.name == "worker"
+        item.add_marker(
+            pytest.mark.xdist_group("celery-worker" if worker_test else item.module.__name__)
+        )
+
+
 @pytest.fixture(autouse=True)
 def _private_storage(settings, tmp_path):
     """Uploaded pieces land in a throw-away folder for each test."""

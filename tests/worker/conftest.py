@@ -39,6 +39,9 @@ def _requirements():
     return None
 
 
+_RUNNING = "msu-tests:real-worker-test-running"
+
+
 @pytest.fixture
 def broker(transactional_db):
     reason = _requirements()
@@ -48,8 +51,16 @@ def broker(transactional_db):
         pytest.skip(reason)
     celery_app.conf.task_always_eager = False  # restored by the autouse fixture
     with celery_app.connection_for_write() as conn:
-        conn.default_channel.client.flushdb()  # a clean queue (CI uses a db of its own)
+        redis = conn.default_channel.client
+        # Two of these tests at once would take each other's tasks: under pytest-xdist they
+        # share a group (`--dist loadgroup`); should the grouping ever stop, say so plainly.
+        if not redis.set(_RUNNING, os.getpid(), nx=True, ex=900):
+            pytest.fail("un autre test à worker réel utilise la file Redis (xdist_group ?)")
+        redis.flushdb()  # a clean queue (CI uses a db of its own)
+        redis.set(_RUNNING, os.getpid(), ex=900)
     yield celery_app
+    with celery_app.connection_for_write() as conn:
+        conn.default_channel.client.delete(_RUNNING)
 
 
 def _database_url():

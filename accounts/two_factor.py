@@ -44,7 +44,7 @@ class SecondFactorError(Exception):
 
 
 def is_staff_account(user):
-    return bool(user.is_staff or user.is_superuser) or user.memberships.exists()
+    return bool(user.is_staff or user.is_superuser) or bool(memberships.memberships_of(user))
 
 
 def requires_second_factor(user):

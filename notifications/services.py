@@ -19,7 +19,8 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.mail import get_connection
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -293,5 +294,26 @@ def inbox(user):
     return Notification.objects.filter(user=user).exclude(kind__in=EMAIL_ONLY_KINDS)
 
 
+UNREAD_AT_SIGN_IN = "unread_notifications_read_with_user"
+
+
 def unread_count(user):
+    """The unread notifications of the portal's inbox. The signed-in person's count comes with
+    their row (accounts.backends, `unread_subquery`): the header shows it on every page."""
+    counted = getattr(user, UNREAD_AT_SIGN_IN, None)
+    if counted is not None:
+        return counted
     return inbox(user).filter(read_at__isnull=True).count()
+
+
+def unread_subquery():
+    """COUNT of the unread notifications of the user of the outer query (OuterRef("pk"))."""
+    rows = (
+        Notification.objects.filter(user=OuterRef("pk"), read_at__isnull=True)
+        .exclude(kind__in=EMAIL_ONLY_KINDS)
+        .order_by()
+        .values("user")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from accounts.memberships import memberships_of
 from accounts.models import User
 
 from . import services
@@ -32,7 +33,7 @@ class DigestPreferenceForm(forms.ModelForm):
 
 
 def _is_staff_member(user):
-    return user.memberships.exists()
+    return bool(memberships_of(user))
 
 
 @login_required

@@ -10,13 +10,13 @@ from notifications.services import absolute, notify
 from ..complements import describe_items
 from ..models import (
     Agrement,
+    AgrementSuspension,
     Application,
     CommissionSession,
     ComplementRequest,
     Decision,
     Message,
     SiteVisit,
-    Suspension,
 )
 from ..selectors.roles import faculty_members
 from ..workflow import Action
@@ -322,7 +322,7 @@ def review_proposed(agrement_ids):
 
 def suspension_lifted(agrement_id, suspension_id):
     agrement = Agrement.objects.select_related("doctor__user").get(pk=agrement_id)
-    suspension = Suspension.objects.get(pk=suspension_id)
+    suspension = AgrementSuspension.objects.get(pk=suspension_id)
     user = agrement.doctor.user
     notify(
         user,

@@ -1,6 +1,6 @@
 """The dossier and everything its instruction records, one module per stage of the path."""
 
-from .agrement import Agrement, Decision, Reexamination, Suspension
+from .agrement import Agrement, AgrementSuspension, Decision, Reexamination
 from .commission import AgendaItem, Attendance, CommissionSession, MemberOpinion, Review
 from .dossier import (
     Application,
@@ -14,12 +14,13 @@ from .dossier import (
 )
 from .generated import GeneratedDocument
 from .instruction import ComplementRequest, Message, ReplacedPiece, SiteVisit, StaffNote
-from .queue import QueueCount
+from .queue import QueueCount, QueueLevelCount
 from .specialty import SpecialtyCoordinator
 
 __all__ = [
     "AgendaItem",
     "Agrement",
+    "AgrementSuspension",
     "Application",
     "Attendance",
     "CommissionSession",
@@ -33,6 +34,7 @@ __all__ = [
     "Message",
     "PracticeSite",
     "QueueCount",
+    "QueueLevelCount",
     "Reexamination",
     "ReplacedPiece",
     "RequestedLevel",
@@ -40,7 +42,6 @@ __all__ = [
     "SiteVisit",
     "SpecialtyCoordinator",
     "StaffNote",
-    "Suspension",
     "document_path",
     "private_storage",
 ]

@@ -159,7 +159,7 @@ class Agrement(models.Model):
         return [(first, end) for first, end in spans if first <= end]
 
 
-class Suspension(models.Model):
+class AgrementSuspension(models.Model):
     """A suspension of an agrément decided at the end of a review: from `starts_on`, until
     `ends_on` inclusive or, without one, until it is lifted (`lifted_on`, the first day the
     agrément counts again)."""

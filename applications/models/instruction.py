@@ -8,7 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .dossier import Application, private_storage
+from .dossier import Application, Document, private_storage
 
 
 class ComplementRequest(models.Model):
@@ -57,7 +57,7 @@ class ReplacedPiece(models.Model):
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="replaced_pieces"
     )
-    piece = models.CharField(_("pièce"), max_length=20)
+    piece = models.CharField(_("pièce"), max_length=20, choices=Document.Piece.choices)
     file = models.FileField(storage=private_storage, max_length=255)
     original_name = models.CharField(_("nom du fichier envoyé"), max_length=255)
     content_type = models.CharField(max_length=50)
@@ -73,11 +73,6 @@ class ReplacedPiece(models.Model):
 
     def __str__(self):
         return f"{self.get_piece_display()} ({self.original_name})"
-
-    def get_piece_display(self):
-        from .dossier import Document
-
-        return Document.Piece(self.piece).label if self.piece in Document.Piece.values else ""
 
 
 def attachment_path(instance, filename):

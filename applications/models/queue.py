@@ -25,3 +25,24 @@ class QueueCount(models.Model):
 
     def __str__(self):
         return f"{self.faculty_id} {self.status}: {self.count}"
+
+
+class QueueLevelCount(models.Model):
+    """The same counts per requested level: the queue filtered on a level (the most used
+    filter) counts its tabs from these rows, not from a join of the faculty's dossiers with
+    their levels (60–80 ms at 100 k). Kept by triggers on both tables (migration 0017)."""
+
+    faculty = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=20, choices=Status.choices)
+    level = models.CharField(max_length=20)
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["faculty", "status", "level"], name="queue_level_count_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.faculty_id} {self.status} {self.level}: {self.count}"

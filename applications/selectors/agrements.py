@@ -5,7 +5,7 @@ from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
 
 from ..events import AGREMENT_EVENTS
-from ..models import Agrement, Application, Event, Suspension
+from ..models import Agrement, AgrementSuspension, Application, Event
 from ..workflow import CLOSED
 from .roles import secretariat_faculties, staff_faculties
 
@@ -36,7 +36,7 @@ def get_agrement_for(user, pk):
         agrements_visible_to(user)
         .select_related("doctor__user", "application__faculty__ars", "decision")
         .prefetch_related(
-            Prefetch("suspensions", queryset=Suspension.objects.select_related("decision"))
+            Prefetch("suspensions", queryset=AgrementSuspension.objects.select_related("decision"))
         ),
         pk=pk,
     )

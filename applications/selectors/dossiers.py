@@ -1,7 +1,7 @@
 """The querysets each role may see. Every view reads dossiers and pieces through these, so that
 nobody reaches a dossier that isn't theirs (a 404, never a leak)."""
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -12,10 +12,12 @@ from ..models import (
     AgendaItem,
     Application,
     CommissionSession,
+    ComplementRequest,
     Document,
     Message,
     ReplacedPiece,
     SiteVisit,
+    StaffNote,
 )
 from ..workflow import DOCTOR, FACULTY_ADMIN, SECRETARIAT, Status
 from .roles import _faculties, actor_roles, staff_faculties
@@ -52,6 +54,32 @@ def get_application_for(user, pk):
         "doctor__user", "faculty__faculty_settings"
     )
     return get_object_or_404(queryset, pk=pk)
+
+
+def get_dossier_page_for(user, pk):
+    """The dossier of its page: as get_application_for, with its visit (and its author) in the
+    same query, and whether it has staff notes, complement requests and agenda entries, so
+    that the page does not ask for lists it knows are empty."""
+    queryset = (
+        applications_visible_to(user)
+        .select_related("doctor__user", "faculty__faculty_settings", "visit__reported_by")
+        .annotate(
+            has_staff_notes=Exists(StaffNote.objects.filter(application=OuterRef("pk"))),
+            has_complement_requests=Exists(
+                ComplementRequest.objects.filter(application=OuterRef("pk"))
+            ),
+            has_agenda=Exists(AgendaItem.objects.filter(application=OuterRef("pk"))),
+        )
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+def visit_of(application):
+    """The dossier's visit, or None (read with the dossier by get_dossier_page_for)."""
+    try:
+        return application.visit
+    except SiteVisit.DoesNotExist:
+        return None
 
 
 def get_own_application(user, pk):

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Prefetch, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -16,7 +16,7 @@ from accounts.models import FacultySettings, Organisation
 from stages.levels import StageLevel
 
 from ..dates import add_months
-from ..models import Application, QueueCount
+from ..models import Application, QueueCount, QueueLevelCount, RequestedLevel
 from ..text import fold
 from ..workflow import CLOSED, Status
 from .roles import FACULTY_WIDE_ROLES, staff_faculties
@@ -114,10 +114,17 @@ def settings_by_faculty(user):
 
 
 def search_condition(search):
-    """Each word matches the doctor's name (accents and case folded), RPPS or dossier number."""
+    """Each word matches the doctor's name (accents and case folded), RPPS or dossier number.
+
+    A word of digits is an RPPS (or a dossier number), a word with letters a name: each side
+    then has one index to use (the RPPS prefix one, the names' trigrams). Asking both of every
+    word made PostgreSQL scan every doctor, the OR of the two conditions serving neither."""
     words = Q()
     for word in search.split():
-        condition = Q(doctor__search_name__contains=fold(word)) | Q(doctor__rpps__startswith=word)
+        if word.isdigit():
+            condition = Q(doctor__rpps__startswith=word)
+        else:
+            condition = Q(doctor__search_name__contains=fold(word))
         number = DOSSIER_NUMBER.match(word)
         if number and len(word) < 11:
             condition |= Q(pk=int(number.group(1)))
@@ -154,12 +161,13 @@ def filtered(user, params, now=None, settings_map=None):
     return queryset
 
 
-def tab_counts(queryset, faculties=None):
+def tab_counts(queryset, faculties=None, level=None):
     """{tab slug: count} in one query. `faculties`: the queryset is all of these faculties'
-    dossiers, unfiltered; on PostgreSQL the counts then come from the rows the trigger keeps
-    (models.queue) instead of a scan of the faculty."""
+    dossiers, unfiltered (or filtered on `level` alone); on PostgreSQL the counts then come
+    from the rows the triggers keep (models.queue) instead of a scan of the faculty."""
     if faculties is not None and connection.vendor == "postgresql":
-        rows = QueueCount.objects.filter(faculty_id__in=list(faculties)).values_list("status")
+        kept = QueueLevelCount.objects.filter(level=level) if level else QueueCount.objects
+        rows = kept.filter(faculty_id__in=list(faculties)).values_list("status")
         by_status = dict(rows.annotate(n=Sum("count")))
     else:
         by_status = dict(queryset.order_by().values_list("status").annotate(n=Count("pk")))
@@ -168,9 +176,9 @@ def tab_counts(queryset, faculties=None):
     }
 
 
-def counted_tabs(queryset, faculties=None):
+def counted_tabs(queryset, faculties=None, level=None):
     """[(tab, count)] in the tabs' order."""
-    counts = tab_counts(queryset, faculties)
+    counts = tab_counts(queryset, faculties, level)
     return [(tab, counts[tab.slug.replace("-", "_")]) for tab in TABS]
 
 
@@ -181,14 +189,45 @@ def is_unfiltered(params):
     return not any((params.get(name) or "").strip() for name in FILTERS)
 
 
+def kept_counts_for(params, settings_map):
+    """(faculties, level) for counted_tabs when the triggers' counts answer for these filters
+    (none, or a level alone), else (None, None): the filtered dossiers are then counted."""
+    used = [name for name in FILTERS if (params.get(name) or "").strip()]
+    if not used:
+        return settings_map, None
+    if used == ["niveau"] and params["niveau"] in StageLevel.values:
+        return settings_map, params["niveau"]
+    return None, None
+
+
+# The columns a row shows, and no more: each joined table would otherwise bring every column,
+# and building 25 × 4 full model instances was most of the page's time.
+ROW_FIELDS = (
+    "created_at",
+    "status",
+    "kind",
+    "submitted_at",
+    "status_changed_at",
+    "faculty",
+    "doctor__rpps",
+    "doctor__user__first_name",
+    "doctor__user__last_name",
+    "doctor__user__email",
+    "doctor__upp__name",
+)
+
+
 def page_rows(queryset, tab, sort):
     """The tab's dossiers in the chosen order (`tab=None`: every tab, for a search)."""
     ordering = SORTS.get(sort, SORTS["anciennete"])
     if tab is not None:
         queryset = queryset.filter(status__in=tab.statuses)
     return (
-        queryset.select_related("doctor__user", "doctor__upp", "faculty")
-        .prefetch_related("requested_levels")
+        queryset.select_related("doctor__user", "doctor__upp")
+        .only(*ROW_FIELDS)
+        .prefetch_related(
+            Prefetch("requested_levels", RequestedLevel.objects.only("level", "application_id"))
+        )
         .order_by(*ordering)
     )
 

@@ -17,13 +17,13 @@ from accounts.models import Membership
 
 from ..models import (
     Agrement,
+    AgrementSuspension,
     Application,
     Decision,
     Doctor,
     PracticeSite,
     Reexamination,
     RequestedLevel,
-    Suspension,
 )
 from ..models.agrement import REVIEW_OUTCOMES
 from ..selectors.commission import fixed_opinion
@@ -374,7 +374,7 @@ def record_review_decision(
     if outcome == Decision.Outcome.SHORTENED:
         agrement.valid_until = until
     elif outcome == Decision.Outcome.SUSPENDED:
-        Suspension.objects.create(
+        AgrementSuspension.objects.create(
             agrement=agrement, decision=decision, starts_on=effective_on, ends_on=until
         )
     elif outcome == Decision.Outcome.WITHDRAWN:

@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from accounts.models import FacultySettings, Membership, Organisation
+from accounts.memberships import memberships_of, roles_of
+from accounts.models import FacultySettings, Membership
 from msu_portal.pagination import page_of
 from stages.levels import rules_for
 
@@ -35,21 +36,17 @@ from .feedback import confirmation_page, confirmed, flash_errors, form_errors
 
 
 def _secretariat_faculties(user):
-    return Organisation.objects.filter(
-        memberships__user=user, memberships__role=Membership.Role.SECRETARIAT
-    )
+    return [m.organisation for m in memberships_of(user) if m.role == Membership.Role.SECRETARIAT]
 
 
 @login_required
 def session_list(request):
     sessions = selectors.sessions_visible_to(request.user).select_related("faculty")
-    faculties = list(_secretariat_faculties(request.user))
-    if (
-        not faculties
-        and not request.user.memberships.filter(
-            role__in=[Membership.Role.COMMISSION, Membership.Role.FACULTY_ADMIN]
-        ).exists()
-    ):
+    faculties = _secretariat_faculties(request.user)
+    if not faculties and not roles_of(request.user) & {
+        Membership.Role.COMMISSION,
+        Membership.Role.FACULTY_ADMIN,
+    }:
         raise PermissionDenied(_("Les séances de commission sont réservées au personnel du DUMG."))
     listed = page_of(request, sessions.order_by("-meets_at", "-pk"))
     return render(
@@ -61,7 +58,7 @@ def session_list(request):
 
 @login_required
 def session_create(request):
-    faculty = _secretariat_faculties(request.user).first()
+    faculty = next(iter(_secretariat_faculties(request.user)), None)
     if faculty is None:
         raise PermissionDenied(_("Seul le secrétariat du DUMG crée les séances de commission."))
     form = SessionForm(

@@ -17,7 +17,7 @@ from .. import selectors, services
 from ..complements import item_steps
 from ..forms.common import MessageForm, VersionForm
 from ..forms.staff import NoteForm
-from ..models import AgendaItem, CommissionSession, Decision, RequestedLevel, Review, SiteVisit
+from ..models import AgendaItem, CommissionSession, Decision, RequestedLevel, Review
 from ..services import WorkflowError
 from ..workflow import (
     COMMISSION,
@@ -37,7 +37,7 @@ from .feedback import flash_errors
 
 @login_required
 def detail(request, pk):
-    application = selectors.get_application_for(request.user, pk)
+    application = selectors.get_dossier_page_for(request.user, pk)
     return render_detail(request, application)
 
 
@@ -49,7 +49,7 @@ def render_detail(request, application, message_form=None, status=200):
     thread = list(application.messages.select_related("author"))
     services.mark_thread_read(application, request.user, roles, thread)
     complement = selectors.open_complement_request(application)
-    visit = SiteVisit.objects.filter(application=application).first()
+    visit = selectors.visit_of(application)
     return render(
         request,
         "applications/detail.html",
@@ -133,12 +133,7 @@ def staff_detail(request, application, roles, message_form=None, status=200):
             Prefetch("reviews", queryset=Review.objects.select_related("session", "author"))
         )
     )
-    visit = (
-        SiteVisit.objects.filter(application=application)
-        .select_related("reported_by")
-        .prefetch_related("visitors")
-        .first()
-    )
+    visit = selectors.visit_of(application)
     actions = [
         {"action": action, "url": ACTION_URLS[action]}
         for action in actions_for(application.status, roles, application.kind)
@@ -163,14 +158,20 @@ def staff_detail(request, application, roles, message_form=None, status=200):
             "events": _staff_events(application, roles),
             "thread": thread,
             "message_form": (message_form or MessageForm()) if sees_thread else None,
-            "notes": application.staff_notes.select_related("author"),
+            "notes": _unless_empty(
+                application, "has_staff_notes", application.staff_notes
+            ).select_related("author"),
             "note_form": NoteForm(),
-            "complement_requests": application.complement_requests.select_related(
-                "requested_by"
-            ).prefetch_related("replaced_pieces"),
+            "complement_requests": _unless_empty(
+                application, "has_complement_requests", application.complement_requests
+            )
+            .select_related("requested_by")
+            .prefetch_related("replaced_pieces"),
             "visit": visit,
             "levels": levels,
-            "agenda": AgendaItem.objects.filter(application=application).select_related("session"),
+            "agenda": _unless_empty(
+                application, "has_agenda", AgendaItem.objects.filter(application=application)
+            ).select_related("session"),
             "actions": actions,
             "open_sessions": open_sessions,
             "version_form": VersionForm(initial={"version": application.version}),
@@ -180,6 +181,12 @@ def staff_detail(request, application, roles, message_form=None, status=200):
         },
         status=status,
     )
+
+
+def _unless_empty(application, flag, queryset):
+    """`queryset`, or none of it when the dossier's page query already knows it is empty
+    (selectors.get_dossier_page_for); a dossier read otherwise is asked."""
+    return queryset if getattr(application, flag, True) else queryset.none()
 
 
 def _staff_events(application, roles):

@@ -42,9 +42,8 @@ def queue_page(request):
     tab = queue.TAB_BY_SLUG.get(params.get("onglet"), queue.TABS[0])
     searching = bool((params.get("q") or "").strip())
     filtered = queue.filtered(request.user, params, settings_map=settings_map)
-    tabs = queue.counted_tabs(
-        filtered, faculties=settings_map if queue.is_unfiltered(params) else None
-    )
+    faculties, level = queue.kept_counts_for(params, settings_map)
+    tabs = queue.counted_tabs(filtered, faculties=faculties, level=level)
     # A search looks in every tab: a doctor is found wherever their dossier stands.
     shown = None if searching else tab
     count = sum(n for t, n in tabs) if searching else dict(tabs)[tab]

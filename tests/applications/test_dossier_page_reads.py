@@ -63,7 +63,9 @@ def test_the_signed_in_person_is_read_once_per_page(client, reader):
     doctors = [q for q in sql if q.startswith('SELECT "applications_doctor"')]
     assert len(memberships) <= 1, memberships  # the doctor's: known empty from the 2FA check
     assert doctors == []  # read with the user
-    assert count <= (18 if reader == "secretariat" else 16)
+    # 24 and more before issue 15. The visit comes with the dossier, the header's unread count
+    # with the user, and the staff page skips the lists the dossier's query knows are empty.
+    assert count <= (12 if reader == "secretariat" else 13)
     for page in (reverse("applications:queue"), reverse("home")) if reader == "secretariat" else ():
         sql, _count = _tables_read(client, page)
         assert len([q for q in sql if q.startswith('SELECT "accounts_membership"')]) == 1, page

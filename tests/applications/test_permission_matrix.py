@@ -29,6 +29,7 @@ from applications import selectors, services
 from applications.models import (
     AgendaItem,
     Agrement,
+    AgrementSuspension,
     Application,
     Attendance,
     CommissionSession,
@@ -49,7 +50,6 @@ from applications.models import (
     SpecialtyCoordinator,
     StaffNote,
 )
-from applications.models import Suspension as AgrementSuspension
 from applications.services import documents
 from applications.uploads import check_upload
 from applications.workflow import Status

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from applications import services
-from applications.models import Application, Doctor, QueueCount
+from applications.models import Application, Doctor, QueueCount, QueueLevelCount, RequestedLevel
 from applications.selectors import queue
 from applications.workflow import Status
 from tests.factories import DoctorFactory, UserFactory
@@ -177,4 +177,59 @@ def test_postgresql_keeps_the_tab_counts_whoever_writes(staff):
             "a-verifier"
         ]
         == _real_counts()[(staff.faculty.pk, Status.SUBMITTED)]
+    )
+
+
+def _real_level_counts():
+    return {
+        (row["application__faculty_id"], row["application__status"], row["level"]): row["n"]
+        for row in RequestedLevel.objects.exclude(application__faculty=None)
+        .values("application__faculty_id", "application__status", "level")
+        .annotate(n=Count("pk"))
+    }
+
+
+def _kept_level_counts():
+    return {
+        (c.faculty_id, c.status, c.level): c.count for c in QueueLevelCount.objects.exclude(count=0)
+    }
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+def test_postgresql_keeps_the_counts_per_level_whoever_writes(staff, client):
+    other = make_staff()
+    dossiers = [submitted_application(staff, levels=("externe", "niveau_1")) for _ in range(3)]
+    advance(dossiers[0], staff, Status.INCOMPLETE)
+    advance(dossiers[1], staff, Status.DECIDED)
+    submitted_application(other, levels=("niveau_1",))
+    assert _kept_level_counts() == _real_level_counts()
+    # A level added, changed and removed; a bulk change of state; a move to another faculty;
+    # dossiers deleted with their levels: still right.
+    RequestedLevel.objects.create(application=dossiers[2], level="saspas")
+    RequestedLevel.objects.filter(application=dossiers[0], level="externe").update(level="saspas")
+    RequestedLevel.objects.filter(application=dossiers[2], level="externe").delete()
+    Application.objects.filter(pk=dossiers[0].pk).update(status=Status.SUBMITTED)
+    Application.objects.filter(pk=dossiers[1].pk).update(faculty=other.faculty)
+    assert _kept_level_counts() == _real_level_counts()
+    # A dossier deleted with its levels (one written outside the services: the others have
+    # events, which are never deleted).
+    loose = Application.objects.create(
+        doctor=DoctorFactory(faculty=staff.faculty), faculty=staff.faculty, status=Status.VISIT_DONE
+    )
+    RequestedLevel.objects.create(application=loose, level="niveau_1")
+    RequestedLevel.objects.create(application=loose, level="saspas")
+    assert _kept_level_counts() == _real_level_counts()
+    loose.delete()
+    assert _kept_level_counts() == _real_level_counts()
+    assert _kept_counts() == _real_counts()
+    # The queue filtered on a level shows them, and counts only that level's dossiers.
+    client.force_login(other.secretariat)
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(
+            reverse("applications:queue"), {"niveau": "niveau_1", "onglet": "decides"}
+        )
+    assert 'data-count="1"' in page.content.decode()  # the decided dossier, now in `other`
+    assert any("applications_queuelevelcount" in q["sql"] for q in captured)
+    assert not any(
+        "COUNT(" in q["sql"] and "applications_requestedlevel" in q["sql"] for q in captured
     )

@@ -9,12 +9,7 @@ from django.db import migrations, models
 # with its levels still there (whichever of the two rows goes first, each level is subtracted
 # once: a level whose dossier is gone finds nothing to subtract). Counter rows are updated in
 # (faculty, state, level) order, as in 0006, so that concurrent changes never deadlock.
-UPSERT = """
-        INSERT INTO applications_queuelevelcount (faculty_id, status, level, count)
-        VALUES (r.f, r.s, r.l, r.d)
-        ON CONFLICT (faculty_id, status, level)
-        DO UPDATE SET count = applications_queuelevelcount.count + EXCLUDED.count;"""
-CREATE = f"""
+CREATE = """
 CREATE OR REPLACE FUNCTION applications_queue_level_count_levels() RETURNS trigger AS $$
 DECLARE
     r record;
@@ -34,7 +29,11 @@ BEGIN
             WHERE TG_OP <> 'DELETE' AND a.id = NEW.application_id
         ) AS delta
         WHERE f IS NOT NULL GROUP BY f, s, l HAVING SUM(d) <> 0 ORDER BY f, s, l
-    LOOP{UPSERT}
+    LOOP
+        INSERT INTO applications_queuelevelcount (faculty_id, status, level, count)
+        VALUES (r.f, r.s, r.l, r.d)
+        ON CONFLICT (faculty_id, status, level)
+        DO UPDATE SET count = applications_queuelevelcount.count + EXCLUDED.count;
     END LOOP;
     RETURN NULL;
 END;
@@ -62,7 +61,11 @@ BEGIN
             WHERE TG_OP = 'UPDATE' AND rl.application_id = NEW.id
         ) AS delta
         WHERE f IS NOT NULL GROUP BY f, s, l HAVING SUM(d) <> 0 ORDER BY f, s, l
-    LOOP{UPSERT}
+    LOOP
+        INSERT INTO applications_queuelevelcount (faculty_id, status, level, count)
+        VALUES (r.f, r.s, r.l, r.d)
+        ON CONFLICT (faculty_id, status, level)
+        DO UPDATE SET count = applications_queuelevelcount.count + EXCLUDED.count;
     END LOOP;
     RETURN NULL;
 END;

@@ -63,3 +63,14 @@ def test_the_offer_form_and_the_statement_explain_coscom_pdsa_and_the_zones(clie
     form = client.get(reverse("stages:offer_create", args=[period.pk])).content.decode()
     assert '<abbr title="contrat de stabilisation et de coordination' in form
     assert '<abbr title="permanence des soins ambulatoires' in form
+
+
+def test_the_footer_speaks_to_the_doctor_or_to_the_staff(client, doctor_client):
+    """The sentence on who sees the pieces says « vous » to a doctor, not to a secretary."""
+    doctor_page = text_of(doctor_client.get(reverse("home")).content.decode())
+    assert "ne sont visibles que par vous et par le département" in doctor_page
+    client.logout()
+    client.force_login(make_staff().secretariat)
+    staff_page = text_of(client.get(reverse("applications:queue")).content.decode())
+    assert "ne sont visibles que par vous" not in staff_page
+    assert "visibles que par les équipes qui les instruisent" in staff_page

@@ -7,18 +7,29 @@ from msu_portal.celery import app as celery_app
 
 from .factories import ApplicationFactory, DoctorFactory
 
+# Modules whose module-scoped fixture is costly to build (the permission matrix's world, a
+# clamd, a moto server, the import graph): under pytest-xdist they stay on one process.
+WHOLE_MODULES = {
+    "tests.applications.test_permission_matrix",
+    "tests.applications.test_object_storage",
+    "tests.security.test_antivirus",
+    "tests.architecture.test_layout",
+}
+
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(items):
-    """Under pytest-xdist (`make test`, `--dist loadgroup`) a module's tests run together on one
-    process, so that a module-scoped fixture (the permission matrix's world, a clamd, a moto
-    server) is built once. The real-worker tests share one Redis queue: all of them go to the
-    same process, one after the other."""
+    """Groups for pytest-xdist (`make test`, `--dist loadgroup`). The real-worker tests share one
+    Redis queue: all of them go to the same process, one after the other. The modules above
+    run whole on one process. Every other test is sent on its own, in pytest-django's order:
+    the transactional tests last, since each empties the database at its end (the rows the
+    migrations wrote included), which a test after it on the same process would miss."""
     for item in items:
-        worker_test = item.path.parent.name == "worker"
-        item.add_marker(
-            pytest.mark.xdist_group("celery-worker" if worker_test else item.module.__name__)
-        )
+        module = item.module.__name__
+        if item.path.parent.name == "worker":
+            item.add_marker(pytest.mark.xdist_group("celery-worker"))
+        elif module in WHOLE_MODULES:
+            item.add_marker(pytest.mark.xdist_group(module))
 
 
 @pytest.fixture(autouse=True)

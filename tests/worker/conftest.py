@@ -40,6 +40,14 @@ def _requirements():
 
 
 _RUNNING = "msu-tests:real-worker-test-running"
+# The configured broker, read before any test points the app at a private one (private_broker).
+_SHARED_BROKER = os.environ.get("CELERY_BROKER_URL") or settings.CELERY_BROKER_URL
+
+
+def _shared_redis():
+    import redis
+
+    return redis.Redis.from_url(_SHARED_BROKER)
 
 
 @pytest.fixture
@@ -49,18 +57,17 @@ def broker(transactional_db):
         if os.environ.get("CI"):
             pytest.fail(reason)
         pytest.skip(reason)
+    # Two of these tests at once would take each other's tasks: under pytest-xdist they share a
+    # group (`--dist loadgroup`); should the grouping ever stop, say so plainly.
+    shared = _shared_redis()
+    if not shared.set(_RUNNING, os.getpid(), nx=True, ex=900):
+        pytest.fail("un autre test à worker réel utilise la file Redis (xdist_group ?)")
     celery_app.conf.task_always_eager = False  # restored by the autouse fixture
     with celery_app.connection_for_write() as conn:
-        redis = conn.default_channel.client
-        # Two of these tests at once would take each other's tasks: under pytest-xdist they
-        # share a group (`--dist loadgroup`); should the grouping ever stop, say so plainly.
-        if not redis.set(_RUNNING, os.getpid(), nx=True, ex=900):
-            pytest.fail("un autre test à worker réel utilise la file Redis (xdist_group ?)")
-        redis.flushdb()  # a clean queue (CI uses a db of its own)
-        redis.set(_RUNNING, os.getpid(), ex=900)
+        conn.default_channel.client.flushdb()  # a clean queue (CI uses a db of its own)
+    shared.set(_RUNNING, os.getpid(), ex=900)  # the flush above may have been of this Redis
     yield celery_app
-    with celery_app.connection_for_write() as conn:
-        conn.default_channel.client.delete(_RUNNING)
+    shared.delete(_RUNNING)
 
 
 def _database_url():

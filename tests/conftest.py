@@ -19,16 +19,15 @@ WHOLE_MODULES = {
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(items):
-    """Groups for pytest-xdist (`make test`, `--dist loadgroup`). The real-worker tests share one
-    Redis queue: all of them go to the same process, one after the other. The modules above
-    run whole on one process. Every other test is sent on its own, in pytest-django's order:
-    the transactional tests last, since each empties the database at its end (the rows the
-    migrations wrote included), which a test after it on the same process would miss."""
+    """Groups for pytest-xdist (`make test`, `--dist loadgroup`): the modules above run whole on
+    one process. Every other test is sent on its own, in pytest-django's order: the
+    transactional tests last, since each empties the database at its end (the rows the
+    migrations wrote included), which a test after it on the same process would miss. (A group
+    is sent before single tests: a transactional one must never be in a group.) The real-worker
+    tests each use a Redis database of their process's own (tests/worker/conftest.py)."""
     for item in items:
         module = item.module.__name__
-        if item.path.parent.name == "worker":
-            item.add_marker(pytest.mark.xdist_group("celery-worker"))
-        elif module in WHOLE_MODULES:
+        if module in WHOLE_MODULES:
             item.add_marker(pytest.mark.xdist_group(module))
 
 

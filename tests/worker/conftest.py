@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.conf import settings
@@ -39,35 +40,37 @@ def _requirements():
     return None
 
 
-_RUNNING = "msu-tests:real-worker-test-running"
 # The configured broker, read before any test points the app at a private one (private_broker).
 _SHARED_BROKER = os.environ.get("CELERY_BROKER_URL") or settings.CELERY_BROKER_URL
 
 
-def _shared_redis():
-    import redis
-
-    return redis.Redis.from_url(_SHARED_BROKER)
+def _process_broker():
+    """The configured Redis, on a database of this test process's own under pytest-xdist (gw0
+    keeps the configured one, gw1 the one below...): each process flushes its queue and its
+    workers take only its tasks, so the real-worker tests of two processes never meet."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not worker.startswith("gw") or not _SHARED_BROKER.startswith("redis://"):
+        return _SHARED_BROKER
+    parts = urlsplit(_SHARED_BROKER)
+    database = int(parts.path.strip("/") or 0)
+    return urlunsplit(parts._replace(path=f"/{(database - int(worker[2:])) % 16}"))
 
 
 @pytest.fixture
-def broker(transactional_db):
+def broker(transactional_db, settings):
     reason = _requirements()
     if reason:
         if os.environ.get("CI"):
             pytest.fail(reason)
         pytest.skip(reason)
-    # Two of these tests at once would take each other's tasks: under pytest-xdist they share a
-    # group (`--dist loadgroup`); should the grouping ever stop, say so plainly.
-    shared = _shared_redis()
-    if not shared.set(_RUNNING, os.getpid(), nx=True, ex=900):
-        pytest.fail("un autre test à worker réel utilise la file Redis (xdist_group ?)")
+    if settings.CELERY_BROKER_URL == _SHARED_BROKER:  # not already on a test's private Redis
+        settings.CELERY_BROKER_URL = _process_broker()
+        _use_broker(settings.CELERY_BROKER_URL)
     celery_app.conf.task_always_eager = False  # restored by the autouse fixture
     with celery_app.connection_for_write() as conn:
         conn.default_channel.client.flushdb()  # a clean queue (CI uses a db of its own)
-    shared.set(_RUNNING, os.getpid(), ex=900)  # the flush above may have been of this Redis
     yield celery_app
-    shared.delete(_RUNNING)
+    _use_broker(_SHARED_BROKER)
 
 
 def _database_url():

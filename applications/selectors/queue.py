@@ -185,10 +185,6 @@ def counted_tabs(queryset, faculties=None, level=None):
 FILTERS = ("etat", "niveau", "upp", "type", "age", "q")
 
 
-def is_unfiltered(params):
-    return not any((params.get(name) or "").strip() for name in FILTERS)
-
-
 def kept_counts_for(params, settings_map):
     """(faculties, level) for counted_tabs when the triggers' counts answer for these filters
     (none, or a level alone), else (None, None): the filtered dossiers are then counted."""

@@ -16,7 +16,8 @@ from accounts.models import FacultySettings, Organisation
 from stages.levels import StageLevel
 
 from ..dates import add_months
-from ..models import Application, QueueCount, QueueLevelCount, RequestedLevel
+from ..lookups import AnyOf
+from ..models import Application, Doctor, QueueCount, QueueLevelCount, RequestedLevel
 from ..text import fold
 from ..workflow import CLOSED, Status
 from .roles import FACULTY_WIDE_ROLES, staff_faculties
@@ -113,23 +114,51 @@ def settings_by_faculty(user):
     return {f.pk: FacultySettings.for_faculty(f) for f in faculties}
 
 
+# Up to this many doctors matching a name search, the dossiers are asked by their doctor ids.
+NAME_MATCHES_LISTED = 2000
+
+
 def search_condition(search):
     """Each word matches the doctor's name (accents and case folded), RPPS or dossier number.
 
     A word of digits is an RPPS (or a dossier number), a word with letters a name: each side
     then has one index to use (the RPPS prefix one, the names' trigrams). Asking both of every
-    word made PostgreSQL scan every doctor, the OR of the two conditions serving neither."""
+    word made PostgreSQL scan every doctor, the OR of the two conditions serving neither.
+
+    The names are looked up first, in a query of their own (`_name_condition`)."""
     words = Q()
+    names = []
     for word in search.split():
+        number = DOSSIER_NUMBER.match(word)
         if word.isdigit():
             condition = Q(doctor__rpps__startswith=word)
+        elif not number:
+            names.append(fold(word))
+            continue
         else:
             condition = Q(doctor__search_name__contains=fold(word))
-        number = DOSSIER_NUMBER.match(word)
         if number and len(word) < 11:
             condition |= Q(pk=int(number.group(1)))
         words &= condition
+    if names:
+        words &= _name_condition(names)
     return words
+
+
+def _name_condition(names):
+    """The dossiers of the doctors whose name holds every word of `names`.
+
+    Joined to the dossiers, the trigram match is estimated at a thousand doctors or so whatever
+    the name, and PostgreSQL then reads the whole faculty's dossiers (50 ms at 100 k). Given the
+    doctors' ids, it reads just their dossiers through the doctor index (4 ms). A name shared by
+    more doctors than NAME_MATCHES_LISTED keeps the join, which is then the better plan."""
+    doctors = Doctor.objects.filter(*[Q(search_name__contains=name) for name in names]).values_list(
+        "pk", flat=True
+    )
+    ids = list(doctors[: NAME_MATCHES_LISTED + 1])
+    if len(ids) > NAME_MATCHES_LISTED:
+        return Q(doctor__in=doctors)
+    return Q(AnyOf("doctor_id", ids))
 
 
 def filtered(user, params, now=None, settings_map=None):

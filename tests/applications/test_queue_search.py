@@ -63,6 +63,19 @@ def test_a_search_finds_the_doctor_whatever_the_tab_and_the_accents(client, staf
     assert named["waiting"].reference not in html  # Lefebvre is another name
 
 
+@pytest.mark.parametrize("listed", [1, queue.NAME_MATCHES_LISTED])
+def test_a_name_shared_by_many_doctors_finds_each_of_their_dossiers(
+    client, staff, named, monkeypatch, listed
+):
+    # "lefe" matches Lefèvre and Lefebvre: past the cap, the search joins the doctors instead
+    # of listing their ids; the dossiers found are the same.
+    monkeypatch.setattr(queue, "NAME_MATCHES_LISTED", listed)
+    html = _search(client, staff, "lefe")
+    assert named["decided"].reference in html
+    assert named["waiting"].reference in html
+    assert named["to_check"].reference not in html
+
+
 def test_a_search_without_accents_finds_an_accented_first_letter(client, staff, named):
     html = _search(client, staff, "eluard")
     assert named["to_check"].reference in html

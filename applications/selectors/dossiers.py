@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from accounts.memberships import memberships_of
 from accounts.models import Membership
 
 from ..models import (
@@ -20,7 +21,7 @@ from ..models import (
     StaffNote,
 )
 from ..workflow import DOCTOR, FACULTY_ADMIN, SECRETARIAT, Status
-from .roles import _faculties, actor_roles, staff_faculties
+from .roles import FACULTY_WIDE_ROLES, _faculties, actor_roles, staff_faculties
 
 
 def _visibility(user):
@@ -28,20 +29,31 @@ def _visibility(user):
         return Q(pk__in=[])
     if user.is_superuser:
         return Q()
+    # The roles come from the request's memberships (read once for the header and the menu):
+    # only the branches of roles the user holds go into the query. A doctor's pages then ask
+    # `doctor.user = me` alone, not three subqueries that could only come back empty.
+    faculties = {}
+    for membership in memberships_of(user):
+        faculties.setdefault(membership.role, set()).add(membership.organisation_id)
     condition = Q(doctor__user=user)
-    condition |= Q(faculty_id__in=staff_faculties(user)) & ~Q(status=Status.DRAFT)
+    wide = set().union(*(faculties.get(role, ()) for role in FACULTY_WIDE_ROLES))
+    if wide:
+        condition |= Q(faculty_id__in=sorted(wide)) & ~Q(status=Status.DRAFT)
     # A visitor: the dossiers of the visits they are assigned to, in a faculty where they hold
     # the visitor role.
-    visits = SiteVisit.objects.filter(
-        visitors=user, application__faculty_id__in=_faculties(user, Membership.Role.VISITOR)
-    ).values("application_id")
-    condition |= Q(pk__in=visits)
+    if Membership.Role.VISITOR in faculties:
+        visits = SiteVisit.objects.filter(
+            visitors=user,
+            application__faculty_id__in=sorted(faculties[Membership.Role.VISITOR]),
+        ).values("application_id")
+        condition |= Q(pk__in=visits)
     # A commission member: the dossiers on the agenda of the sessions they sit in.
-    agenda = AgendaItem.objects.filter(
-        session__members=user,
-        session__faculty_id__in=_faculties(user, Membership.Role.COMMISSION),
-    ).values("application_id")
-    condition |= Q(pk__in=agenda)
+    if Membership.Role.COMMISSION in faculties:
+        agenda = AgendaItem.objects.filter(
+            session__members=user,
+            session__faculty_id__in=sorted(faculties[Membership.Role.COMMISSION]),
+        ).values("application_id")
+        condition |= Q(pk__in=agenda)
     return condition
 
 

@@ -58,17 +58,27 @@ def queue_page(request):
     # The row's link and day counts are built here too: a {% url %} and two {% blocktranslate
     # count %} per row were most of the remaining rendering time.
     detail_url = reverse("applications:detail", args=[987654321]).replace("987654321", "{}")
+    # Plain values only: Django's templates try a key lookup before an attribute, and on a
+    # model or a dataclass that first try raises, twenty times a row.
     rows = []
     for a in page.object_list:
         age = queue.age_of(a, settings_map[a.faculty_id])
+        tab_of = queue.tab_of(a.status)
+        doctor = a.doctor
         rows.append(
             {
-                "application": a,
+                "pk": a.pk,
+                "reference": a.reference,
                 "url": detail_url.format(a.pk),
-                "age": age,
+                "doctor": str(doctor),
+                "rpps": doctor.rpps,
+                "upp": doctor.upp.name if doctor.upp_id else "—",
+                "flag_total": age.flag_total,
+                "flag_state": age.flag_state,
                 "days_total": _days(age.days_total),
                 "days_in_state": _days(age.days_in_state),
-                "tab": queue.tab_of(a.status),
+                "tab_slug": tab_of.slug,
+                "tab_label": str(tab_of.label),
                 "status": statuses.get(a.status, a.status),
                 "kind": kinds.get(a.kind, a.kind),
                 "levels": [levels.get(r.level, r.level) for r in a.requested_levels.all()],
@@ -100,13 +110,18 @@ def queue_page(request):
             "params": params,
             "keep": _without(params, "onglet", "page"),
             "keep_page": _without(params, "page"),
-            "statuses": [(s.value, s.label) for s in Status if s != Status.DRAFT],
-            "levels": StageLevel.choices,
-            "upps": Organisation.objects.filter(
-                kind=Organisation.Kind.UPP, parent_id__in=list(settings_map)
+            "statuses": _options(
+                [(s.value, s.label) for s in Status if s != Status.DRAFT], params.get("etat")
             ),
-            "kinds": Application.Kind.choices,
-            "ages": queue.AGES.items(),
+            "levels": _options(StageLevel.choices, params.get("niveau")),
+            "upps": _options(
+                Organisation.objects.filter(
+                    kind=Organisation.Kind.UPP, parent_id__in=list(settings_map)
+                ).values_list("pk", "name"),
+                params.get("upp"),
+            ),
+            "kinds": _options(Application.Kind.choices, params.get("type")),
+            "ages": _options(queue.AGES.items(), params.get("age")),
             # The "ready for commission" tab: tick dossiers, put them on a session at once.
             "batch_form": batch_form,
             "postponed": postponed,
@@ -115,14 +130,22 @@ def queue_page(request):
             "export_params": [
                 (key, params[key]) for key in EXPORT_FILTERS if params.get(key) not in (None, "")
             ],
-            "sorts": [
-                ("anciennete", _("Plus anciens d'abord")),
-                ("-anciennete", _("Plus récents d'abord")),
-                ("etat", _("Depuis le plus longtemps dans leur état")),
-                ("nom", _("Nom du médecin")),
-            ],
+            "sorts": _options(
+                [
+                    ("anciennete", _("Plus anciens d'abord")),
+                    ("-anciennete", _("Plus récents d'abord")),
+                    ("etat", _("Depuis le plus longtemps dans leur état")),
+                    ("nom", _("Nom du médecin")),
+                ],
+                params.get("tri"),
+            ),
         },
     )
+
+
+def _options(choices, current):
+    """(value, label, chosen) for a filter's <select>, the chosen one being the request's."""
+    return [(str(value), label, str(value) == current) for value, label in choices]
 
 
 def _days(days):

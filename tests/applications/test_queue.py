@@ -112,6 +112,21 @@ def test_filters_by_level_kind_upp_and_state(client, staff):
     assert tab_count(html, "a-verifier") == 0 and tab_count(html, "visite") == 1
 
 
+def test_the_filters_in_force_stay_chosen_in_the_form(client, staff):
+    upp = Organisation.objects.create(
+        kind=Organisation.Kind.UPP, name="UPP de test", parent=staff.faculty
+    )
+    client.force_login(staff.secretariat)
+    html = client.get(
+        QUEUE,
+        {"niveau": "externe", "upp": upp.pk, "type": "renewal", "age": "3", "tri": "nom"},
+    ).content.decode()
+    for value in ("externe", str(upp.pk), "renewal", "3", "nom"):
+        assert f'<option value="{value}" selected>' in html
+    assert html.count(" selected>") == 5  # nothing else, not "Tous" of the others
+    assert '<option value="niveau_1">' in html and "UPP de test</option>" in html
+
+
 def test_old_dossiers_are_flagged_against_the_faculty_thresholds(client, staff):
     recent = submitted_application(staff)
     stale = submitted_application(staff)

@@ -48,7 +48,13 @@ def render_detail(request, application, message_form=None, status=200):
         return staff_detail(request, application, roles, message_form, status)
     thread = list(application.messages.select_related("author"))
     services.mark_thread_read(application, request.user, roles, thread)
-    complement = selectors.open_complement_request(application)
+    # Only a dossier sent back waits for complements (as the reminders read it): any other
+    # state has none to show, and is not asked.
+    complement = (
+        selectors.open_complement_request(application)
+        if application.status == Status.INCOMPLETE
+        else None
+    )
     visit = selectors.visit_of(application)
     return render(
         request,
@@ -152,7 +158,7 @@ def staff_detail(request, application, roles, message_form=None, status=200):
         {
             "application": application,
             **summary_context(application, levels=[StageLevel(level.level) for level in levels]),
-            "dossier_pdf": selectors.dossier_pdf_for(application, request.user),
+            "dossier_pdf": selectors.dossier_pdf_for(application, request.user, visit=visit),
             "roles": roles,
             "badge": STATUS_BADGE.get(application.status, "info"),
             "events": _staff_events(application, roles),

@@ -37,3 +37,19 @@ def enqueue(task, *args):
 def enqueue_on_commit(task, *args):
     """Enqueue after the current transaction commits; a failure never reaches the user."""
     transaction.on_commit(functools.partial(enqueue, task, *args), robust=not _eager(task))
+
+
+def enqueue_or_run_on_commit(task, *args):
+    """As enqueue_on_commit, for work that leaves no row for a sweeper to find (a password
+    reset: its link is a secret we do not store). When the broker refuses it, it runs here,
+    in the request, rather than being lost; its own failure is logged, never shown."""
+
+    def hand_over():
+        if enqueue(task, *args) is not None:
+            return
+        try:
+            task(*args)
+        except Exception:
+            log.exception("%s%r failed while run in the request.", task.name, args)
+
+    transaction.on_commit(hand_over, robust=not _eager(task))

@@ -173,6 +173,10 @@ class IncidentMessage(models.Model):
     by_student = models.BooleanField(default=False)
     body = models.TextField(_("message"))
     created_at = models.DateTimeField(default=timezone.now)
+    # A reply on the student's own report: the student (who has no account, hence no inbox)
+    # is e-mailed their link to it; `student_emailed_at` says the e-mail left.
+    tell_student = models.BooleanField(default=False)
+    student_emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("message d'un signalement")

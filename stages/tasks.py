@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from background.jobs import tracked
 
-from . import evaluations, links
+from . import evaluations, incidents, links
 
 RETRY = {
     "acks_late": True,
@@ -21,6 +21,11 @@ RETRY = {
 @shared_task(**RETRY)
 def send_student_link(link_id):
     return links.deliver(link_id)
+
+
+@shared_task(**RETRY)
+def send_student_reply(message_id):
+    return incidents.deliver_student_reply(message_id)
 
 
 def daily_followup(today=None):
@@ -46,4 +51,5 @@ def send_stage_followup():
 @shared_task(acks_late=True)
 @tracked
 def sweep_student_links():
-    return links.sweep()
+    """The students' links and the replies to their reports whose e-mail did not leave."""
+    return {"links": links.sweep(), "replies": incidents.sweep_student_replies()}

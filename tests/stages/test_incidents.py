@@ -2,11 +2,14 @@
 difficulty; the faculty's secretariat and the UPP coordinator are notified (digest honoured);
 a thread and a status; visible only to those concerned."""
 
+import datetime
 import html
+from urllib.parse import urlsplit
 
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Membership, Organisation
 from applications.services import WorkflowError
@@ -226,6 +229,64 @@ def test_the_student_reports_through_the_link_and_follows_the_thread(
     evaluation_link = links.new_link(placement, StudentLink.Purpose.EVALUATION)
     response = client.get(reverse("stages:student_incident", args=[links.token(evaluation_link)]))
     assert response.status_code == 404
+
+
+def _student_mails():
+    return [m for m in mail.outbox if m.to == ["noe@example.org"]]
+
+
+def test_a_reply_on_the_students_report_is_emailed_to_them_with_their_link(
+    client, world, django_capture_on_commit_callbacks
+):
+    staff, placement, people = world
+    link = links.new_link(placement, StudentLink.Purpose.INCIDENT)
+    incident = incidents.report_by_student(link.pk, "Pas de supervision", "Seul le mardi.")
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        incidents.post_message(incident, people["secretariat"], "Nous appelons le cabinet.")
+    (sent,) = _student_mails()
+    assert "Réponse à votre signalement « Pas de supervision »" in sent.subject
+    assert "Bonjour Noé" in sent.body
+    assert "Nous appelons le cabinet." not in sent.body  # the thread is read behind the link
+    # The link in the e-mail opens the thread, with the reply.
+    address = next(word for word in sent.body.split() if "/stages/" in word or "://" in word)
+    path = urlsplit(address).path
+    assert path == links.url(link)
+    assert "Nous appelons le cabinet." in page(client.get(path))
+
+    # The MSU's reply too; the student's own message and a reply on the MSU's report, not.
+    with django_capture_on_commit_callbacks(execute=True):
+        incidents.post_message(incident, people["referent"], "Je serai là mardi.")
+        incidents.post_student_message(link.pk, incident, "Merci.")
+        own = incidents.report(placement, people["referent"], "Retards", "Trois retards.")
+        incidents.post_message(own, people["secretariat"], "Vu.")
+    assert len(_student_mails()) == 2
+    assert not IncidentMessage.objects.filter(incident=own, tell_student=True).exists()
+
+
+def test_a_reply_whose_email_did_not_leave_is_swept_once_with_a_new_link_if_needed(
+    world, django_capture_on_commit_callbacks
+):
+    staff, placement, people = world
+    link = links.new_link(placement, StudentLink.Purpose.INCIDENT)
+    incident = incidents.report_by_student(link.pk, "Horaires", "Journées de 12 h.")
+    StudentLink.objects.filter(pk=link.pk).update(expires_at=timezone.now())  # expired since
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=False):  # the broker was down
+        reply = incidents.post_message(incident, people["secretariat"], "Nous en parlons.")
+    assert _student_mails() == []
+
+    assert incidents.sweep_student_replies() == 0  # within the grace period: the task may run
+    later = timezone.now() + datetime.timedelta(minutes=5)
+    assert incidents.sweep_student_replies(now=later) == 1
+    assert incidents.sweep_student_replies(now=later) == 0
+    (sent,) = _student_mails()
+    fresh = StudentLink.objects.exclude(pk=link.pk).get()  # the expired one would not open
+    assert links.url(fresh) in sent.body and fresh.emailed_at is not None
+    assert IncidentMessage.objects.get(pk=reply.pk).student_emailed_at is not None
+    # The sweeper of the links does not send the new link a second time.
+    assert links.sweep(now=later) == 0
 
 
 def test_a_placement_with_a_report_is_not_removed(client, world):

@@ -25,7 +25,7 @@ from background.models import JobRun
 from background.tasks import heartbeat
 from notifications.models import Notification
 from notifications.tasks import sweep_notifications
-from tests.factories import ApplicationFactory, DoctorFactory
+from tests.factories import ApplicationFactory, DoctorFactory, UserFactory
 from tests.workflow_helpers import attach_required_pieces, make_staff
 
 from .conftest import wait_until
@@ -177,6 +177,27 @@ def test_a_message_and_a_complement_request_while_the_broker_is_down_go_out_once
     _receipt, request = _emails_to(worker, doctor)
     assert "illisible" in _text(request)
     assert not Notification.objects.exclude(email_status=Sent).exists()
+
+
+def test_a_password_reset_while_the_broker_is_down_is_sent_by_the_request(
+    private_broker, client, mailoutbox
+):
+    # No row keeps a reset for a sweeper (its link is a secret we do not store): the request
+    # sends it itself, and the link works.
+    user = UserFactory(email="oubli@example.org")
+    private_broker.stop()
+
+    response = client.post(
+        reverse("accounts:password_reset"), {"email": "oubli@example.org"}, follow=True
+    )
+
+    assert "Vérifiez votre messagerie" in response.content.decode()
+    (sent,) = mailoutbox
+    assert sent.to == ["oubli@example.org"]
+    link = re.search(r"https?://[^/\s]+(/compte/mot-de-passe/nouveau/\S+)", sent.body).group(1)
+    page = client.get(link, follow=True)
+    assert 'name="new_password1"' in page.content.decode()
+    assert page.context["validlink"] and page.context["form"].user == user
 
 
 def test_a_worker_holding_a_task_survives_a_redis_restart(private_broker, start_worker, client):

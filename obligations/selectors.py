@@ -21,7 +21,13 @@ STAFF = frozenset({Membership.Role.SECRETARIAT, Membership.Role.FACULTY_ADMIN})
 
 
 def in_force(today):
-    return Agrement.objects.filter(valid_from__lte=today, valid_until__gte=today)
+    """The agréments that make their holder an MSU today: within their dates and not withdrawn
+    (from the day the withdrawal takes effect). A suspended one still counts: its MSU keeps the
+    obligations (training, charter, meetings) while the hosting is paused."""
+    withdrawn = Q(status=Agrement.Status.WITHDRAWN) & (
+        Q(withdrawn_on__isnull=True) | Q(withdrawn_on__lte=today)
+    )
+    return Agrement.objects.filter(valid_from__lte=today, valid_until__gte=today).exclude(withdrawn)
 
 
 def subject_doctor_ids(today):

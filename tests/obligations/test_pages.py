@@ -120,6 +120,33 @@ def test_a_doctor_without_agrement_has_nothing_to_follow(client, staff):
     assert client.get(reverse("obligations:mine")).status_code == 404
 
 
+def test_a_withdrawn_agrement_ends_the_obligations_a_suspended_one_keeps_them(client, staff):
+    from applications.models import Agrement
+    from tests.workflow_helpers import decide_review, review_in_commission
+
+    withdrawn, suspended = make_msu(staff.faculty), make_msu(staff.faculty)
+    for msu, outcome, extra in (
+        (withdrawn, "withdrawn", {}),
+        (suspended, "suspended", {"until": TODAY + datetime.timedelta(days=90)}),
+    ):
+        (agrement,) = Agrement.objects.filter(doctor=msu)
+        review = review_in_commission(staff, [agrement])
+        decide_review(review, agrement, staff.secretariat, outcome, **extra)
+    services.refresh_all(TODAY)
+
+    assert not ObligationStatus.objects.filter(doctor=withdrawn).exists()
+    assert ObligationStatus.objects.filter(doctor=suspended).exists()
+    client.force_login(withdrawn.user)
+    assert (
+        "Vous n'avez pas d'agrément en cours"
+        in client.get(reverse("obligations:mine")).content.decode()
+    )
+    client.force_login(staff.secretariat)
+    behind = client.get(reverse("obligations:behind")).content.decode()
+    assert reverse("obligations:msu", args=[suspended.pk]) in behind
+    assert reverse("obligations:msu", args=[withdrawn.pk]) not in behind
+
+
 def test_only_its_owner_and_the_faculty_staff_read_an_attestation(client, staff):
     msu = make_msu(staff.faculty)
     attestation = attest(msu, "charter", D(2026, 11, 1))

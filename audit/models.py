@@ -28,6 +28,7 @@ class AuditEntry(models.Model):
         ACCOUNTS_PURGED = "accounts_purged", _("Comptes jamais confirmés supprimés")
         EXPORTS_PURGED = "exports_purged", _("Exports de paiement supprimés")
         PAYMENTS_RECORDED = "payments_recorded", _("Paiements des MSU enregistrés")
+        PAYMENT_CANCELLED = "payment_cancelled", _("Paiement enregistré annulé")
 
     # Empty for what is national (fee rates, accounts not yet attached to a faculty).
     faculty = models.ForeignKey(

@@ -18,6 +18,14 @@ class MarkPaidForm(forms.Form):
         super().__init__(*args, prefix=prefix, **kwargs)
 
 
+class CancelPaymentForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Motif de l'annulation"),
+        max_length=300,
+        help_text=_("Par exemple : mauvaise ligne cochée, date ou mandat erronés."),
+    )
+
+
 class PaymentImportForm(forms.Form):
     file = forms.FileField(
         label=_("Fichier du service financier (CSV ou XLSX, 2 Mo au plus)"),

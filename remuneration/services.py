@@ -108,6 +108,49 @@ def mark_paid(line, by, paid_on, reference):
     return line
 
 
+@transaction.atomic
+def cancel_payment(line, by, reason):
+    """Undo a payment recorded by mistake (a wrong line ticked, a wrong date or mandate): the
+    line is to pay again, and the audit log keeps what was recorded, by whom and why."""
+    _require_admin(by, line.faculty)
+    line = PaymentLine.objects.select_for_update().select_related("faculty").get(pk=line.pk)
+    reason = " ".join((reason or "").split())
+    problems = []
+    if line.paid_on is None:
+        problems.append(
+            _("Ligne %(ref)s : aucun paiement n'y est enregistré.") % {"ref": line.reference}
+        )
+    if not reason:
+        problems.append(_("Indiquez pourquoi le paiement enregistré est annulé."))
+    elif len(reason) > 300:
+        problems.append(_("Le motif compte au plus 300 caractères."))
+    if problems:
+        raise WorkflowError(*problems)
+    was = _("payée le %(date)s, mandat ou lot %(m)s") % {
+        "date": _date(line.paid_on),
+        "m": line.payment_reference,
+    }
+    line.paid_on, line.payment_reference = None, ""
+    line.paid_recorded_at, line.paid_recorded_by = None, None
+    line.save(
+        update_fields=["paid_on", "payment_reference", "paid_recorded_at", "paid_recorded_by"]
+    )
+    record(
+        AuditEntry.Kind.PAYMENT_CANCELLED,
+        line.faculty,
+        _("Ligne %(ref)s (Dr %(doctor)s, %(amount)s €) : paiement annulé (%(was)s) — %(why)s")
+        % {
+            "ref": line.reference,
+            "doctor": line.doctor,
+            "amount": line.total,
+            "was": was,
+            "why": reason,
+        },
+        by,
+    )
+    return line
+
+
 def _references(lines, shown=20):
     text = ", ".join(line.reference for line in lines[:shown])
     return text + (" …" if len(lines) > shown else "")

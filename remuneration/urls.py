@@ -16,6 +16,11 @@ urlpatterns = [
     path("faculte/exports/", views.export_request, name="export_request"),
     path("faculte/paiements/", views.payment_lines, name="payment_lines"),
     path("faculte/paiements/<int:pk>/payee/", views.payment_line_paid, name="payment_line_paid"),
+    path(
+        "faculte/paiements/<int:pk>/annuler-paiement/",
+        views.payment_line_cancel,
+        name="payment_line_cancel",
+    ),
     path("faculte/paiements/import/", views.payment_import, name="payment_import"),
     path(
         "faculte/paiements/modele.<str:fmt>",

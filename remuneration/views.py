@@ -23,7 +23,7 @@ from msu_portal.pagination import page_of
 
 from . import exports, ledger, payment_file, selectors, services, statements
 from .export_kinds import PAYMENTS
-from .forms import MarkPaidForm, PaymentImportForm
+from .forms import CancelPaymentForm, MarkPaidForm, PaymentImportForm
 from .models import FeeRate
 
 SEMESTERS = {"1": 1, "2": 2}
@@ -256,6 +256,7 @@ def _payments_page(request, faculty, year, import_form=None, status=200, import_
         {
             "line": line,
             "form": None if line.paid else MarkPaidForm(prefix=f"l{line.pk}"),
+            "cancel_form": CancelPaymentForm(prefix=f"a{line.pk}") if line.paid else None,
         }
         for line in page.object_list
     ]
@@ -319,6 +320,32 @@ def payment_line_paid(request, pk):
                 "doctor": line.doctor,
                 "amount": exports.euros(line.total),
             },
+        )
+    return redirect(back)
+
+
+@login_required
+@never_cache
+@require_POST
+def payment_line_cancel(request, pk):
+    """Undo a payment recorded on a line by mistake (with the reason, kept in the audit log)."""
+    line = selectors.get_payment_line_for_admin(request.user, pk)
+    form = CancelPaymentForm(request.POST, prefix=f"a{line.pk}")
+    back = _payments_url(line.faculty, line.year, request.POST.get("etat", ""))
+    try:
+        if not form.is_valid():
+            raise WorkflowError(_("Indiquez pourquoi le paiement enregistré est annulé."))
+        services.cancel_payment(line, request.user, form.cleaned_data["reason"])
+    except WorkflowError as error:
+        flash_errors(request, error)
+    else:
+        messages.success(
+            request,
+            _(
+                "Ligne %(ref)s (Dr %(doctor)s) : le paiement enregistré est annulé, elle est "
+                "à payer."
+            )
+            % {"ref": line.reference, "doctor": line.doctor},
         )
     return redirect(back)
 

@@ -8,7 +8,7 @@ thread notifies the others concerned. The secretariat, the faculty admins and th
 mark a report handled (or open it again).
 
 A student has no account, hence no inbox: a reply on their own report is e-mailed to them with
-their link to the thread (`deliver_student_reply`, swept like their links when the broker was
+their link to the thread (`incident_replies`, swept like their links when the broker was
 down).
 """
 
@@ -17,14 +17,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.faculties import signature
-from accounts.mailer import build_mail, render_templated_mail
 from accounts.models import Membership, Organisation, User
 from applications.services import WorkflowError
 from background.enqueue import enqueue_on_commit
-from notifications.services import absolute, prepare, publish
+from notifications.services import prepare, publish
 
-from . import links, visibility
+from . import tasks, visibility
 from .models import Placement, TeamMember
 from .records import Incident, IncidentMessage, StudentLink
 
@@ -163,9 +161,7 @@ def post_message(incident, by, body):
     )
     _notify(incident, message, "incident_message", by)
     if message.tell_student:
-        from .tasks import send_student_reply
-
-        enqueue_on_commit(send_student_reply, message.pk)
+        enqueue_on_commit(tasks.send_student_reply, message.pk)
     return message
 
 
@@ -212,78 +208,3 @@ def set_status(incident, by, status):
         incident.handled_at, incident.handled_by = None, None
     incident.save(update_fields=["status", "handled_at", "handled_by"])
     return incident
-
-
-def _student_link(placement, now):
-    """The student's incident link still valid the longest, or a new one (whose own e-mail is
-    then this reply's: it is marked sent with it)."""
-    link = (
-        StudentLink.objects.filter(
-            placement=placement, purpose=StudentLink.Purpose.INCIDENT, expires_at__gt=now
-        )
-        .order_by("-expires_at", "-pk")
-        .first()
-    )
-    return link or links.new_link(placement, StudentLink.Purpose.INCIDENT, now=now)
-
-
-def deliver_student_reply(message_id, now=None):
-    """E-mail the student that their report has a reply, once: the message row is locked while
-    the e-mail leaves and marked at once. A student without an address is not told (the
-    secretariat sees the thread, and the import is where an address is added)."""
-    now = now or timezone.now()
-    with transaction.atomic():
-        message = (
-            IncidentMessage.objects.select_for_update(of=("self",), skip_locked=True)
-            .select_related(
-                "incident__placement__student", "incident__placement__offer__period__faculty"
-            )
-            .filter(pk=message_id, tell_student=True, student_emailed_at__isnull=True)
-            .first()
-        )
-        if message is None:
-            return False
-        placement = message.incident.placement
-        try:
-            link = _student_link(placement, now)
-        except WorkflowError:  # no address any more
-            message.tell_student = False
-            message.save(update_fields=["tell_student"])
-            return False
-        faculty = placement.offer.period.faculty
-        subject, text, html = render_templated_mail(
-            "emails/incident_reply_student",
-            {
-                "incident": message.incident,
-                "student": placement.student,
-                "offer": placement.offer,
-                "link": absolute(links.url(link)),
-                "expires_at": timezone.localtime(link.expires_at),
-                "INSTITUTION_NAME": faculty.name,
-                "SIGNATURE": signature(faculty),
-            },
-        )
-        build_mail(
-            [link.email],
-            subject,
-            text,
-            html,
-            headers={"Message-ID": f"<incident-reply-{message.pk}@msu>"},
-        ).send()
-        message.student_emailed_at = now
-        message.save(update_fields=["student_emailed_at"])
-        if link.emailed_at is None:
-            link.emailed_at = now
-            link.save(update_fields=["emailed_at"])
-    return True
-
-
-def sweep_student_replies(now=None):
-    """Send the replies whose e-mail to the student did not leave (broker down, worker died)."""
-    now = now or timezone.now()
-    ids = IncidentMessage.objects.filter(
-        tell_student=True,
-        student_emailed_at__isnull=True,
-        created_at__lte=now - links.SWEEP_GRACE,
-    ).values_list("pk", flat=True)
-    return sum(deliver_student_reply(pk) for pk in list(ids))

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from background.jobs import tracked
 
-from . import evaluations, incidents, links
+from . import evaluations, incident_replies, links
 
 RETRY = {
     "acks_late": True,
@@ -25,7 +25,7 @@ def send_student_link(link_id):
 
 @shared_task(**RETRY)
 def send_student_reply(message_id):
-    return incidents.deliver_student_reply(message_id)
+    return incident_replies.deliver(message_id)
 
 
 def daily_followup(today=None):
@@ -52,4 +52,4 @@ def send_stage_followup():
 @tracked
 def sweep_student_links():
     """The students' links and the replies to their reports whose e-mail did not leave."""
-    return {"links": links.sweep(), "replies": incidents.sweep_student_replies()}
+    return {"links": links.sweep(), "replies": incident_replies.sweep()}

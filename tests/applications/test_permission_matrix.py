@@ -268,6 +268,11 @@ def _build_world(storage):
     export = remuneration_services.request_export(a.faculty, a.admin, year, "csv")
     assert export_services.build_export(export.pk)
     payment_line = PaymentLine.objects.get(export=export)
+    # A second line, marked paid (by mistake, say): the one whose payment the admin cancels.
+    paid_line = PaymentLine.objects.get(pk=payment_line.pk)
+    paid_line.pk = None
+    paid_line.save()
+    remuneration_services.mark_paid(paid_line, a.admin, timezone.localdate(), "MANDAT-2026-000")
     # A queue export of faculty A asked for by its secretariat: the secretariat and the admin
     # read it, nobody else.
     queue_export = export_services.request_export(
@@ -301,6 +306,7 @@ def _build_world(storage):
         placement=placement,
         suspension=suspension,
         payment_line=payment_line,
+        paid_line=paid_line,
         tutoring=tutoring,
         year=year,
         export=export,
@@ -1095,6 +1101,15 @@ ROUTES = {
             f"l{w.objects['payment_line'].pk}-paid_on": timezone.localdate().isoformat(),
             f"l{w.objects['payment_line'].pk}-reference": "MANDAT-2026-001",
         },
+        outsiders=STAGE_OUTSIDERS,
+        extra_outsiders=(("msu_a", {403, 404}),),
+    ),
+    # A payment recorded by mistake, cancelled: the faculty admin's only, like its marking.
+    "remuneration:payment_line_cancel": Route(
+        kwargs=lambda w: {"pk": w.objects["paid_line"].pk},
+        rightful=["admin_a"],
+        get_status=405,
+        post=lambda w: {f"a{w.objects['paid_line'].pk}-reason": "Mauvaise ligne cochée"},
         outsiders=STAGE_OUTSIDERS,
         extra_outsiders=(("msu_a", {403, 404}),),
     ),

@@ -201,6 +201,45 @@ def test_a_payment_in_the_future_or_without_mandate_is_refused(binome):
     assert line.paid_on is None
 
 
+def test_a_payment_recorded_by_mistake_is_cancelled_with_its_reason(client, binome):
+    lines = by_name(export(binome))
+    line, other = lines["Aubert"], lines["Bernard"]
+    admin = binome.staff.admin
+    services.mark_paid(line, admin, timezone.localdate(), "MANDAT-0042")
+    client.force_login(admin)
+    page = reverse("remuneration:payment_lines") + f"?faculty={binome.faculty.pk}&year=2026"
+    html = client.get(page).content.decode()
+    assert "Annuler ce paiement" in html and f'aria-controls="annuler-{line.pk}"' in html
+    cancel = reverse("remuneration:payment_line_cancel", args=[line.pk])
+
+    # Without a reason: refused in French, the payment stays.
+    response = client.post(cancel, {f"a{line.pk}-reason": "  "}, follow=True)
+    assert "Indiquez pourquoi le paiement enregistré est annulé." in response.content.decode()
+    line.refresh_from_db()
+    assert line.payment_reference == "MANDAT-0042"
+
+    response = client.post(cancel, {f"a{line.pk}-reason": "Mauvaise ligne cochée"}, follow=True)
+    assert "le paiement enregistré est annulé, elle est à payer" in response.content.decode()
+    line.refresh_from_db()
+    assert (line.paid_on, line.payment_reference, line.paid_recorded_by) == (None, "", None)
+    entry = AuditEntry.objects.get(kind=AuditEntry.Kind.PAYMENT_CANCELLED)
+    assert entry.actor == admin and entry.faculty == binome.faculty
+    assert "MANDAT-0042" in entry.summary and "Mauvaise ligne cochée" in entry.summary
+    # The line is to pay again, on the page and on the MSU's statement; it can be marked anew.
+    assert "Marquer payée" in client.get(page).content.decode().split(line.reference, 1)[1]
+    client.force_login(binome.a.user)
+    assert "en attente de paiement" in client.get(binome.url(binome.a)).content.decode()
+    services.mark_paid(line, admin, timezone.localdate(), "MANDAT-0043")
+
+    # Nothing to cancel on an unpaid line; nobody but the faculty's admin cancels.
+    with pytest.raises(WorkflowError, match="aucun paiement"):
+        services.cancel_payment(other, admin, "Erreur")
+    with pytest.raises(WorkflowError, match="administrateur"):
+        services.cancel_payment(line, binome.staff.secretariat, "Erreur")
+    line.refresh_from_db()
+    assert line.payment_reference == "MANDAT-0043"
+
+
 def test_another_facultys_admin_cannot_mark_a_line(client, binome):
     line = export(binome)[0]
     other = make_staff()

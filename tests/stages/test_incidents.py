@@ -14,7 +14,7 @@ from django.utils import timezone
 from accounts.models import Membership, Organisation
 from applications.services import WorkflowError
 from notifications.models import Notification
-from stages import incidents, links, services
+from stages import incident_replies, incidents, links, services
 from stages.records import Incident, IncidentMessage, StudentLink
 from tests.factories import StaffFactory
 from tests.stages_helpers import make_msu, semester, student, team
@@ -277,10 +277,10 @@ def test_a_reply_whose_email_did_not_leave_is_swept_once_with_a_new_link_if_need
         reply = incidents.post_message(incident, people["secretariat"], "Nous en parlons.")
     assert _student_mails() == []
 
-    assert incidents.sweep_student_replies() == 0  # within the grace period: the task may run
+    assert incident_replies.sweep() == 0  # within the grace period: the task may run
     later = timezone.now() + datetime.timedelta(minutes=5)
-    assert incidents.sweep_student_replies(now=later) == 1
-    assert incidents.sweep_student_replies(now=later) == 0
+    assert incident_replies.sweep(now=later) == 1
+    assert incident_replies.sweep(now=later) == 0
     (sent,) = _student_mails()
     fresh = StudentLink.objects.exclude(pk=link.pk).get()  # the expired one would not open
     assert links.url(fresh) in sent.body and fresh.emailed_at is not None

@@ -84,7 +84,7 @@ class PasswordResetView(auth_views.PasswordResetView):
     def form_valid(self, form):
         # Whether the address has an account or not, the request does the same thing: queue
         # one job. The worker looks the account up and sends the link (or nothing). With the
-        # broker down, the request sends it itself: no row keeps the request for later.
+        # broker down, it is sent beside the request (no row keeps it for later), as fast.
         enqueue_or_run_on_commit(tasks.send_password_reset, form.cleaned_data["email"])
         return HttpResponseRedirect(self.get_success_url())
 

@@ -8,8 +8,9 @@ worker fails")."""
 
 import functools
 import logging
+import threading
 
-from django.db import transaction
+from django.db import connections, transaction
 
 log = logging.getLogger(__name__)
 
@@ -41,15 +42,21 @@ def enqueue_on_commit(task, *args):
 
 def enqueue_or_run_on_commit(task, *args):
     """As enqueue_on_commit, for work that leaves no row for a sweeper to find (a password
-    reset: its link is a secret we do not store). When the broker refuses it, it runs here,
-    in the request, rather than being lost; its own failure is logged, never shown."""
+    reset: its link is a secret we do not store). When the broker refuses it, it runs beside
+    the request, in a thread of its own, rather than being lost: the answer comes as soon as
+    when it is queued, whatever the work finds (a reset must not tell, by its time, whether
+    the address has an account). Its own failure is logged, never shown."""
 
-    def hand_over():
-        if enqueue(task, *args) is not None:
-            return
+    def run():
         try:
             task(*args)
         except Exception:
-            log.exception("%s%r failed while run in the request.", task.name, args)
+            log.exception("%s%r failed while run beside the request.", task.name, args)
+        finally:
+            connections.close_all()  # this thread's own connections
+
+    def hand_over():
+        if enqueue(task, *args) is None:
+            threading.Thread(target=run, name=f"fallback-{task.name}", daemon=True).start()
 
     transaction.on_commit(hand_over, robust=not _eager(task))

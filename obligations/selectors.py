@@ -24,8 +24,9 @@ def in_force(today):
     """The agréments that make their holder an MSU today: within their dates and not withdrawn
     (from the day the withdrawal takes effect). A suspended one still counts: its MSU keeps the
     obligations (training, charter, meetings) while the hosting is paused."""
-    withdrawn = Q(status=Agrement.Status.WITHDRAWN) & (
-        Q(withdrawn_on__isnull=True) | Q(withdrawn_on__lte=today)
+    # As Agrement.spans reads it: the withdrawal's date of effect ends it.
+    withdrawn = Q(withdrawn_on__lte=today) | Q(
+        status=Agrement.Status.WITHDRAWN, withdrawn_on__isnull=True
     )
     return Agrement.objects.filter(valid_from__lte=today, valid_until__gte=today).exclude(withdrawn)
 

@@ -19,9 +19,10 @@ class MarkPaidForm(forms.Form):
 
 
 class CancelPaymentForm(forms.Form):
+    # Its length is the service's to check (a French sentence, the reason kept as typed).
     reason = forms.CharField(
         label=_("Motif de l'annulation"),
-        max_length=300,
+        required=False,
         help_text=_("Par exemple : mauvaise ligne cochée, date ou mandat erronés."),
     )
 

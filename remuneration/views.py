@@ -332,18 +332,17 @@ def payment_line_cancel(request, pk):
     line = selectors.get_payment_line_for_admin(request.user, pk)
     form = CancelPaymentForm(request.POST, prefix=f"a{line.pk}")
     back = _payments_url(line.faculty, line.year, request.POST.get("etat", ""))
+    form.is_valid()  # a text field, never required: the service says what is wrong
     try:
-        if not form.is_valid():
-            raise WorkflowError(_("Indiquez pourquoi le paiement enregistré est annulé."))
-        services.cancel_payment(line, request.user, form.cleaned_data["reason"])
+        services.cancel_payment(line, request.user, form.cleaned_data.get("reason", ""))
     except WorkflowError as error:
         flash_errors(request, error)
     else:
         messages.success(
             request,
             _(
-                "Ligne %(ref)s (Dr %(doctor)s) : le paiement enregistré est annulé, elle est "
-                "à payer."
+                "Ligne %(ref)s (Dr %(doctor)s) : le paiement enregistré est annulé, elle est de "
+                "nouveau à payer."
             )
             % {"ref": line.reference, "doctor": line.doctor},
         )

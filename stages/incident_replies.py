@@ -2,6 +2,9 @@
 hence no inbox) with their link to the thread: sent once by a task, swept like the students'
 links when the task was lost."""
 
+import datetime
+import logging
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -13,13 +16,24 @@ from notifications.services import absolute
 from . import links
 from .records import IncidentMessage, StudentLink
 
+log = logging.getLogger(__name__)
+
+
+# A link reused for a reply has at least this long left; otherwise a new one goes.
+LINK_LEFT = datetime.timedelta(days=7)
+# A reply not sent after this long (its address refused, say) is no longer tried.
+GIVE_UP_AFTER = datetime.timedelta(days=30)
+
 
 def _student_link(placement, now):
-    """The student's incident link still valid the longest, or a new one (whose own e-mail is
-    then this reply's: it is marked sent with it)."""
+    """The student's incident link to their current address with a week left at least, or a
+    new one (whose own e-mail is then this reply's: it is marked sent with it)."""
     link = (
         StudentLink.objects.filter(
-            placement=placement, purpose=StudentLink.Purpose.INCIDENT, expires_at__gt=now
+            placement=placement,
+            purpose=StudentLink.Purpose.INCIDENT,
+            email=placement.student.email,
+            expires_at__gt=now + LINK_LEFT,
         )
         .order_by("-expires_at", "-pk")
         .first()
@@ -79,11 +93,19 @@ def deliver(message_id, now=None):
 
 
 def sweep(now=None):
-    """Send the replies whose e-mail to the student did not leave (broker down, worker died)."""
+    """Send the replies whose e-mail to the student did not leave (broker down, worker died).
+    One that fails is logged and left for the next sweep, without holding up the others."""
     now = now or timezone.now()
     ids = IncidentMessage.objects.filter(
         tell_student=True,
         student_emailed_at__isnull=True,
         created_at__lte=now - links.SWEEP_GRACE,
+        created_at__gt=now - GIVE_UP_AFTER,
     ).values_list("pk", flat=True)
-    return sum(deliver(pk) for pk in list(ids))
+    sent = 0
+    for pk in list(ids):
+        try:
+            sent += deliver(pk)
+        except Exception:
+            log.exception("The reply %s to a student's report could not be e-mailed.", pk)
+    return sent

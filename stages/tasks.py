@@ -51,5 +51,7 @@ def send_stage_followup():
 @shared_task(acks_late=True)
 @tracked
 def sweep_student_links():
-    """The students' links and the replies to their reports whose e-mail did not leave."""
-    return {"links": links.sweep(), "replies": incident_replies.sweep()}
+    """The students' links and the replies to their reports whose e-mail did not leave (the
+    replies first: they never raise, and a failing link must not hold them up)."""
+    replies = incident_replies.sweep()
+    return {"replies": replies, "links": links.sweep()}

@@ -70,10 +70,24 @@ def test_a_name_shared_by_many_doctors_finds_each_of_their_dossiers(
     # "lefe" matches Lefèvre and Lefebvre: past the cap, the search joins the doctors instead
     # of listing their ids; the dossiers found are the same.
     monkeypatch.setattr(queue, "NAME_MATCHES_LISTED", listed)
-    html = _search(client, staff, "lefe")
+    client.force_login(staff.secretariat)
+    with CaptureQueriesContext(connection) as captured:
+        html = client.get(QUEUE, {"q": "lefe"}).content.decode()
     assert named["decided"].reference in html
     assert named["waiting"].reference in html
     assert named["to_check"].reference not in html
+    # Two doctors: listed by id under the cap, joined past it.
+    dossier_queries = [
+        q["sql"] for q in captured if q["sql"].startswith('SELECT "applications_application"')
+    ]
+    joined = [q for q in dossier_queries if "search_name" in q]
+    assert (len(joined) > 0) == (listed == 1), dossier_queries
+
+
+def test_a_name_no_doctor_bears_finds_nothing_and_says_so(client, staff, named):
+    html = _search(client, staff, "zzyzx")
+    assert "Aucun dossier ne correspond à cette recherche, dans aucun onglet." in html
+    assert named["decided"].reference not in html
 
 
 def test_a_search_without_accents_finds_an_accented_first_letter(client, staff, named):

@@ -125,9 +125,11 @@ def test_a_withdrawn_agrement_ends_the_obligations_a_suspended_one_keeps_them(cl
     from tests.workflow_helpers import decide_review, review_in_commission
 
     withdrawn, suspended = make_msu(staff.faculty), make_msu(staff.faculty)
+    withdrawn_later = make_msu(staff.faculty)
     for msu, outcome, extra in (
         (withdrawn, "withdrawn", {}),
         (suspended, "suspended", {"until": TODAY + datetime.timedelta(days=90)}),
+        (withdrawn_later, "withdrawn", {"effective_on": TODAY + datetime.timedelta(days=30)}),
     ):
         (agrement,) = Agrement.objects.filter(doctor=msu)
         review = review_in_commission(staff, [agrement])
@@ -136,6 +138,11 @@ def test_a_withdrawn_agrement_ends_the_obligations_a_suspended_one_keeps_them(cl
 
     assert not ObligationStatus.objects.filter(doctor=withdrawn).exists()
     assert ObligationStatus.objects.filter(doctor=suspended).exists()
+    # A withdrawal taking effect next month: followed until then.
+    assert ObligationStatus.objects.filter(doctor=withdrawn_later).exists()
+    services.refresh_all(TODAY + datetime.timedelta(days=30))
+    assert not ObligationStatus.objects.filter(doctor=withdrawn_later).exists()
+    services.refresh_all(TODAY)
     client.force_login(withdrawn.user)
     assert (
         "Vous n'avez pas d'agrément en cours"

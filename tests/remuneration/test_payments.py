@@ -212,14 +212,18 @@ def test_a_payment_recorded_by_mistake_is_cancelled_with_its_reason(client, bino
     assert "Annuler ce paiement" in html and f'aria-controls="annuler-{line.pk}"' in html
     cancel = reverse("remuneration:payment_line_cancel", args=[line.pk])
 
-    # Without a reason: refused in French, the payment stays.
+    # Without a reason, or with a reason too long: refused in French, the payment stays.
     response = client.post(cancel, {f"a{line.pk}-reason": "  "}, follow=True)
     assert "Indiquez pourquoi le paiement enregistré est annulé." in response.content.decode()
+    response = client.post(cancel, {f"a{line.pk}-reason": "x" * 301}, follow=True)
+    assert "Le motif compte au plus 300 caractères." in response.content.decode()
     line.refresh_from_db()
     assert line.payment_reference == "MANDAT-0042"
 
     response = client.post(cancel, {f"a{line.pk}-reason": "Mauvaise ligne cochée"}, follow=True)
-    assert "le paiement enregistré est annulé, elle est à payer" in response.content.decode()
+    assert "le paiement enregistré est annulé, elle est de nouveau à payer" in (
+        response.content.decode()
+    )
     line.refresh_from_db()
     assert (line.paid_on, line.payment_reference, line.paid_recorded_by) == (None, "", None)
     entry = AuditEntry.objects.get(kind=AuditEntry.Kind.PAYMENT_CANCELLED)

@@ -265,6 +265,25 @@ def test_a_reply_on_the_students_report_is_emailed_to_them_with_their_link(
     assert not IncidentMessage.objects.filter(incident=own, tell_student=True).exists()
 
 
+def test_a_reply_goes_to_the_students_current_address_with_a_link_of_its_own(
+    world, django_capture_on_commit_callbacks
+):
+    staff, placement, people = world
+    link = links.new_link(placement, StudentLink.Purpose.INCIDENT)
+    incident = incidents.report_by_student(link.pk, "Horaires", "Journées de 12 h.")
+    # The address was wrong; the import has corrected it since.
+    placement.student.email = "noe.petit@example.org"
+    placement.student.save(update_fields=["email"])
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        incidents.post_message(incident, people["secretariat"], "Nous en parlons.")
+    assert _student_mails() == []  # not to the old address
+    (sent,) = [m for m in mail.outbox if m.to == ["noe.petit@example.org"]]
+    fresh = StudentLink.objects.exclude(pk=link.pk).get()
+    assert fresh.email == "noe.petit@example.org" and links.url(fresh) in sent.body
+    assert links.url(link) not in sent.body
+
+
 def test_a_reply_whose_email_did_not_leave_is_swept_once_with_a_new_link_if_needed(
     world, django_capture_on_commit_callbacks
 ):

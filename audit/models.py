@@ -29,6 +29,8 @@ class AuditEntry(models.Model):
         EXPORTS_PURGED = "exports_purged", _("Exports de paiement supprimés")
         PAYMENTS_RECORDED = "payments_recorded", _("Paiements des MSU enregistrés")
         PAYMENT_CANCELLED = "payment_cancelled", _("Paiement enregistré annulé")
+        STUDENT_CONTACTS_PURGED = "student_contacts_purged", _("Adresses d'étudiants effacées")
+        INCIDENTS_PURGED = "incidents_purged", _("Fils de signalements effacés")
 
     # Empty for what is national (fee rates, accounts not yet attached to a faculty).
     faculty = models.ForeignKey(

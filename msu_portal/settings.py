@@ -276,6 +276,8 @@ MESSAGE_ATTACHMENTS_QUOTA_BYTES = env.int(
 # Accounts never confirmed are deleted this many days after sign-up (they have no faculty;
 # the other retention periods are faculty settings).
 RETENTION_UNCONFIRMED_DAYS = env.int("RETENTION_UNCONFIRMED_DAYS", default=7)
+# A student's address only serves to send their links: kept a year after their last stage.
+RETENTION_STUDENT_CONTACT_YEARS = env.int("RETENTION_STUDENT_CONTACT_YEARS", default=1)
 # Antivirus: clamd's address (tcp://host:3310 or a unix socket path); empty means no scan.
 # When set, an upload clamd cannot scan is refused (fail closed).
 CLAMD_ADDRESS = env("CLAMD_ADDRESS", default="")

@@ -10,7 +10,12 @@
   and its events stay (the audit trail cannot be deleted, and the doctor's profile is shared
   with their other dossiers);
 - exports (every list, the payment file included): deleted `retention_export_days` (7) days
-  after they were built.
+  after they were built;
+- students' e-mail addresses (theirs and their links'), only used to send them their links:
+  blanked `RETENTION_STUDENT_CONTACT_YEARS` (1) year after the end of their last placement;
+- incident reports: their thread deleted and their subject replaced `retention_pieces_years`
+  (5) years after the end of the placement, like a dossier's pieces; the report's row stays
+  (the placement keeps its history: a report, its dates, its status).
 
 Every deadline is a date (Europe/Paris): what falls due on a day goes in that day's run. Each
 deletion writes its own line (an Event on the dossier, an AuditEntry for accounts and exports),
@@ -35,11 +40,15 @@ from applications.services.common import lock, record_event
 from applications.workflow import Status
 from audit.models import AuditEntry
 from exports.models import Export
+from stages.models import Placement, Student
+from stages.records import Incident, IncidentMessage, StudentLink
 
 logger = logging.getLogger(__name__)
 
 PIECES_PURGED = "pieces_purged"
 WITHDRAWN_PURGED = "withdrawn_purged"
+STUDENT_CONTACTS_PURGED = "student_contacts_purged"
+INCIDENTS_PURGED = "incidents_purged"
 # Free texts of a dossier that describe the doctor's practice (cleared for a withdrawn one).
 DOSSIER_TEXTS = [
     "practice_description",
@@ -67,10 +76,19 @@ class Plan:
     decided: list = field(default_factory=list)
     withdrawn: list = field(default_factory=list)
     exports: list = field(default_factory=list)
+    students: list = field(default_factory=list)
+    incidents: list = field(default_factory=list)
 
     @property
     def items(self):
-        return [*self.accounts, *self.decided, *self.withdrawn, *self.exports]
+        return [
+            *self.accounts,
+            *self.decided,
+            *self.withdrawn,
+            *self.exports,
+            *self.students,
+            *self.incidents,
+        ]
 
 
 def _local_day(moment):
@@ -166,7 +184,64 @@ def plan(today=None):
                     },
                 )
             )
+    result.students = _due_student_contacts(today)
+    result.incidents = _due_incidents(today, rules)
     return result
+
+
+def _due_student_contacts(today):
+    """Students whose last placement ended a year ago or more and whose address is kept."""
+    years = settings.RETENTION_STUDENT_CONTACT_YEARS
+    students = (
+        Student.objects.exclude(email="")
+        .annotate(last_end=Max("placements__end"))
+        .filter(last_end__isnull=False)
+        .order_by("pk")
+    )
+    dues = []
+    for student in students:
+        due_on = _years_after(student.last_end, years)
+        if due_on <= today:
+            dues.append(
+                Due(
+                    STUDENT_CONTACTS_PURGED,
+                    student,
+                    due_on,
+                    _("Adresse de l'étudiant n° %(number)s, dernier stage fini le %(end)s")
+                    % {
+                        "number": student.student_number,
+                        "end": student.last_end.strftime("%d/%m/%Y"),
+                    },
+                )
+            )
+    return dues
+
+
+def _due_incidents(today, rules):
+    """Reports whose placement ended the faculty's `retention_pieces_years` ago or more, and
+    whose thread is still kept."""
+    incidents = (
+        Incident.objects.filter(messages__isnull=False)
+        .distinct()
+        .select_related("placement__offer__period")
+        .order_by("pk")
+    )
+    dues = []
+    for incident in incidents:
+        placement = incident.placement
+        faculty_id = placement.offer.period.faculty_id
+        due_on = _years_after(placement.end, rules(faculty_id).retention_pieces_years)
+        if due_on <= today:
+            dues.append(
+                Due(
+                    INCIDENTS_PURGED,
+                    incident,
+                    due_on,
+                    _("Fil du signalement n° %(pk)s, stage fini le %(end)s")
+                    % {"pk": incident.pk, "end": placement.end.strftime("%d/%m/%Y")},
+                )
+            )
+    return dues
 
 
 def _due_accounts(today):
@@ -213,12 +288,19 @@ def apply(today=None):
         by_faculty.setdefault(due.obj.faculty, []).append(due.obj)
     for faculty, exports in by_faculty.items():
         _delete_exports(faculty, exports)
+    if result.students:
+        _purge_student_contacts(result.students)
+    if result.incidents:
+        _purge_incidents(result.incidents)
     logger.info(
-        "Retention: %d accounts, %d decided dossiers, %d withdrawn dossiers, %d exports",
+        "Retention: %d accounts, %d decided dossiers, %d withdrawn dossiers, %d exports, "
+        "%d student addresses, %d incident threads",
         len(result.accounts),
         len(result.decided),
         len(result.withdrawn),
         len(result.exports),
+        len(result.students),
+        len(result.incidents),
     )
     return result
 
@@ -330,6 +412,59 @@ def _delete_exports(faculty, exports):
         kind=AuditEntry.Kind.EXPORTS_PURGED,
         summary=_("%(count)d export(s)") % {"count": len(exports)},
     )
+
+
+def _count_by_faculty(pairs):
+    counts = {}
+    for faculty_id, _obj in pairs:
+        counts[faculty_id] = counts.get(faculty_id, 0) + 1
+    return counts
+
+
+@transaction.atomic
+def _purge_student_contacts(dues):
+    # Read again under lock: a student placed again meanwhile (a later placement) is kept.
+    ids = [due.obj.pk for due in dues]
+    students = list(Student.objects.select_for_update().filter(pk__in=ids).exclude(email=""))
+    today = timezone.localdate()
+    years = settings.RETENTION_STUDENT_CONTACT_YEARS
+    ends = dict(
+        Placement.objects.filter(student_id__in=[s.pk for s in students])
+        .values("student_id")
+        .annotate(last_end=Max("end"))
+        .values_list("student_id", "last_end")
+    )
+    gone = [s for s in students if ends.get(s.pk) and _years_after(ends[s.pk], years) <= today]
+    if not gone:
+        return
+    Student.objects.filter(pk__in=[s.pk for s in gone]).update(email="")
+    StudentLink.objects.filter(placement__student_id__in=[s.pk for s in gone]).update(email="")
+    for faculty_id, count in _count_by_faculty((s.faculty_id, s) for s in gone).items():
+        AuditEntry.objects.create(
+            faculty_id=faculty_id,
+            kind=AuditEntry.Kind.STUDENT_CONTACTS_PURGED,
+            summary=_("%(count)d adresse(s) d'étudiants effacée(s)") % {"count": count},
+        )
+
+
+@transaction.atomic
+def _purge_incidents(dues):
+    incidents = list(
+        Incident.objects.select_for_update(of=("self",))
+        .select_related("placement__offer__period")
+        .filter(pk__in=[due.obj.pk for due in dues])
+    )
+    IncidentMessage.objects.filter(incident__in=incidents).delete()
+    Incident.objects.filter(pk__in=[i.pk for i in incidents]).update(
+        subject=_("Signalement effacé (durée de conservation échue)")
+    )
+    pairs = ((i.placement.offer.period.faculty_id, i) for i in incidents)
+    for faculty_id, count in _count_by_faculty(pairs).items():
+        AuditEntry.objects.create(
+            faculty_id=faculty_id,
+            kind=AuditEntry.Kind.INCIDENTS_PURGED,
+            summary=_("%(count)d fil(s) de signalement effacé(s)") % {"count": count},
+        )
 
 
 __all__ = ["Due", "Plan", "apply", "plan", "purge_decided", "purge_withdrawn"]

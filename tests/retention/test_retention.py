@@ -189,6 +189,94 @@ def test_exports_are_deleted_seven_days_after_they_were_built(
     assert AuditEntry.objects.filter(kind=AuditEntry.Kind.EXPORTS_PURGED).count() == 1
 
 
+# --- Students and their reports -------------------------------------------------------------
+
+
+@pytest.fixture
+def placed(staff):
+    """A student placed for the 2026-2027 winter semester (it ends on 2027-04-30), with an
+    address, a link and a report of their own, and a reply."""
+    from stages import incidents, links
+    from stages import services as stage_services
+    from stages.records import StudentLink
+    from tests.stages_helpers import make_msu, semester, student, team
+
+    msu = make_msu(staff.faculty)
+    with on(datetime.date(2026, 10, 1), 10):
+        period = semester(staff.faculty, staff.admin)
+        offer = stage_services.create_offer(
+            period, staff.admin, "niveau_1", "Cabinet", team(msu), capacity=1
+        )
+        placement = stage_services.place_student(offer, staff.admin, student())
+    placement.student.email = "alix@example.org"
+    placement.student.save(update_fields=["email"])
+    with on(datetime.date(2026, 12, 1), 10):
+        link = links.new_link(placement, StudentLink.Purpose.INCIDENT)
+        report = incidents.report_by_student(link.pk, "Supervision", "Seul le mardi.")
+        incidents.post_message(report, staff.secretariat, "Nous appelons le cabinet.")
+    return placement, link, report
+
+
+def test_a_students_address_goes_a_year_after_their_last_stage_and_its_thread_after_five(
+    placed, django_capture_on_commit_callbacks
+):
+    from stages.records import IncidentMessage, StudentLink
+
+    placement, link, report = placed
+    end = placement.end
+    assert end == datetime.date(2027, 4, 30)
+    with on(add_months(end, 12) - datetime.timedelta(days=1)):
+        run(django_capture_on_commit_callbacks)
+    placement.student.refresh_from_db()
+    assert placement.student.email == "alix@example.org"
+
+    with on(add_months(end, 12)):
+        run(django_capture_on_commit_callbacks)
+    placement.student.refresh_from_db()
+    assert placement.student.email == ""
+    assert StudentLink.objects.get(pk=link.pk).email == ""
+    line = AuditEntry.objects.get(kind=AuditEntry.Kind.STUDENT_CONTACTS_PURGED)
+    assert line.faculty == placement.offer.period.faculty
+    assert line.summary == "1 adresse(s) d'étudiants effacée(s)"
+    assert "alix" not in line.summary
+    # The name and number stay (the placement, the fees and the evaluations name them).
+    assert placement.student.student_number == "21001234"
+    assert IncidentMessage.objects.filter(incident=report).count() == 2  # not yet
+
+    with on(add_months(end, 60) - datetime.timedelta(days=1)):
+        run(django_capture_on_commit_callbacks)
+    assert IncidentMessage.objects.filter(incident=report).count() == 2
+    with on(add_months(end, 60)):
+        run(django_capture_on_commit_callbacks)
+    report.refresh_from_db()
+    assert not IncidentMessage.objects.filter(incident=report).exists()
+    assert report.subject == "Signalement effacé (durée de conservation échue)"
+    assert report.placement_id == placement.pk  # the placement keeps that it had a report
+    with on(add_months(end, 61)):
+        run(django_capture_on_commit_callbacks)
+    assert AuditEntry.objects.filter(kind=AuditEntry.Kind.INCIDENTS_PURGED).count() == 1
+    assert AuditEntry.objects.filter(kind=AuditEntry.Kind.STUDENT_CONTACTS_PURGED).count() == 1
+
+
+def test_a_student_placed_again_keeps_their_address(
+    staff, placed, django_capture_on_commit_callbacks
+):
+    from stages import services as stage_services
+    from tests.stages_helpers import make_msu, semester, student, team
+
+    placement, _link, _report = placed
+    with on(datetime.date(2027, 4, 1), 10):
+        later = semester(staff.faculty, staff.admin, start=datetime.date(2027, 5, 1))
+        offer = stage_services.create_offer(
+            later, staff.admin, "niveau_1", "Cabinet 2", team(make_msu(staff.faculty))
+        )
+        stage_services.place_student(offer, staff.admin, student())
+    with on(add_months(placement.end, 12)):
+        run(django_capture_on_commit_callbacks)
+    placement.student.refresh_from_db()
+    assert placement.student.email == "alix@example.org"
+
+
 def test_accounts_never_confirmed_are_deleted_on_the_seventh_day(
     django_capture_on_commit_callbacks,
 ):

@@ -11,6 +11,8 @@ HEADINGS = {
     "decided": "Pièces de dossiers décidés",
     "withdrawn": "Dossiers retirés",
     "exports": "Exports des paiements",
+    "students": "Adresses d'étudiants",
+    "incidents": "Fils de signalements",
 }
 
 

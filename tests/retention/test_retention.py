@@ -8,6 +8,7 @@ import zoneinfo
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts import signup
@@ -218,7 +219,7 @@ def placed(staff):
 
 
 def test_a_students_address_goes_a_year_after_their_last_stage_and_its_thread_after_five(
-    placed, django_capture_on_commit_callbacks
+    client, staff, placed, django_capture_on_commit_callbacks
 ):
     from stages.records import IncidentMessage, StudentLink
 
@@ -252,6 +253,11 @@ def test_a_students_address_goes_a_year_after_their_last_stage_and_its_thread_af
     assert not IncidentMessage.objects.filter(incident=report).exists()
     assert report.subject == "Signalement effacé (durée de conservation échue)"
     assert report.placement_id == placement.pk  # the placement keeps that it had a report
+    client.force_login(staff.secretariat)
+    page = client.get(reverse("stages:incident", args=[report.pk]))
+    assert page.status_code == 200
+    assert "Signalement effacé (durée de conservation échue)" in page.content.decode()
+    assert "Nous appelons le cabinet." not in page.content.decode()
     with on(add_months(end, 61)):
         run(django_capture_on_commit_callbacks)
     assert AuditEntry.objects.filter(kind=AuditEntry.Kind.INCIDENTS_PURGED).count() == 1

@@ -249,11 +249,19 @@ def test_a_reply_on_the_students_report_is_emailed_to_them_with_their_link(
     assert "Réponse à votre signalement « Pas de supervision »" in sent.subject
     assert "Bonjour Noé" in sent.body
     assert "Nous appelons le cabinet." not in sent.body  # the thread is read behind the link
+    # The staff's page says that the student was told, and that they will be.
+    client.force_login(people["secretariat"])
+    staff_page = page(client.get(reverse("stages:incident", args=[incident.pk])))
+    assert "Annoncé à l'étudiant(e) par courriel le" in staff_page
+    assert "L'étudiant(e) sera averti(e) de votre message par courriel" in staff_page
+    client.logout()
     # The link in the e-mail opens the thread, with the reply.
     address = next(word for word in sent.body.split() if "/stages/" in word or "://" in word)
     path = urlsplit(address).path
     assert path == links.url(link)
-    assert "Nous appelons le cabinet." in page(client.get(path))
+    student_page = page(client.get(path))
+    assert "Nous appelons le cabinet." in student_page
+    assert "Annoncé à l'étudiant(e)" not in student_page  # a note for the staff
 
     # The MSU's reply too; the student's own message and a reply on the MSU's report, not.
     with django_capture_on_commit_callbacks(execute=True):

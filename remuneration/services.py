@@ -130,11 +130,7 @@ def cancel_payment(line, by, reason):
         "date": _date(line.paid_on),
         "m": line.payment_reference,
     }
-    line.paid_on, line.payment_reference = None, ""
-    line.paid_recorded_at, line.paid_recorded_by = None, None
-    line.save(
-        update_fields=["paid_on", "payment_reference", "paid_recorded_at", "paid_recorded_by"]
-    )
+    _mark(line, None, None, "", None)
     record(
         AuditEntry.Kind.PAYMENT_CANCELLED,
         line.faculty,

@@ -25,6 +25,7 @@ and that line is what makes the job idempotent: a dossier already purged is not 
 
 import datetime
 import logging
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -40,7 +41,7 @@ from applications.services.common import lock, record_event
 from applications.workflow import Status
 from audit.models import AuditEntry
 from exports.models import Export
-from stages.models import Placement, Student
+from stages.models import Student
 from stages.records import Incident, IncidentMessage, StudentLink
 
 logger = logging.getLogger(__name__)
@@ -189,11 +190,12 @@ def plan(today=None):
     return result
 
 
-def _due_student_contacts(today):
-    """Students whose last placement ended a year ago or more and whose address is kept."""
+def _due_student_contacts(today, students=Student.objects):
+    """Students (of `students`) whose last placement ended a year ago or more and whose address
+    is kept."""
     years = settings.RETENTION_STUDENT_CONTACT_YEARS
     students = (
-        Student.objects.exclude(email="")
+        students.exclude(email="")
         .annotate(last_end=Max("placements__end"))
         .filter(last_end__isnull=False)
         .order_by("pk")
@@ -289,7 +291,7 @@ def apply(today=None):
     for faculty, exports in by_faculty.items():
         _delete_exports(faculty, exports)
     if result.students:
-        _purge_student_contacts(result.students)
+        _purge_student_contacts(result.students, result.today)
     if result.incidents:
         _purge_incidents(result.incidents)
     logger.info(
@@ -414,32 +416,17 @@ def _delete_exports(faculty, exports):
     )
 
 
-def _count_by_faculty(pairs):
-    counts = {}
-    for faculty_id, _obj in pairs:
-        counts[faculty_id] = counts.get(faculty_id, 0) + 1
-    return counts
-
-
 @transaction.atomic
-def _purge_student_contacts(dues):
-    # Read again under lock: a student placed again meanwhile (a later placement) is kept.
+def _purge_student_contacts(dues, today):
+    # Due again once locked, by the same rule: a student placed again meanwhile is kept.
     ids = [due.obj.pk for due in dues]
-    students = list(Student.objects.select_for_update().filter(pk__in=ids).exclude(email=""))
-    today = timezone.localdate()
-    years = settings.RETENTION_STUDENT_CONTACT_YEARS
-    ends = dict(
-        Placement.objects.filter(student_id__in=[s.pk for s in students])
-        .values("student_id")
-        .annotate(last_end=Max("end"))
-        .values_list("student_id", "last_end")
-    )
-    gone = [s for s in students if ends.get(s.pk) and _years_after(ends[s.pk], years) <= today]
+    list(Student.objects.select_for_update().filter(pk__in=ids))
+    gone = [due.obj for due in _due_student_contacts(today, Student.objects.filter(pk__in=ids))]
     if not gone:
         return
     Student.objects.filter(pk__in=[s.pk for s in gone]).update(email="")
     StudentLink.objects.filter(placement__student_id__in=[s.pk for s in gone]).update(email="")
-    for faculty_id, count in _count_by_faculty((s.faculty_id, s) for s in gone).items():
+    for faculty_id, count in Counter(s.faculty_id for s in gone).items():
         AuditEntry.objects.create(
             faculty_id=faculty_id,
             kind=AuditEntry.Kind.STUDENT_CONTACTS_PURGED,
@@ -458,8 +445,9 @@ def _purge_incidents(dues):
     Incident.objects.filter(pk__in=[i.pk for i in incidents]).update(
         subject=_("Signalement effacé (durée de conservation échue)")
     )
-    pairs = ((i.placement.offer.period.faculty_id, i) for i in incidents)
-    for faculty_id, count in _count_by_faculty(pairs).items():
+    for faculty_id, count in Counter(
+        i.placement.offer.period.faculty_id for i in incidents
+    ).items():
         AuditEntry.objects.create(
             faculty_id=faculty_id,
             kind=AuditEntry.Kind.INCIDENTS_PURGED,

@@ -264,6 +264,15 @@ def test_a_students_address_goes_a_year_after_their_last_stage_and_its_thread_af
     assert AuditEntry.objects.filter(kind=AuditEntry.Kind.STUDENT_CONTACTS_PURGED).count() == 1
 
 
+def test_a_look_ahead_date_applies_to_students_too(placed):
+    # `apply_retention --date=…` (the day given, not today's date) blanks the address.
+    placement, _link, _report = placed
+    applied = retention.apply(add_months(placement.end, 12))
+    assert [due.obj.pk for due in applied.students] == [placement.student.pk]
+    placement.student.refresh_from_db()
+    assert placement.student.email == ""
+
+
 def test_a_student_placed_again_keeps_their_address(
     staff, placed, django_capture_on_commit_callbacks
 ):

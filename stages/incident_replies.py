@@ -8,10 +8,7 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.faculties import signature
-from accounts.mailer import build_mail, render_templated_mail
 from applications.services import WorkflowError
-from notifications.services import absolute
 
 from . import links
 from .records import IncidentMessage, StudentLink
@@ -38,7 +35,10 @@ def _student_link(placement, now):
         .order_by("-expires_at", "-pk")
         .first()
     )
-    return link or links.new_link(placement, StudentLink.Purpose.INCIDENT, now=now)
+    if link is None:
+        return links.new_link(placement, StudentLink.Purpose.INCIDENT, now=now)
+    link.placement = placement  # read with the message, its stage and faculty with it
+    return link
 
 
 def deliver(message_id, now=None):
@@ -64,25 +64,11 @@ def deliver(message_id, now=None):
             message.tell_student = False
             message.save(update_fields=["tell_student"])
             return False
-        faculty = placement.offer.period.faculty
-        subject, text, html = render_templated_mail(
+        links.mail_to_student(
+            link,
             "emails/incident_reply_student",
-            {
-                "incident": message.incident,
-                "student": placement.student,
-                "offer": placement.offer,
-                "link": absolute(links.url(link)),
-                "expires_at": timezone.localtime(link.expires_at),
-                "INSTITUTION_NAME": faculty.name,
-                "SIGNATURE": signature(faculty),
-            },
-        )
-        build_mail(
-            [link.email],
-            subject,
-            text,
-            html,
-            headers={"Message-ID": f"<incident-reply-{message.pk}@msu>"},
+            f"incident-reply-{message.pk}",
+            incident=message.incident,
         ).send()
         message.student_emailed_at = now
         message.save(update_fields=["student_emailed_at"])

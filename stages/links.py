@@ -119,24 +119,35 @@ def new_link(placement, purpose, by=None, now=None):
     )
 
 
-def _message(link):
+def mail_to_student(link, template_dir, message_id, **context):
+    """The e-mail of `template_dir` to the student of `link`, carrying that link (its address,
+    expiry, the stage and the faculty's signature); `context` adds what the template needs."""
     placement = link.placement
     faculty = placement.offer.period.faculty
     subject, text, html = render_templated_mail(
-        "emails/student_link",
+        template_dir,
         {
             "link": absolute(url(link)),
             "student": placement.student,
             "offer": placement.offer,
             "period": placement.offer.period,
-            "evaluation": link.purpose == Purpose.EVALUATION,
             "expires_at": timezone.localtime(link.expires_at),
             "INSTITUTION_NAME": faculty.name,
             "SIGNATURE": signature(faculty),
+            **context,
         },
     )
     return build_mail(
-        [link.email], subject, text, html, headers={"Message-ID": f"<student-link-{link.pk}@msu>"}
+        [link.email], subject, text, html, headers={"Message-ID": f"<{message_id}@msu>"}
+    )
+
+
+def _message(link):
+    return mail_to_student(
+        link,
+        "emails/student_link",
+        f"student-link-{link.pk}",
+        evaluation=link.purpose == Purpose.EVALUATION,
     )
 
 

@@ -47,6 +47,11 @@ def roles_of(user, organisation_id=None):
     }
 
 
+def organisations_of(user, *roles):
+    """The ids of the organisations where the user holds one of `roles`."""
+    return {m.organisation_id for m in memberships_of(user) if m.role in roles}
+
+
 class RequestMemberships:
     """Marks request.user so that memberships_of() reads once for the whole request."""
 

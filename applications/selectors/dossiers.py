@@ -6,7 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from accounts.memberships import memberships_of
+from accounts.memberships import organisations_of
 from accounts.models import Membership
 
 from ..models import (
@@ -32,26 +32,23 @@ def _visibility(user):
     # The roles come from the request's memberships (read once for the header and the menu):
     # only the branches of roles the user holds go into the query. A doctor's pages then ask
     # `doctor.user = me` alone, not three subqueries that could only come back empty.
-    faculties = {}
-    for membership in memberships_of(user):
-        faculties.setdefault(membership.role, set()).add(membership.organisation_id)
     condition = Q(doctor__user=user)
-    wide = set().union(*(faculties.get(role, ()) for role in FACULTY_WIDE_ROLES))
+    wide = organisations_of(user, *FACULTY_WIDE_ROLES)
     if wide:
         condition |= Q(faculty_id__in=sorted(wide)) & ~Q(status=Status.DRAFT)
     # A visitor: the dossiers of the visits they are assigned to, in a faculty where they hold
     # the visitor role.
-    if Membership.Role.VISITOR in faculties:
+    visiting = organisations_of(user, Membership.Role.VISITOR)
+    if visiting:
         visits = SiteVisit.objects.filter(
-            visitors=user,
-            application__faculty_id__in=sorted(faculties[Membership.Role.VISITOR]),
+            visitors=user, application__faculty_id__in=sorted(visiting)
         ).values("application_id")
         condition |= Q(pk__in=visits)
     # A commission member: the dossiers on the agenda of the sessions they sit in.
-    if Membership.Role.COMMISSION in faculties:
+    sitting = organisations_of(user, Membership.Role.COMMISSION)
+    if sitting:
         agenda = AgendaItem.objects.filter(
-            session__members=user,
-            session__faculty_id__in=sorted(faculties[Membership.Role.COMMISSION]),
+            session__members=user, session__faculty_id__in=sorted(sitting)
         ).values("application_id")
         condition |= Q(pk__in=agenda)
     return condition

@@ -27,6 +27,11 @@ urlpatterns = [
         agrements.lift_suspension,
         name="lift_suspension",
     ),
+    path(
+        "agrements/<int:pk>/suspensions/<int:suspension_pk>/levee.pdf",
+        documents.lift_letter,
+        name="lift_letter",
+    ),
     path("lieu-principal/", agrements.change_main_site, name="change_main_site"),
     # Documents the portal produces
     path(

@@ -6,7 +6,7 @@ from django.utils.translation import override
 
 from stages.levels import Authority
 
-from ..models import CommissionSession, Decision
+from ..models import AgrementSuspension, CommissionSession, Decision
 from ..models.agrement import REVIEW_OUTCOMES
 from ..selectors.commission import (
     fixed_opinion,
@@ -53,6 +53,31 @@ def build_decision_letter(decision) -> BuiltPdf:
                 "opinion": opinion,
                 "reexamination": getattr(application, "reexamination", None) if review else None,
                 # "Le directeur général de l'ARS, …": the title inside a sentence.
+                "authority_in_sentence": authority[:1].lower() + authority[1:],
+            },
+        )
+
+
+def build_lift_letter(suspension) -> BuiltPdf:
+    """The act of the authority that granted the agrément (UFR director or ARS director general)
+    lifting its suspension, as recorded by the faculty: the agrément counts again from the date."""
+    suspension = AgrementSuspension.objects.select_related(
+        "agrement__doctor__user", "agrement__application__faculty__ars", "decision"
+    ).get(pk=suspension.pk)
+    agrement = suspension.agrement
+    faculty = agrement.application.faculty
+    ars = getattr(faculty, "ars", None)
+    authority_body = faculty if agrement.authority == Authority.UFR else ars
+    with override("fr"):
+        authority = str(agrement.get_authority_display())
+        return build(
+            "pdf/lift_letter.html",
+            {
+                "suspension": suspension,
+                "agrement": agrement,
+                "doctor": agrement.doctor,
+                "authority": authority,
+                "authority_body": authority_body,
                 "authority_in_sentence": authority[:1].lower() + authority[1:],
             },
         )

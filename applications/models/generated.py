@@ -1,4 +1,5 @@
-"""PDFs the portal produces (dossier, decision letter, commission agenda and minutes).
+"""PDFs the portal produces (dossier, decision letter, the letter lifting a suspension,
+commission agenda and minutes).
 
 One row per document; each request bumps `requested_revision` and enqueues a build. A build
 writes a new file and points the row at it only once it is complete, so the previous version
@@ -20,9 +21,10 @@ class GeneratedDocument(models.Model):
         DECISION_LETTER = "decision_letter", _("Lettre de décision")
         AGENDA = "agenda", _("Ordre du jour de la commission")
         MINUTES = "minutes", _("Procès-verbal de la commission")
+        LIFT_LETTER = "lift_letter", _("Lettre de levée de suspension")
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    # "dossier:12", "decision_letter:34", "agenda:5": one document per subject.
+    # "dossier:12", "decision_letter:34", "agenda:5", "lift_letter:3": one per subject.
     subject_key = models.CharField(max_length=60, unique=True)
     application = models.ForeignKey(
         "applications.Application",
@@ -37,6 +39,14 @@ class GeneratedDocument(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="letter",
+    )
+    # The act lifting a suspension, recorded on the agrément (no dossier decides it).
+    suspension = models.OneToOneField(
+        "applications.AgrementSuspension",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="lift_letter",
     )
     session = models.ForeignKey(
         "applications.CommissionSession",

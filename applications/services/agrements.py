@@ -440,5 +440,8 @@ def lift_suspension(agrement, by, *, lifted_on, reference, reason="", today=None
     if suspension.lift_reason:
         comment = f"{comment} — {suspension.lift_reason}"
     _move(agrement, "lift_suspension", by, comment)
+    from .documents import request_lift_letter
+
+    request_lift_letter(suspension)
     _notices().suspension_lifted(agrement.pk, suspension.pk)
     return suspension

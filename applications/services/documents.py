@@ -35,6 +35,7 @@ MAX_ATTEMPTS = 5
 __all__ = [
     "request_dossier_pdf",
     "request_decision_letter",
+    "request_lift_letter",
     "request_agenda_pdf",
     "request_minutes_pdf",
 ]
@@ -79,6 +80,16 @@ def request_decision_letter(decision):
     )
 
 
+def request_lift_letter(suspension):
+    """The letter telling the doctor that the authority lifted the suspension of their agrément."""
+    return _request(
+        Kind.LIFT_LETTER,
+        f"lift_letter:{suspension.pk}",
+        suspension=suspension,
+        application_id=suspension.agrement.application_id,
+    )
+
+
 def request_agenda_pdf(session):
     return _request(Kind.AGENDA, f"agenda:{session.pk}", session=session)
 
@@ -89,8 +100,13 @@ def request_minutes_pdf(session):
 
 def _render(document):
     from ..documents.dossier_pdf import build_dossier_pdf
-    from ..documents.letters import build_agenda, build_decision_letter, build_minutes
-    from ..models import Application, CommissionSession, Decision
+    from ..documents.letters import (
+        build_agenda,
+        build_decision_letter,
+        build_lift_letter,
+        build_minutes,
+    )
+    from ..models import AgrementSuspension, Application, CommissionSession, Decision
 
     if document.kind in (Kind.DOSSIER, Kind.DOSSIER_FOR_DOCTOR):
         return build_dossier_pdf(
@@ -104,6 +120,8 @@ def _render(document):
             "requested_level__application__doctor__user", "requested_level__application__faculty"
         ).get(pk=document.decision_id)
         return build_decision_letter(decision)
+    if document.kind == Kind.LIFT_LETTER:
+        return build_lift_letter(AgrementSuspension.objects.get(pk=document.suspension_id))
     session = CommissionSession.objects.select_related("faculty").get(pk=document.session_id)
     return build_agenda(session) if document.kind == Kind.AGENDA else build_minutes(session)
 

@@ -48,7 +48,7 @@ def agrement_detail(request, pk):
             "is_doctor": is_doctor,
             "status_badge": STATUS_BADGES[agrement.status],
             "state_label": agrement.state_label(),
-            "suspensions": list(agrement.suspensions.all()),
+            "suspensions": list(agrement.suspensions.select_related("decision", "lift_letter")),
             "reviews": [
                 {"application": r, "badge": STATUS_BADGE.get(r.status, "info")} for r in reviews
             ],
@@ -141,7 +141,13 @@ def lift_suspension(request, pk):
             except services.WorkflowError as error:
                 form_errors(form, error)
             else:
-                messages.success(request, _("Suspension levée ; le médecin est prévenu."))
+                messages.success(
+                    request,
+                    _(
+                        "Suspension levée ; le médecin est prévenu. La lettre de levée se "
+                        "télécharge sur cette page."
+                    ),
+                )
                 return redirect("applications:agrement", agrement.pk)
         status = 400
     return render(

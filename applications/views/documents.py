@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from .. import selectors, services
-from ..models import Decision
+from ..models import AgrementSuspension, Decision
 from ..uploads import download_name
 
 
@@ -75,6 +75,21 @@ def decision_letter(request, pk, decision_pk):
     level = decision.requested_level.level.replace("_", "-")
     return _download(
         request, document, f"decision-{application.reference}-{level}.pdf", _detail_url(application)
+    )
+
+
+@login_required
+def lift_letter(request, pk, suspension_pk):
+    """The act lifting a suspension, from the agrément's page (its doctor and its staff)."""
+    agrement = selectors.get_agrement_for(request.user, pk)
+    suspension = get_object_or_404(AgrementSuspension, pk=suspension_pk, agrement=agrement)
+    document = selectors.find(f"lift_letter:{suspension.pk}")
+    level = agrement.level.replace("_", "-")
+    return _download(
+        request,
+        document,
+        f"levee-suspension-{agrement.application.reference}-{level}.pdf",
+        reverse("applications:agrement", args=[agrement.pk]),
     )
 
 

@@ -4,6 +4,7 @@ withdrawn) recorded for the authority that granted it, the lifting and the end o
 suspension, the doctor's change of main site, and what a suspension does to stage offers."""
 
 import datetime
+import io
 
 import pytest
 import time_machine
@@ -285,6 +286,46 @@ def test_a_suspension_is_lifted_by_its_authority(staff, msu):
     with pytest.raises(WorkflowError) as refused:
         services.lift_suspension(fresh, staff.secretariat, **lift)
     assert "n'est pas suspendu" in str(refused.value)
+
+
+def test_the_lifting_of_a_suspension_gives_the_doctor_its_letter(client, staff, msu):
+    agrement = _agrements(msu)["niveau_1"]
+    review = review_in_commission(staff, [agrement])
+    decide(review, agrement, staff.secretariat, Outcome.SUSPENDED)
+    suspension = services.lift_suspension(
+        agrement,
+        staff.secretariat,
+        lifted_on=TODAY(),
+        reference="ARS-LEVEE-2",
+        reason="Nouveau local conforme.",
+    )
+    page_url = reverse("applications:agrement", args=[agrement.pk])
+    letter_url = reverse("applications:lift_letter", args=[agrement.pk, suspension.pk])
+    client.force_login(msu.user)
+    # Asked with the lifting, built by the document task: meanwhile the page says so.
+    assert "Lettre de levée en cours de génération" in client.get(page_url).content.decode()
+    assert client.get(letter_url).url == page_url
+    letter = GeneratedDocument.objects.get(suspension=suspension)
+    assert letter.get_kind_display() == "Lettre de levée de suspension"
+    assert documents.build(letter.pk, letter.requested_revision)
+    page = client.get(page_url).content.decode()
+    assert "Lettre de levée de la suspension (PDF)" in page and letter_url in page
+    response = client.get(letter_url)
+    assert response["Content-Disposition"].startswith(
+        f'attachment; filename="levee-suspension-{agrement.application.reference}-niveau-1.pdf"'
+    )
+    assert response["Cache-Control"] == "private, no-store"
+    pdf = PdfReader(io.BytesIO(b"".join(response.streaming_content)))
+    text = " ".join("".join(page.extract_text() for page in pdf.pages).split())
+    assert "Décision de levée de la suspension d'un agrément" in text
+    assert "pour le niveau « Niveau 1" in text and f"est levée à compter du {TODAY():%-d}" in text
+    assert "Nouveau local conforme." in text and "ARS-LEVEE-2" in text
+    assert "Directeur général de l'ARS" in text
+    # The doctor's e-mail says where the letter is; another doctor gets a 404.
+    note = Notification.objects.get(user=msu.user, kind="suspension_lifted")
+    assert "La lettre de levée de la suspension se télécharge" in note.body_text
+    client.force_login(make_msu(staff.faculty).user)
+    assert client.get(letter_url).status_code == 404
 
 
 def test_a_suspension_with_an_end_date_ends_by_itself(staff, msu):

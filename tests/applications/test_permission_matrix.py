@@ -337,11 +337,25 @@ def _build_world(storage):
     suspended = Agrement.objects.get(doctor=msu_suspended)
     review = review_in_commission(a, [suspended])
     decide_review(review, suspended, a.secretariat, Decision.Outcome.SUSPENDED)
+    # And one whose suspension was lifted, with the letter of its lifting.
+    msu_lifted = make_msu(a.faculty, levels=("niveau_1",))
+    lifted = Agrement.objects.get(doctor=msu_lifted)
+    decide_review(
+        review_in_commission(a, [lifted]), lifted, a.secretariat, Decision.Outcome.SUSPENDED
+    )
+    lifting = services.lift_suspension(
+        lifted, a.secretariat, lifted_on=timezone.localdate(), reference="ARS-LEVEE-9"
+    )
+    letter = GeneratedDocument.objects.get(suspension=lifting)
+    assert documents.build(letter.pk, letter.requested_revision)
     world.objects.update(
         agrement=Agrement.objects.get(doctor=msu_review, level="externe"),
         agrement_suspended=suspended,
+        agrement_lifted=lifted,
+        lifting=lifting,
     )
     world.users["msu_review"] = msu_review.user
+    world.users["msu_lifted"] = msu_lifted.user
     # The background page's retries: a failed e-mail and a failed PDF of faculty A.
     stuck_email = Notification.objects.get(
         kind="submission_receipt", user=apps["submitted"].doctor.user
@@ -735,6 +749,15 @@ ROUTES = {
             "reason": "Locaux remis en conformité.",
         },
         outsiders=[actor for actor in EVERYONE if actor != "secretariat_a"],
+    ),
+    "applications:lift_letter": Route(
+        kwargs=lambda w: {
+            "pk": w.objects["agrement_lifted"].pk,
+            "suspension_pk": w.objects["lifting"].pk,
+        },
+        rightful=["msu_lifted", "secretariat_a", "admin_a"],
+        post_changes=False,
+        extra_outsiders=(("visitor_a", {403, 404}), ("commission_a", {403, 404})),
     ),
     # Commission
     "applications:session": Route(

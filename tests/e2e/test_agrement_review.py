@@ -2,7 +2,8 @@
 secretariat finds the review proposed, opens it from the agrément's page and puts it on the
 commission's agenda; once the commission has given its opinion, the secretariat records that
 the agrément is kept for a shorter time, and the MSU finds the new end date on their home page
-and on the agrément's page.
+and on the agrément's page. A suspended agrément: the secretariat records the act lifting it,
+and the MSU downloads the letter from the agrément's page.
 
 The browser signs in with a session made by the test client (the second factor passed, as in
 the other tests); the commission's opinion is given through the services (its pages have their
@@ -15,12 +16,20 @@ from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import expect
+from pypdf import PdfReader
 
 from accounts.models import FacultySettings
 from applications import services
-from applications.models import Agrement, Application, MemberOpinion
+from applications.models import Agrement, Application, Decision, MemberOpinion
 from tests.stages_helpers import make_msu
-from tests.workflow_helpers import close_meeting, conclude, make_staff, past_session
+from tests.workflow_helpers import (
+    close_meeting,
+    conclude,
+    decide_review,
+    make_staff,
+    past_session,
+    review_in_commission,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -108,3 +117,38 @@ def test_a_change_of_site_leads_to_a_shorter_agrement(page, live_server):
     expect(main.locator("#validite")).to_have_text(f"du 01/01/2020 au {end}")
     expect(main.locator("#historique")).to_contain_text("Durée de l'agrément réduite")
     assert Agrement.objects.get(pk=agrement.pk).valid_until == new_end
+
+
+def test_the_lifting_of_a_suspension_and_its_letter(page, live_server):
+    staff = make_staff()
+    msu = make_msu(staff.faculty, levels=("niveau_1",))
+    agrement = Agrement.objects.get(doctor=msu)
+    decide_review(
+        review_in_commission(staff, [agrement]),
+        agrement,
+        staff.secretariat,
+        Decision.Outcome.SUSPENDED,
+    )
+    main = page.get_by_role("main")
+
+    # 1. The secretariat records the ARS's act from the agrément's page.
+    sign_in(page, live_server, staff.secretariat)
+    page.goto(f"{live_server.url}/dossiers/agrements/{agrement.pk}/")
+    expect(main.locator("#statut-agrement")).to_contain_text("Suspendu")
+    main.get_by_role("link", name="Lever la suspension").click()
+    main.get_by_label("Référence de l'acte").fill("ARS-2026-LEVEE-3")
+    main.get_by_label("Motif").fill("Locaux remis en conformité.")
+    main.get_by_role("button", name="Lever la suspension").click()
+    expect(page.get_by_text("Suspension levée ; le médecin est prévenu.")).to_be_visible()
+    expect(main.locator("#statut-agrement")).to_contain_text("En vigueur")
+
+    # 2. The MSU downloads the letter of the lifting (built by the task on commit).
+    sign_in(page, live_server, msu.user)
+    page.goto(f"{live_server.url}/dossiers/agrements/{agrement.pk}/")
+    expect(main.locator("#suspensions")).to_contain_text("levée à compter du")
+    with page.expect_download() as info:
+        main.get_by_role("link", name="Lettre de levée de la suspension (PDF)").click()
+    reader = PdfReader(info.value.path())
+    text = " ".join(" ".join(p.extract_text() for p in reader.pages).split())
+    assert "Décision de levée de la suspension d'un agrément" in text
+    assert "ARS-2026-LEVEE-3" in text and "Locaux remis en conformité." in text

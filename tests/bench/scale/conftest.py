@@ -9,8 +9,13 @@ from django.db import connection
 
 
 @pytest.fixture(scope="session")
-def django_db_setup():
-    """Use the configured database as it is (the data set), instead of creating one."""
+def django_db_setup(django_db_blocker):
+    """Use the configured database (the data set) instead of creating one, brought up to the
+    code's migrations: a data set made before a new migration still serves."""
+    from django.core.management import call_command
+
+    with django_db_blocker.unblock():
+        call_command("migrate", verbosity=0)
 
 
 @pytest.fixture

@@ -36,7 +36,8 @@ def dossier_context(application):
     return {
         "application": application,
         "doctor": application.doctor,
-        "levels": [level.label for level in application.levels],
+        # Plain strings: the text templates' |join gives up on lazy ones and prints the list.
+        "levels": [str(level.label) for level in application.levels],
     }
 
 

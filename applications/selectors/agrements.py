@@ -36,7 +36,10 @@ def get_agrement_for(user, pk):
         agrements_visible_to(user)
         .select_related("doctor__user", "application__faculty__ars", "decision")
         .prefetch_related(
-            Prefetch("suspensions", queryset=AgrementSuspension.objects.select_related("decision"))
+            Prefetch(
+                "suspensions",
+                queryset=AgrementSuspension.objects.select_related("decision", "lift_letter"),
+            )
         ),
         pk=pk,
     )

@@ -48,7 +48,7 @@ def agrement_detail(request, pk):
             "is_doctor": is_doctor,
             "status_badge": STATUS_BADGES[agrement.status],
             "state_label": agrement.state_label(),
-            "suspensions": list(agrement.suspensions.select_related("decision", "lift_letter")),
+            "suspensions": list(agrement.suspensions.all()),  # with their letters (selector)
             "reviews": [
                 {"application": r, "badge": STATUS_BADGE.get(r.status, "info")} for r in reviews
             ],

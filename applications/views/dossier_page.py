@@ -184,6 +184,11 @@ def staff_detail(request, application, roles, message_form=None, status=200):
             "is_secretariat": SECRETARIAT in roles,
             "is_visitor": VISITOR in roles,
             "is_commission": COMMISSION in roles,
+            # Links only to the pages the role opens (a visitor would find 404s).
+            "sees_agrements": request.user.is_superuser
+            or bool(roles & {SECRETARIAT, FACULTY_ADMIN}),
+            "sees_sessions": request.user.is_superuser
+            or bool(roles & {SECRETARIAT, FACULTY_ADMIN, COMMISSION}),
         },
         status=status,
     )

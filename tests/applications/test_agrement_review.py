@@ -30,8 +30,8 @@ from notifications.models import Notification
 from stages import services as stage_services
 from tests.stages_helpers import make_msu, semester, team
 from tests.stages_helpers import student as student_input
+from tests.workflow_helpers import advance, make_staff, review_in_commission
 from tests.workflow_helpers import decide_review as decide
-from tests.workflow_helpers import make_staff, review_in_commission
 
 pytestmark = pytest.mark.django_db
 Outcome = Decision.Outcome
@@ -239,6 +239,24 @@ def test_the_authority_s_role_is_checked(staff, msu):
             decide(review, agrements["niveau_1"], by, Outcome.CONFIRMED)
     decide(review, agrements["niveau_1"], staff.secretariat, Outcome.CONFIRMED)
     assert Application.objects.get(pk=review.pk).status == Status.DECIDED
+
+
+def test_the_review_page_links_only_to_the_pages_its_reader_opens(client, staff, msu):
+    agrement = _agrements(msu)["niveau_1"]
+    review = services.open_review([agrement], staff.secretariat, Reexamination.Cause.ARS, "")
+    review = advance(review, staff, Status.IN_COMMISSION, opinions=False)  # visited, on agenda
+    session = review.agenda_items.get().session
+    page_url = reverse("applications:detail", args=[review.pk])
+    agrement_url = reverse("applications:agrement", args=[agrement.pk])
+    session_url = reverse("applications:session", args=[session.pk])
+    for user, opens in ((staff.visitor, False), (staff.secretariat, True)):
+        client.force_login(user)
+        page = client.get(page_url).content.decode()
+        assert "Niveau 1 — stage chez le praticien" in page and "Inscrit à la" in page
+        assert (f'href="{agrement_url}"' in page) is opens
+        assert (f'href="{session_url}"' in page) is opens
+        assert (client.get(agrement_url).status_code == 200) is opens
+        assert (client.get(session_url).status_code == 200) is opens
 
 
 def test_a_review_is_not_decided_as_a_first_request(staff, msu):

@@ -46,6 +46,12 @@ class Figure:
     total: list | None = None
 
 
+def _count(n, singular, plural):
+    """« 1 dossier est… », « 2 dossiers sont… »: French puts 0 and 1 in the singular (the
+    catalogue-less ngettext would say « 0 dossiers »)."""
+    return ngettext(singular, plural, 2 if n > 1 else 1) % {"n": n}
+
+
 def _month_label(day):
     return date_format(day, "F Y").capitalize()
 
@@ -113,15 +119,19 @@ def activity(faculty, end):
         ],
         rows,
         [
-            _(
-                "Sur les 24 mois de %(first)s à %(last)s, %(received)s dossiers ont été "
-                "transmis (première transmission) et %(decided)s ont été décidés."
-            )
+            _("Sur les 24 mois de %(first)s à %(last)s, %(received)s et %(decided)s.")
             % {
-                "first": _month_label(months[0]),
-                "last": _month_label(months[-1]),
-                "received": total[1] + total[2],
-                "decided": total[3] + total[4],
+                # Inside a sentence, the months keep their small letter (« de janvier 2025 »).
+                "first": date_format(months[0], "F Y"),
+                "last": date_format(months[-1], "F Y"),
+                "received": _count(
+                    total[1] + total[2],
+                    "%(n)s dossier a été transmis (première transmission)",
+                    "%(n)s dossiers ont été transmis (première transmission)",
+                ),
+                "decided": _count(
+                    total[3] + total[4], "%(n)s a été décidé", "%(n)s ont été décidés"
+                ),
             }
         ],
         {
@@ -213,13 +223,18 @@ def states(faculty, now):
         rows,
         [
             _(
-                "%(open)s dossiers sont en cours d'instruction ; %(old)s sont signalés trop "
-                "anciens (plus de %(state)s mois dans le même état ou transmis depuis plus de "
-                "%(total)s mois, selon les réglages de la faculté)."
+                "%(open)s ; %(old)s (plus de %(state)s mois dans le même état ou transmis "
+                "depuis plus de %(total)s mois, selon les réglages de la faculté)."
             )
             % {
-                "open": in_progress,
-                "old": old,
+                "open": _count(
+                    in_progress,
+                    "%(n)s dossier est en cours d'instruction",
+                    "%(n)s dossiers sont en cours d'instruction",
+                ),
+                "old": _count(
+                    old, "%(n)s est signalé trop ancien", "%(n)s sont signalés trop anciens"
+                ),
                 "state": settings.alert_months_in_state,
                 "total": settings.alert_months_total,
             }
@@ -353,10 +368,16 @@ def processing_times(faculty, start, end):
         median_own, p90_own = rows[1][1], rows[1][2]
         sentences = [
             _(
-                "%(n)s dossiers ont été décidés sur la période. La moitié l'ont été en moins "
-                "de %(median)s après leur transmission, et 9 sur 10 en moins de %(p90)s."
+                "%(decided)s sur la période. La moitié l'ont été en moins de %(median)s après "
+                "leur transmission, et 9 sur 10 en moins de %(p90)s."
             )
-            % {"n": count, "median": day_text(median), "p90": day_text(p90)},
+            % {
+                "decided": _count(
+                    count, "%(n)s dossier a été décidé", "%(n)s dossiers ont été décidés"
+                ),
+                "median": day_text(median),
+                "p90": day_text(p90),
+            },
             _(
                 "Sans compter le temps passé à attendre les compléments demandés au médecin, "
                 "la moitié des dossiers ont été décidés en moins de %(median)s, et 9 sur 10 "
@@ -430,8 +451,13 @@ def agrements_in_force(faculty, day):
         ],
         rows,
         [
-            _("Au %(day)s, %(n)s agréments sont en vigueur.")
-            % {"day": day.strftime("%d/%m/%Y"), "n": totals[-1]}
+            _("Au %(day)s, %(in_force)s.")
+            % {
+                "day": day.strftime("%d/%m/%Y"),
+                "in_force": _count(
+                    totals[-1], "%(n)s agrément est en vigueur", "%(n)s agréments sont en vigueur"
+                ),
+            }
         ],
         {
             "categories": [str(level.label).split(" (")[0].split(" —")[0] for level in levels],
@@ -475,11 +501,19 @@ def agrements_ending(faculty, today):
         ],
         rows,
         [
-            _(
-                "%(n)s agréments prennent fin dans les 6 mois ; pour %(r)s d'entre eux, un "
-                "dossier de renouvellement est en cours d'instruction."
-            )
-            % {"n": rows[1][1], "r": rows[1][2]}
+            _("%(ending)s ; %(renewing)s.")
+            % {
+                "ending": _count(
+                    rows[1][1],
+                    "%(n)s agrément prend fin dans les 6 mois",
+                    "%(n)s agréments prennent fin dans les 6 mois",
+                ),
+                "renewing": _(
+                    "pour %(n)s d'entre eux, un dossier de renouvellement est en cours "
+                    "d'instruction"
+                )
+                % {"n": rows[1][2]},
+            }
         ],
         {
             "categories": [row[0] for row in rows],
@@ -536,17 +570,26 @@ def places(faculty, periods):
         for period, level in keys
     ]
     missing = [row for row in rows if row[4] is not None and row[4] > row[2]]
+    placed_total, offered_total = sum(r[3] for r in rows), sum(r[2] for r in rows)
     sentences = [
-        _("%(placed)s étudiants placés pour %(offered)s places offertes sur les périodes choisies.")
-        % {"placed": sum(r[3] for r in rows), "offered": sum(r[2] for r in rows)}
+        _("%(placed)s pour %(offered)s sur les périodes choisies.")
+        % {
+            "placed": _count(placed_total, "%(n)s étudiant placé", "%(n)s étudiants placés"),
+            "offered": _count(offered_total, "%(n)s place offerte", "%(n)s places offertes"),
+        }
     ]
-    for row in missing:
+    for period, level, offered, _placed, target in missing:
+        short = target - offered
         sentences.append(
-            _(
-                "%(period)s, %(level)s : %(n)s places manquent pour les %(target)s "
-                "étudiants à placer."
-            )
-            % {"period": row[0], "level": row[1], "n": row[4] - row[2], "target": row[4]}
+            _("%(period)s, %(level)s : %(missing)s pour %(target)s.")
+            % {
+                "period": period,
+                "level": level,
+                "missing": ngettext("il manque %(n)s place", "il manque %(n)s places", short)
+                % {"n": short},
+                "target": ngettext("%(n)s étudiant à placer", "%(n)s étudiants à placer", target)
+                % {"n": target},
+            }
         )
     return Figure(
         "places",

@@ -148,7 +148,7 @@ def unfinished(application, on=None):
                 (
                     "recapitulatif",
                     _(
-                        "Niveau « %(level)s » non éligible : %(reasons)s Retirez ce niveau ou "
+                        "« %(level)s » non éligible : %(reasons)s Retirez ce niveau ou "
                         "complétez votre profil ; les autres niveaux pourront être transmis."
                     )
                     % {"level": result.label, "reasons": reasons},

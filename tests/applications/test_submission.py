@@ -82,7 +82,8 @@ def test_ineligible_level_blocks_submission_but_the_other_levels_can_go(client, 
     application.refresh_from_db()
     assert application.status == "draft"
     page = response.content.decode()
-    assert "Niveau « Niveau 1 — stage chez le praticien (phase socle) » non éligible" in page
+    assert "« Niveau 1 — stage chez le praticien (phase socle) » non éligible :" in page
+    assert "Niveau « Niveau 1" not in page
     assert "Retirez ce niveau" in page
 
     client.post(

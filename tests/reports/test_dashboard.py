@@ -98,6 +98,10 @@ def test_received_and_decided_per_month_by_kind_and_level(staff, decided):
     assert months["Février 2026"] == [0, 0, 1, 0]
     assert months["Mars 2026"] == [0, 0, 1, 0]
     assert fig.total == ["Total", 2, 0, 2, 0]
+    assert fig.sentences == [
+        "Sur les 24 mois de novembre 2024 à octobre 2026, 2 dossiers ont été transmis (première"
+        " transmission) et 2 ont été décidés."
+    ]
     january = by_label(levels)["Janvier 2026"]
     assert january == [1, 2, 0, 0, 0]  # externe once, niveau 1 twice
 
@@ -122,7 +126,9 @@ def test_states_now_and_the_old_ones_flagged(staff, decided):
     assert rows["Transmis"] == [2, 1]
     assert rows["Décidé"] == [2, 0]  # closed dossiers are never flagged
     assert "Brouillon" not in rows
-    assert fig.sentences[0].startswith("2 dossiers sont en cours d'instruction ; 1 sont signalés")
+    assert fig.sentences[0].startswith(
+        "2 dossiers sont en cours d'instruction ; 1 est signalé trop ancien (plus de"
+    )
 
 
 def test_agrements_in_force_per_level_and_upp_and_those_ending(staff):
@@ -161,7 +167,11 @@ def test_places_offered_placed_and_to_place_per_period_level_and_upp(staff):
     periods = dashboard.periods_of(staff.faculty, YEAR_START, YEAR_END)
     fig = dashboard.places(staff.faculty, periods)
     assert fig.rows == [[period.label, "Niveau 1 — stage chez le praticien (phase socle)", 3, 1, 5]]
-    assert "2 places manquent pour les 5 étudiants à placer" in " ".join(fig.sentences)
+    assert fig.sentences == [
+        "1 étudiant placé pour 3 places offertes sur les périodes choisies.",
+        f"{period.label}, Niveau 1 — stage chez le praticien (phase socle) : il manque 2 places"
+        " pour 5 étudiants à placer.",
+    ]
     upps = by_label(dashboard.places_by_upp(staff.faculty, periods))
     assert upps == {"UPP Sète": [2, 1], "Sans UPP": [1, 0]}
 

@@ -35,10 +35,9 @@ class FacultySettingsForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         current = pieces_by_level(self.instance)
-        for name in ("years_required_externe", "years_required_interne"):
-            self.fields[name].min_value = 0
-            self.fields[name].widget.attrs["max"] = 10
         for name, low, high in [
+            ("years_required_externe", 0, 10),
+            ("years_required_interne", 0, 10),
             ("agrement_duration_years", 1, 5),
             ("alert_months_in_state", 1, 24),
             ("alert_months_total", 1, 36),
@@ -48,7 +47,15 @@ class FacultySettingsForm(forms.ModelForm):
             ("min_half_days_niveau_1", 0, 10),
             ("min_half_days_saspas", 0, 10),
         ]:
-            self.fields[name].validators += [MinValueValidator(low), MaxValueValidator(high)]
+            # In place of the model field's bounds (0 for a positive field), not beside them:
+            # -2 got both « ≥ 0 » and « ≥ 1 ».
+            field = self.fields[name]
+            field.validators = [
+                v
+                for v in field.validators
+                if not isinstance(v, MinValueValidator | MaxValueValidator)
+            ] + [MinValueValidator(low), MaxValueValidator(high)]
+            field.widget.attrs.update(min=low, max=high)
         # Added after the first release: a form posted without them keeps the current values.
         for name in ("min_half_days_niveau_1", "min_half_days_saspas"):
             self.fields[name].required = False

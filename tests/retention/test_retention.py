@@ -377,6 +377,10 @@ def test_the_settings_screen_sets_the_periods_within_bounds(client, staff):
     response = client.post(url, data)
     assert response.status_code == 400
     assert "supérieure ou égale à 1" in response.content.decode()
+    # A negative value is told the field's own bound, once (not the positive field's 0 too).
+    response = client.post(url, {**data, "retention_pieces_years": 10, "alert_months_total": -2})
+    errors = response.context["form"].errors["alert_months_total"]
+    assert errors == ["Assurez-vous que cette valeur est supérieure ou égale à 1."]
     response = client.post(url, {**data, "retention_pieces_years": 10})
     assert response.status_code == 302
     assert FacultySettings.objects.get(faculty=staff.faculty).retention_pieces_years == 10

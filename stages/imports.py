@@ -189,7 +189,8 @@ def read_file(uploaded):
     name = (uploaded.name or "").lower()
     if data[:4] == b"PK\x03\x04" or name.endswith(".xlsx"):
         return _read_xlsx(data)
-    if name.endswith((".xls", ".ods", ".pdf", ".doc", ".docx")):
+    extension = name.rpartition(".")[2] if "." in name else ""
+    if extension not in ("", "csv", "txt"):  # whatever else it is, it is not a list to read
         raise ImportFileError(
             _(
                 "Seuls les fichiers CSV et XLSX sont acceptés ; enregistrez la liste dans l'un "

@@ -173,6 +173,7 @@ def test_an_xlsx_file_with_numbers_typed_as_numbers_is_read(world):
         (SimpleUploadedFile("liste.xlsx", b"PK\x03\x04 not a workbook"), "n'est pas un fichier"),
         (SimpleUploadedFile("liste.csv", b""), "est vide"),
         (SimpleUploadedFile("liste.pdf", b"%PDF-1.4 ..."), "Seuls les fichiers CSV et XLSX"),
+        (SimpleUploadedFile("outil.exe", b"MZ this program"), "Seuls les fichiers CSV et XLSX"),
         (csv_file("1;2;3", header="nom;prenom;x"), "il manque : numero_etudiant, promotion"),
         (csv_file(header=HEADER), "aucune ligne d'étudiant"),
     ],

@@ -24,6 +24,9 @@ LABELS = {
     "applications.tasks.sweep_documents": _("Production des PDF en attente"),
     "applications.tasks.end_suspensions": _("Fin des suspensions d'agrément arrivées à leur terme"),
     "exports.tasks.sweep_exports": _("Exports en attente"),
+    "retention.tasks.apply_retention": _(
+        "Effacement des données arrivées au terme de leur conservation"
+    ),
     HEARTBEAT: _("Signal de vie du planificateur"),
 }
 

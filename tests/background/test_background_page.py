@@ -4,6 +4,7 @@ build, the last run of each periodic job, and asks for a retry; the health page.
 import datetime
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.db.models import F
 from django.urls import reverse
@@ -40,7 +41,7 @@ def test_a_faculty_admin_sees_their_faculty_s_stuck_emails_and_pdfs_only(client)
     (theirs,) = _stuck(other, 1)
     client.force_login(staff.admin)
     page = client.get(PAGE).content.decode()
-    assert "Traitements en arrière-plan" in page
+    assert "<title>Suivi des envois" in page  # the menu's name
     assert mine.reference in page and theirs.reference not in page
     assert mine.doctor.user.email in page and theirs.doctor.user.email not in page
     assert "échec après 8 essais" in page and "plus de nouvel essai automatique" in page
@@ -126,6 +127,10 @@ def test_a_periodic_job_records_its_last_run(client):
     page = client.get(PAGE).content.decode()
     assert run.started_at.astimezone(timezone.get_current_timezone()).strftime("%d/%m/%Y") in page
     assert "réussie" in page
+    # Every periodic job by what it does, never by its task's name.
+    assert "Effacement des données arrivées au terme de leur conservation" in page
+    for entry in settings.CELERY_BEAT_SCHEDULE.values():
+        assert entry["task"] not in page
 
 
 # --- /sante/ ----------------------------------------------------------------------------------

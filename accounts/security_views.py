@@ -80,7 +80,8 @@ def enrol(request):
     """Scan the QR code, type the first code: the device is confirmed and ten recovery codes
     are shown once. Replacing an existing device needs a verified session (otherwise a stolen
     password would be enough to take over the second factor)."""
-    if two_factor.has_second_factor(request.user) and not _verified(request):
+    replacing = two_factor.has_second_factor(request.user)
+    if replacing and not _verified(request):
         return redirect(f"{reverse('accounts:second_factor')}?{request.GET.urlencode()}")
     device = two_factor.pending_device(request.user)
     form = EnrolForm(request.POST or None)
@@ -102,6 +103,7 @@ def enrol(request):
             "secret": two_factor.secret_base32(device),
             "next": _next(request),
             "required": two_factor.is_staff_account(request.user),
+            "replacing": replacing,  # « Changer de téléphone » on the security page
         },
     )
 

@@ -91,6 +91,15 @@ def test_a_stolen_password_cannot_replace_an_existing_device(client, secretary):
     assert not TOTPDevice.objects.filter(user=secretary, confirmed=False).exists()
 
 
+def test_a_new_phone_is_named_so_from_the_security_page(client, secretary):
+    enrolled(secretary)
+    client.force_login(secretary)  # verified
+    page = client.get(reverse("accounts:second_factor_enrol")).content.decode()
+    assert "<title>Changer de téléphone" in page
+    assert 'aria-current="page">Changer de téléphone</a>' in page
+    assert "Utiliser ce téléphone" in page
+
+
 def test_sign_in_with_the_code_of_the_app(client, secretary):
     device, _ = enrolled(secretary)
     response = password_login(client, secretary)

@@ -103,3 +103,19 @@ def test_every_named_url_is_where_it_was():
     A new page adds its line to tests/architecture/urls.txt (sorted) on purpose."""
     expected = URLS_FILE.read_text().splitlines()
     assert named_urls() == expected
+
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+PAGE_BASES = ('{% extends "base.html" %}', '{% extends "accounts/_form_page.html" %}')
+
+
+def test_every_page_says_where_it_stands_in_its_breadcrumb():
+    """A page left with the layout's breadcrumb shows « Accueil » and nothing of its own."""
+    bare = [
+        str(path.relative_to(TEMPLATES))
+        for path in TEMPLATES.rglob("*.html")
+        if path.name != "_form_page.html"
+        and path.read_text().startswith(PAGE_BASES)
+        and "{% block breadcrumb" not in path.read_text()
+    ]
+    assert bare == []

@@ -89,6 +89,9 @@ def pages_by_role():
                 reverse("applications:sessions"),
                 reverse("applications:session", args=[session.pk]),
                 reverse("notifications:inbox"),
+                reverse("accounts:security"),
+                reverse("accounts:second_factor_enrol"),
+                reverse("accounts:browser_sessions"),
             ],
         ),
         (
@@ -192,6 +195,12 @@ def test_no_critical_or_serious_axe_violation_on_the_pages_of_every_role(context
             assert not title.startswith("Code de vérification"), (email, path)
             parts = title.split(" — ")
             assert len(parts) == len(set(parts)), (email, path, title)
+            # The breadcrumb ends with the page's own name, never an empty item.
+            here = page.locator(".fr-breadcrumb__link[aria-current=page]")
+            if here.count():
+                assert here.text_content().strip(), (email, path)
+            else:  # a page without breadcrumb is one of the home pages
+                assert path == reverse("home"), (email, path)
             checked += 1
             if problems := violations(page, axe):
                 found[f"{email} {path}"] = problems

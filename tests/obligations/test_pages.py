@@ -53,6 +53,8 @@ def test_the_msu_uploads_the_signed_charter_and_sees_it_done(client, staff):
     page = client.get(url).content.decode()
     charter_row = page.split('id="obligation-charter"', 1)[1].split("</tr>", 1)[0]
     assert "En retard" in charter_row and "depuis le 15/04/2026" in charter_row
+    # Nothing done yet: said in a sentence, not as the first item of a numbered list.
+    assert '<p id="historique">Rien pour le moment.</p>' in page
     response = client.post(
         url, {"kind": "charter", "done_on": "2026-11-30", "file": pdf_upload("charte.pdf")}
     )

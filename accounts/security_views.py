@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp.plugins.otp_static.models import StaticDevice
 
-from . import sessions, two_factor
+from . import browsers, sessions, two_factor
 from .forms import EnrolForm, SecondFactorForm
 from .models import SecurityEvent, User
 
@@ -161,6 +161,8 @@ def disable_second_factor(request):
 @login_required
 def session_list(request):
     rows = sessions.active_sessions(request)
+    for row in rows:
+        row.browser = browsers.describe(row.user_agent)
     return render(
         request,
         "accounts/sessions.html",

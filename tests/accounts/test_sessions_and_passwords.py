@@ -8,6 +8,7 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 
+from accounts import browsers
 from accounts.models import Membership, SecurityEvent, UserSession
 from tests.factories import PASSWORD, DoctorFactory, FacultyFactory, StaffFactory
 
@@ -63,6 +64,41 @@ def test_an_expired_htmx_poll_sends_the_whole_page_to_the_login(client, secretar
         assert response["HX-Redirect"] == reverse("accounts:login")
 
 
+FIREFOX = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0"
+ANDROID = (
+    "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/131.0.0.0 Mobile Safari/537.36"
+)
+
+
+@pytest.mark.parametrize(
+    ("agent", "said"),
+    [
+        (FIREFOX, "Firefox sur Windows"),
+        (ANDROID, "Chrome sur Android"),
+        (
+            "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_6) AppleWebKit/605.1.15 (KHTML, like "
+            "Gecko) Version/17.6 Safari/605.1.15",
+            "Safari sur macOS",
+        ),
+        (
+            "Mozilla/5.0 (iPhone; CPU iPhone OS 17_6 like Mac OS X) AppleWebKit/605.1.15 "
+            "(KHTML, like Gecko) Version/17.6 Mobile/15E148 Safari/604.1",
+            "Safari sur iPhone",
+        ),
+        (
+            "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+            "Chrome/131.0.0.0 Safari/537.36 Edg/131.0.0.0",
+            "Edge sur Windows",
+        ),
+        ("curl/8.5.0", "navigateur non reconnu"),
+        ("", "inconnu"),
+    ],
+)
+def test_a_browser_is_named_in_words(agent, said):
+    assert browsers.describe(agent) == said
+
+
 def test_the_sessions_page_lists_each_browser_and_signs_out_the_others(secretary):
     here, elsewhere = Client(), Client()
     for browser, agent in ((here, "Firefox de bureau"), (elsewhere, "Téléphone Android")):
@@ -74,19 +110,19 @@ def test_the_sessions_page_lists_each_browser_and_signs_out_the_others(secretary
     # Password alone: the second factor is still to pass, the list shows nothing yet.
     here.force_login(secretary)
     elsewhere.force_login(secretary)
-    UserSession.objects.filter(session_key=here.session.session_key).update(user_agent="Bureau")
-    UserSession.objects.filter(session_key=elsewhere.session.session_key).update(
-        user_agent="Téléphone"
-    )
+    UserSession.objects.filter(session_key=here.session.session_key).update(user_agent=FIREFOX)
+    UserSession.objects.filter(session_key=elsewhere.session.session_key).update(user_agent=ANDROID)
     page = here.get(reverse("accounts:browser_sessions")).content.decode()
-    assert "Bureau" in page and "Téléphone" in page and "cette session" in page
+    # Each browser as its owner knows it, not the header's 120 characters.
+    assert "Firefox sur Windows" in page and "Chrome sur Android" in page
+    assert "cette session" in page and "Mozilla/5.0" not in page
 
     response = here.post(reverse("accounts:sign_out_others"))
     assert "Vos autres sessions sont fermées" in here.get(response.url).content.decode()
     assert elsewhere.get(reverse("applications:queue")).url.startswith(reverse("accounts:login"))
     assert here.get(reverse("applications:queue")).status_code == 200
     page = here.get(reverse("accounts:browser_sessions")).content.decode()
-    assert "Téléphone" not in page and "Bureau" in page
+    assert "Chrome sur Android" not in page and "Firefox sur Windows" in page
     assert SecurityEvent.objects.filter(kind=SecurityEvent.Kind.SIGNED_OUT_ELSEWHERE).exists()
 
 

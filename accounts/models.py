@@ -260,7 +260,9 @@ class UserSession(models.Model):
     """One signed-in browser of a user, so that they can see where they are signed in and end
     the other sessions. Filled at login, refreshed (at most once a minute) while it is used."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="browser_sessions")
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="browser_sessions", verbose_name=_("compte")
+    )
     session_key = models.CharField(max_length=40, unique=True)
     created_at = models.DateTimeField(_("connecté le"), default=timezone.now)
     last_seen = models.DateTimeField(_("dernière activité"), default=timezone.now)
@@ -288,9 +290,16 @@ class SecurityEvent(models.Model):
         PASSWORD_CHANGED = "password_changed", _("Mot de passe changé")
         SIGNED_OUT_ELSEWHERE = "signed_out_elsewhere", _("Autres sessions fermées")
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="security_events")
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="security_events", verbose_name=_("compte")
+    )
     actor = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("auteur"),
     )
     kind = models.CharField(_("événement"), max_length=40, choices=Kind.choices)
     ip_address = models.GenericIPAddressField(_("adresse IP"), null=True, blank=True)

@@ -41,11 +41,13 @@ class Export(models.Model):
 
     kind = models.CharField(_("liste"), max_length=30)
     params = models.JSONField(_("filtres"), default=dict, blank=True)
-    faculty = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    faculty = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="+", verbose_name=_("faculté")
+    )
     format = models.CharField(_("format"), max_length=4, choices=Format.choices)
-    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
-    done = models.PositiveIntegerField(default=0)
-    total = models.PositiveIntegerField(default=0)
+    state = models.CharField(_("état"), max_length=10, choices=State.choices, default=State.PENDING)
+    done = models.PositiveIntegerField(_("lignes écrites"), default=0)
+    total = models.PositiveIntegerField(_("lignes en tout"), default=0)
     file = models.FileField(
         storage=private_storage, upload_to=export_path, max_length=255, blank=True
     )
@@ -53,7 +55,7 @@ class Export(models.Model):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    requested_at = models.DateTimeField(default=timezone.now)
+    requested_at = models.DateTimeField(_("demandé le"), default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(default=default_expiry)
 

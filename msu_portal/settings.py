@@ -76,8 +76,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "pgtrigger",
     "django_otp",
-    "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
+    "accounts.otp_apps.AuthenticatorApps",  # django_otp.plugins.otp_totp, named in French
+    "accounts.otp_apps.RecoveryCodes",  # django_otp.plugins.otp_static
     "axes",
     "csp",
     "accounts",

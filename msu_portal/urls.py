@@ -5,6 +5,8 @@ from applications.views import home
 from background import views as background_views
 
 admin.site.site_header = "Portail MSU — administration"
+admin.site.site_title = "Portail MSU — administration"  # the browser tab's, not Django's
+admin.site.index_title = "Administration du portail"
 
 urlpatterns = [
     path("", home.home, name="home"),

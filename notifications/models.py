@@ -25,9 +25,10 @@ class Notification(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="notifications",
+        verbose_name=_("destinataire"),
     )
     email = models.EmailField(_("adresse du destinataire sans compte"), blank=True)
-    kind = models.CharField(max_length=40)
+    kind = models.CharField(_("type"), max_length=40)
     key = models.CharField(max_length=200, unique=True)
     subject = models.CharField(_("objet"), max_length=255)
     body_text = models.TextField()
@@ -37,12 +38,15 @@ class Notification(models.Model):
     # A path on this site ("/dossiers/12/"): the inbox links to it on whatever host and port
     # the portal is served; e-mails prefix SITE_URL.
     link = models.CharField(max_length=500, blank=True)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    created_at = models.DateTimeField(_("créée le"), default=timezone.now, db_index=True)
     email_status = models.CharField(
-        max_length=10, choices=EmailStatus.choices, default=EmailStatus.PENDING
+        max_length=10,
+        choices=EmailStatus.choices,
+        default=EmailStatus.PENDING,
+        verbose_name=_("envoi par courriel"),
     )
     claimed_at = models.DateTimeField(null=True, blank=True)
-    emailed_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(_("envoyée par courriel le"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.CharField(max_length=500, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)

@@ -40,7 +40,9 @@ class Attestation(models.Model):
         CONTINUING_TRAINING = "continuing_training", _("Attestation de formation continue")
         CHARTER = "charter", _("Charte pédagogique signée")
 
-    doctor = models.ForeignKey(Doctor, on_delete=models.CASCADE, related_name="attestations")
+    doctor = models.ForeignKey(
+        Doctor, on_delete=models.CASCADE, related_name="attestations", verbose_name=_("médecin")
+    )
     kind = models.CharField(_("document"), max_length=20, choices=Kind.choices)
     done_on = models.DateField(_("date de la formation ou de la signature"))
     body = models.CharField(_("organisme de formation"), max_length=200, blank=True)

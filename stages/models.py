@@ -34,6 +34,7 @@ class Period(models.Model):
         on_delete=models.PROTECT,
         related_name="stage_periods",
         limit_choices_to={"kind": Organisation.Kind.FACULTY},
+        verbose_name=_("faculté"),
     )
     kind = models.CharField(_("type de période"), max_length=10, choices=Kind.choices)
     label = models.CharField(_("intitulé"), max_length=120)
@@ -88,7 +89,9 @@ class Offer(models.Model):
     """A terrain de stage for one period: a team of one to three MSUs hosting students of one
     level, up to `capacity` students at a time."""
 
-    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="offers")
+    period = models.ForeignKey(
+        Period, on_delete=models.PROTECT, related_name="offers", verbose_name=_("période")
+    )
     upp = models.ForeignKey(
         Organisation,
         verbose_name=_("UPP"),
@@ -158,7 +161,9 @@ class TeamMember(models.Model):
 
 
 class Student(models.Model):
-    faculty = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="students")
+    faculty = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="students", verbose_name=_("faculté")
+    )
     student_number = models.CharField(_("numéro d'étudiant"), max_length=20)
     last_name = models.CharField(_("nom"), max_length=150)
     first_name = models.CharField(_("prénom"), max_length=150)
@@ -194,8 +199,15 @@ class Placement(models.Model):
         CHANGE = "change", _("Changement de stage")
         OTHER = "other", _("Autre motif")
 
-    offer = models.ForeignKey(Offer, on_delete=models.PROTECT, related_name="placements")
-    student = models.ForeignKey(Student, on_delete=models.PROTECT, related_name="placements")
+    offer = models.ForeignKey(
+        Offer,
+        on_delete=models.PROTECT,
+        related_name="placements",
+        verbose_name=_("terrain de stage"),
+    )
+    student = models.ForeignKey(
+        Student, on_delete=models.PROTECT, related_name="placements", verbose_name=_("étudiant")
+    )
     part_time = models.BooleanField(_("temps partiel"), default=False)
     # The actual dates, within the offer's period (its dates by default); set by the services
     # only. Overlaps between a student's placements are one indexed query on them.
@@ -273,9 +285,14 @@ class Tutoring(models.Model):
     MAX_ACTIVE = 3
 
     tutor = models.ForeignKey(
-        "applications.Doctor", on_delete=models.PROTECT, related_name="tutorings"
+        "applications.Doctor",
+        on_delete=models.PROTECT,
+        related_name="tutorings",
+        verbose_name=_("tuteur"),
     )
-    student = models.ForeignKey(Student, on_delete=models.PROTECT, related_name="tutorings")
+    student = models.ForeignKey(
+        Student, on_delete=models.PROTECT, related_name="tutorings", verbose_name=_("interne")
+    )
     promotion = models.PositiveSmallIntegerField(_("promotion"))
     started_on = models.DateField(_("début du tutorat"))
     ended_on = models.DateField(_("fin du tutorat"), null=True, blank=True)

@@ -22,7 +22,10 @@ class EvaluationCriterion(models.Model):
     retired (`active`): past evaluations keep their wording (copied on each score)."""
 
     faculty = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.CASCADE, related_name="evaluation_criteria"
+        "accounts.Organisation",
+        on_delete=models.CASCADE,
+        related_name="evaluation_criteria",
+        verbose_name=_("faculté"),
     )
     audience = models.CharField(_("grille"), max_length=10, choices=Audience.choices)
     label = models.CharField(_("critère"), max_length=200)
@@ -139,7 +142,10 @@ class Incident(models.Model):
         HANDLED = "handled", _("traité")
 
     placement = models.ForeignKey(
-        "stages.Placement", on_delete=models.PROTECT, related_name="incidents"
+        "stages.Placement",
+        on_delete=models.PROTECT,
+        related_name="incidents",
+        verbose_name=_("stage"),
     )
     subject = models.CharField(_("objet"), max_length=200)
     reported_by = models.ForeignKey(
@@ -149,7 +155,7 @@ class Incident(models.Model):
     status = models.CharField(
         _("statut"), max_length=10, choices=Status.choices, default=Status.OPEN
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(_("signalé le"), default=timezone.now)
     handled_at = models.DateTimeField(null=True, blank=True)
     handled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

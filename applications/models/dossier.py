@@ -168,9 +168,15 @@ class Application(models.Model):
         # the same path (visit, commission, decision), one requested level per agrément.
         REVIEW = "review", _("Réexamen d'agrément")
 
-    doctor = models.ForeignKey(Doctor, on_delete=models.PROTECT, related_name="applications")
+    doctor = models.ForeignKey(
+        Doctor, on_delete=models.PROTECT, related_name="applications", verbose_name=_("médecin")
+    )
     faculty = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="applications", null=True
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="applications",
+        null=True,
+        verbose_name=_("faculté"),
     )
     kind = models.CharField(
         _("type de demande"), max_length=10, choices=Kind.choices, default=Kind.INITIAL
@@ -218,7 +224,7 @@ class Application(models.Model):
 
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
-    submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    submitted_at = models.DateTimeField(_("transmis le"), null=True, blank=True, editable=False)
     status_changed_at = models.DateTimeField(default=timezone.now, editable=False)
     # Bumped by every transition: a form posted against an older version is refused, so two
     # staff members acting at once never both succeed on the same state.

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
 
 from .. import selectors, services
@@ -26,6 +27,24 @@ STATUS_BADGES = {
     Agrement.Status.SUSPENDED: "warning",
     Agrement.Status.WITHDRAWN: "error",
 }
+
+
+# An agrément in force, by its dates: one badge, as the register shows it (« En vigueur » beside
+# « Expiré » said two contrary things).
+IN_FORCE_BY_DATES = {
+    "active": (_lazy("En vigueur"), "success"),
+    "renewable": (_lazy("En vigueur, à renouveler"), "warning"),
+    "upcoming": (_lazy("À venir"), "info"),
+    "expired": (_lazy("Expiré"), "error"),
+}
+
+
+def _status_badge(agrement):
+    if agrement.status == Agrement.Status.IN_FORCE:
+        label, badge = IN_FORCE_BY_DATES[agrement.state()]
+    else:  # under review, suspended, withdrawn: what happened to it comes first
+        label, badge = agrement.get_status_display(), STATUS_BADGES[agrement.status]
+    return {"status_label": label, "status_badge": badge}
 
 
 def _roles(agrement, user):
@@ -46,8 +65,7 @@ def agrement_detail(request, pk):
             "agrement": agrement,
             "doctor": agrement.doctor,
             "is_doctor": is_doctor,
-            "status_badge": STATUS_BADGES[agrement.status],
-            "state_label": agrement.state_label(),
+            **_status_badge(agrement),
             "suspensions": list(agrement.suspensions.all()),  # with their letters (selector)
             "reviews": [
                 {"application": r, "badge": STATUS_BADGE.get(r.status, "info")} for r in reviews

@@ -346,6 +346,24 @@ def test_the_lifting_of_a_suspension_gives_the_doctor_its_letter(client, staff, 
     assert client.get(letter_url).status_code == 404
 
 
+def test_the_agrement_page_says_its_status_in_one_badge(client, staff, msu):
+    agrement = _agrements(msu)["niveau_1"]
+    url = reverse("applications:agrement", args=[agrement.pk])
+
+    def badge():
+        client.force_login(msu.user)  # at the travelled time: a session of that day
+        page = client.get(url).content.decode()
+        return page.split('id="statut-agrement">', 1)[1].split("</p>", 1)[0]
+
+    assert ">En vigueur</span>" in badge() and "En cours" not in badge()
+    with time_machine.travel(datetime.datetime(2030, 9, 1, 10, tzinfo=datetime.UTC)):
+        assert ">En vigueur, à renouveler</span>" in badge()
+    with time_machine.travel(datetime.datetime(2031, 2, 1, 10, tzinfo=datetime.UTC)):
+        assert ">Expiré</span>" in badge() and "En vigueur" not in badge()
+    decide(review_in_commission(staff, [agrement]), agrement, staff.secretariat, Outcome.SUSPENDED)
+    assert ">Suspendu</span>" in badge() and "En vigueur" not in badge()
+
+
 def test_a_suspension_with_an_end_date_ends_by_itself(staff, msu):
     agrement = _agrements(msu)["externe"]
     review = review_in_commission(staff, [agrement])

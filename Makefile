@@ -8,7 +8,7 @@ PORT ?= 8000
 # the production ones and refuse to start without a real DJANGO_SECRET_KEY.
 DEV := DJANGO_DEBUG=$${DJANGO_DEBUG:-1}
 
-.PHONY: run install uv migrate demo test test-fast e2e bench bench-data load lint format worker beat messages clean
+.PHONY: run install uv migrate demo test test-fast e2e bench bench-data load lint format worker beat messages plurals clean
 
 uv:
 	@command -v $(UV) >/dev/null 2>&1 || python3 -m pip install --quiet --user uv
@@ -84,6 +84,10 @@ messages: install
 	@test -n "$(LOCALE)" || { echo "usage: make messages LOCALE=xx"; exit 2; }
 	$(DEV) $(PY) manage.py makemessages -l $(LOCALE) --ignore=.venv
 	$(DEV) $(PY) manage.py compilemessages --ignore=.venv
+
+# The French plural forms (« 0 jour », not « 0 jours »): after adding a plural message.
+plurals: install
+	$(PY) -m msu_portal.french_plurals
 
 clean:
 	rm -rf var .pytest_cache

@@ -47,8 +47,9 @@ class Figure:
 
 
 def _count(n, singular, plural):
-    """« 1 dossier est… », « 2 dossiers sont… »: French puts 0 and 1 in the singular (the
-    catalogue-less ngettext would say « 0 dossiers »)."""
+    """« 1 dossier est… », « 2 dossiers sont… »: French puts 0 and 1 in the singular. The
+    messages come through variables, out of the plural catalogue's reach (locale/fr, made from
+    literal ngettext calls): the rule is applied here."""
     return ngettext(singular, plural, 2 if n > 1 else 1) % {"n": n}
 
 

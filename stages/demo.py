@@ -50,19 +50,22 @@ def _previous_semester_start(start):
     return datetime.date(start.year - 1, 11, 1)
 
 
-def _granted(doctor, levels, decided_on, secretariat, visitor, member, faculty):
-    """An initial dossier walked through the whole instruction, granted on `decided_on`."""
-    app = _submitted(doctor, levels)
-    instruction.declare_admissible(_fresh(app), secretariat)
-    meets_at = timezone.make_aware(
+def _commission_day(decided_on):
+    return timezone.make_aware(
         datetime.datetime.combine(decided_on - datetime.timedelta(days=10), datetime.time(14))
     )
+
+
+def _before_commission(doctor, levels, session, secretariat, visitor, member):
+    """An initial dossier walked through the instruction onto `session`, with its opinions."""
+    app = _submitted(doctor, levels)
+    instruction.declare_admissible(_fresh(app), secretariat)
     visit = instruction.schedule_visit(
         _fresh(app), secretariat, timezone.now() + datetime.timedelta(days=1), [visitor]
     )
     # The visit took place before the commission: its date moves back (see applications.demo).
     SiteVisit.objects.filter(pk=visit.pk).update(
-        scheduled_for=meets_at - datetime.timedelta(days=20)
+        scheduled_for=session.meets_at - datetime.timedelta(days=20)
     )
     instruction.record_visit(
         _fresh(app),
@@ -71,13 +74,20 @@ def _granted(doctor, levels, decided_on, secretariat, visitor, member, faculty):
         "Cabinet adapté à l'accueil d'étudiants, temps de reprise prévu chaque jour.",
         "favourable",
     )
-    session = instruction.create_session(
-        faculty, secretariat, meets_at, "Salle du conseil", [member]
-    )
     item = instruction.add_to_agenda(session, _fresh(app), secretariat)
     for level in item.levels.all():
         instruction.give_opinion(session, level, member, MemberOpinion.Opinion.FAVOURABLE)
         instruction.record_commission_opinion(session, level, member, Review.Opinion.FAVOURABLE)
+    return app
+
+
+def _granted(doctor, levels, decided_on, secretariat, visitor, member, faculty):
+    """One initial dossier walked through the whole instruction, granted on `decided_on` (at
+    a session of its own)."""
+    session = instruction.create_session(
+        faculty, secretariat, _commission_day(decided_on), "Salle du conseil", [member]
+    )
+    app = _before_commission(doctor, levels, session, secretariat, visitor, member)
     instruction.record_attendance(session, secretariat, {member.pk: "present"})
     instruction.close_session(session, secretariat)
     grant_every_level(app, secretariat, decided_on)
@@ -97,7 +107,7 @@ def load_stages_demo(faculty, today=None):
         days=60
     )
 
-    doctors = {}
+    doctors, to_grant, session = {}, [], None
     for index, (login, civility, first, last, levels, zonage) in enumerate(MSUS, start=40):
         user = demo_account(f"{login}@example.org", first, last)
         doctor = _doctor(user, faculty, upp, index)
@@ -105,8 +115,19 @@ def load_stages_demo(faculty, today=None):
         doctor.save(update_fields=["civility"])
         doctor.sites.update(zonage=zonage)
         if not doctor.agrements.exists():
-            _granted(doctor, levels, decided_on, secretariat, visitor, member, faculty)
+            # One session for all of them, as a faculty holds it (not one each, the same day).
+            session = session or instruction.create_session(
+                faculty, secretariat, _commission_day(decided_on), "Salle du conseil", [member]
+            )
+            to_grant.append(
+                _before_commission(doctor, levels, session, secretariat, visitor, member)
+            )
         doctors[login] = doctor
+    if session is not None:
+        instruction.record_attendance(session, secretariat, {member.pk: "present"})
+        instruction.close_session(session, secretariat)
+        for app in to_grant:
+            grant_every_level(app, secretariat, decided_on)
     helene, bastien, claire = doctors["msu"], doctors["bastien.leroy"], doctors["claire.dumas"]
 
     start = current_semester_start(today)

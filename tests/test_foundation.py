@@ -201,3 +201,20 @@ def test_workflow_table_covers_every_state_and_only_the_doctor_withdraws():
         if status not in (Status.DECIDED, Status.WITHDRAWN):
             assert Action.WITHDRAW in actions_for(status, {"doctor"})
             assert Action.WITHDRAW not in actions_for(status, {"secretariat"})
+
+
+@pytest.mark.django_db
+def test_the_demo_holds_no_two_commission_sessions_at_the_same_time():
+    """The commissions page listed three « Commission du … 14:00 » of the same day."""
+    from django.db.models import Count
+
+    from applications.models import CommissionSession
+
+    call_command("load_demo", verbosity=0)
+    twins = (
+        CommissionSession.objects.values("faculty", "meets_at")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+    )
+    assert list(twins) == []
+    assert CommissionSession.objects.count() >= 3

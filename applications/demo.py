@@ -1,10 +1,12 @@
 """Demo dossiers spread over every state of the lifecycle, so that each demo account has
-something to do. Every dossier walks through the real services (no status set by hand); only
-timestamps are moved back afterwards, to show the queue's age flags.
+something to do. Every dossier walks through the real services (no status set by hand); the
+steps of the past are taken on their own day (`on`), so that every date a page shows, its
+history included, tells the same story.
 
 All people are fictional; addresses are on example.org.
 """
 
+import contextlib
 import datetime
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -110,6 +112,22 @@ def _submitted(doctor, levels):
     return Application.objects.get(pk=application.pk)
 
 
+@contextlib.contextmanager
+def on(moment):
+    """The demo's steps at `moment`: events, notifications and documents dated that day.
+    (time-machine, a development dependency like the demo itself: `make run`, never the image.)"""
+    import time_machine
+
+    with time_machine.travel(moment, tick=False):
+        yield
+
+
+# Dossiers left waiting long enough to be flagged in the queue: months since they were sent.
+WAITING_MONTHS = {"chloe.bernard": 3, "hugo.lambert": 7}
+# States reached through a visit already made: their instruction began this long ago.
+VISITED = {Status.VISIT_DONE, "commission_open", "renewable", "awaiting_decision", Status.DECIDED}
+
+
 def _fresh(application):
     return Application.objects.get(pk=application.pk)
 
@@ -127,6 +145,44 @@ def grant_every_level(app, secretariat, decided_on):
         )
 
 
+def _early_steps(doctor, levels, state, index, secretariat, visitor):
+    """A dossier that stops before its visit: sent, maybe sent back or answered, withdrawn,
+    declared admissible or with its visit to come."""
+    user = doctor.user
+    app = _submitted(doctor, levels)
+    if state == Status.INCOMPLETE:
+        services.request_complements(
+            app,
+            secretariat,
+            "L'attestation d'assurance est celle de l'an dernier : merci d'envoyer "
+            "l'attestation en cours de validité.",
+            timezone.localdate() + datetime.timedelta(days=21),
+            ["piece:insurance"],
+        )
+    elif state == "resubmitted":
+        services.request_complements(
+            app,
+            secretariat,
+            "Le CV n'est pas signé : merci d'envoyer une version signée.",
+            timezone.localdate() + datetime.timedelta(days=21),
+            ["piece:cv"],
+        )
+        upload = SimpleUploadedFile("cv-signe.pdf", pdf_bytes("CV signé"))
+        services.attach_document(_fresh(app), user, "cv", upload, check_upload(upload))
+        services.submit(_fresh(app), user)
+    elif state == Status.WITHDRAWN:
+        services.withdraw(app, user, "Départ du cabinet prévu cette année.")
+    elif state in (Status.ADMISSIBLE, Status.VISIT_SCHEDULED):
+        services.declare_admissible(_fresh(app), secretariat)
+        if state == Status.VISIT_SCHEDULED:
+            services.schedule_visit(
+                _fresh(app),
+                secretariat,
+                timezone.now() + datetime.timedelta(days=7 + index),
+                [visitor],
+            )
+
+
 def load_instruction_demo(faculty):
     if Application.objects.filter(doctor__user__email__startswith="lucas.garnier").exists():
         return  # already loaded
@@ -141,53 +197,31 @@ def load_instruction_demo(faculty):
     for index, (login, first, last, levels, state, upp) in enumerate(DOSSIERS):
         user = demo_account(f"{login}@example.org", first, last)
         doctor = _doctor(user, faculty, upps.get(upp), index)
-        app = _submitted(doctor, levels)
-        if state == Status.SUBMITTED:
+        if state in VISITED:
+            # Sent six weeks before its commission (or before today), visited two weeks before.
+            anchor = _commission_time(state, now)
+            with on(anchor - datetime.timedelta(days=45, hours=index)):
+                app = _submitted(doctor, levels)
+            with on(anchor - datetime.timedelta(days=40, hours=index)):
+                services.declare_admissible(_fresh(app), secretariat)
+                visited_on = anchor - datetime.timedelta(days=20 - index % 10, hours=index)
+                services.schedule_visit(_fresh(app), secretariat, visited_on, [visitor])
+            with on(visited_on + datetime.timedelta(days=1)):
+                services.record_visit(
+                    _fresh(app),
+                    visitor,
+                    {field: True for field, _label in SiteVisit.CHECKLIST},
+                    "Locaux adaptés, bureau et poste dédiés à l'étudiant, équipe motivée.",
+                    "favourable",
+                )
+        else:
+            with contextlib.ExitStack() as past:
+                if login in WAITING_MONTHS:
+                    past.enter_context(
+                        on(now - datetime.timedelta(days=30 * WAITING_MONTHS[login]))
+                    )
+                _early_steps(doctor, levels, state, index, secretariat, visitor)
             continue
-        if state == Status.INCOMPLETE:
-            services.request_complements(
-                app,
-                secretariat,
-                "L'attestation d'assurance est celle de l'an dernier : merci d'envoyer "
-                "l'attestation en cours de validité.",
-                timezone.localdate() + datetime.timedelta(days=21),
-                ["piece:insurance"],
-            )
-            continue
-        if state == "resubmitted":
-            services.request_complements(
-                app,
-                secretariat,
-                "Le CV n'est pas signé : merci d'envoyer une version signée.",
-                timezone.localdate() + datetime.timedelta(days=21),
-                ["piece:cv"],
-            )
-            upload = SimpleUploadedFile("cv-signe.pdf", pdf_bytes("CV signé"))
-            services.attach_document(_fresh(app), user, "cv", upload, check_upload(upload))
-            services.submit(_fresh(app), user)
-            continue
-        if state == Status.WITHDRAWN:
-            services.withdraw(app, user, "Départ du cabinet prévu cette année.")
-            continue
-        services.declare_admissible(_fresh(app), secretariat)
-        if state == Status.ADMISSIBLE:
-            continue
-        visit = services.schedule_visit(
-            _fresh(app), secretariat, now + datetime.timedelta(days=7 + index), [visitor]
-        )
-        if state == Status.VISIT_SCHEDULED:
-            continue
-        # The visit took place: its date moves back (a report is never dated before it).
-        SiteVisit.objects.filter(pk=visit.pk).update(
-            scheduled_for=now - datetime.timedelta(days=20 - index)
-        )
-        services.record_visit(
-            _fresh(app),
-            visitor,
-            {field: True for field, _label in SiteVisit.CHECKLIST},
-            "Locaux adaptés, bureau et poste dédiés à l'étudiant, équipe motivée.",
-            "favourable",
-        )
         if state == Status.VISIT_DONE:
             continue
         if state == "commission_open":
@@ -210,39 +244,46 @@ def load_instruction_demo(faculty):
                     MemberOpinion.Opinion.FAVOURABLE,
                 )
             continue
-        decided_on = timezone.localdate()
-        if state == "renewable":  # an agrément granted 4.7 years ago, in its last six months
-            decided_on -= datetime.timedelta(days=int(365.25 * 4.7))
-            session = services.create_session(
-                faculty,
-                secretariat,
-                now - datetime.timedelta(days=int(365.25 * 4.7) + 20),
-                "Salle du conseil",
-                [member],
-            )
+        meets_at = anchor
+        if state == "renewable" or closed_session is None:
+            with on(meets_at - datetime.timedelta(days=30)):
+                session = services.create_session(
+                    faculty, secretariat, meets_at, "Salle du conseil", [member]
+                )
+            if state != "renewable":
+                closed_session = session
         else:
-            closed_session = closed_session or services.create_session(
-                faculty, secretariat, now - datetime.timedelta(days=2), "Salle du conseil", [member]
-            )
             session = closed_session
-        item = services.add_to_agenda(session, _fresh(app), secretariat)
-        for level in item.levels.all():
-            services.give_opinion(session, level, member, MemberOpinion.Opinion.FAVOURABLE)
-            services.record_commission_opinion(session, level, member, Review.Opinion.FAVOURABLE)
+        with on(meets_at - datetime.timedelta(days=5)):
+            item = services.add_to_agenda(session, _fresh(app), secretariat)
+        with on(meets_at + datetime.timedelta(hours=1)):
+            for level in item.levels.all():
+                services.give_opinion(session, level, member, MemberOpinion.Opinion.FAVOURABLE)
+                services.record_commission_opinion(
+                    session, level, member, Review.Opinion.FAVOURABLE
+                )
         if state == "awaiting_decision":
             continue
         session.refresh_from_db()
         if not session.is_closed:
-            services.record_attendance(session, secretariat, {member.pk: "present"})
-            services.close_session(session, secretariat)
-        grant_every_level(app, secretariat, decided_on)
+            with on(meets_at + datetime.timedelta(hours=2)):
+                services.record_attendance(session, secretariat, {member.pk: "present"})
+                services.close_session(session, secretariat)
+        if state == "renewable":  # an agrément granted 4.7 years ago, in its last six months
+            decided_at = meets_at + datetime.timedelta(days=20)
+            with on(decided_at):
+                grant_every_level(app, secretariat, timezone.localdate(decided_at))
+        else:
+            grant_every_level(app, secretariat, timezone.localdate())
 
-    # Two dossiers waiting long enough to be flagged in the queue.
-    for login, months in [("chloe.bernard", 3), ("hugo.lambert", 7)]:
-        Application.objects.filter(doctor__user__email=f"{login}@example.org").update(
-            submitted_at=now - datetime.timedelta(days=30 * months),
-            status_changed_at=now - datetime.timedelta(days=30 * months),
-        )
+
+def _commission_time(state, now):
+    """When the commission of a dossier in `state` meets (now, for one still to come)."""
+    if state == "renewable":
+        return now - datetime.timedelta(days=int(365.25 * 4.7) + 20)
+    if state in ("awaiting_decision", Status.DECIDED):
+        return now - datetime.timedelta(days=2)
+    return now
 
 
 def load_agrement_life_demo(faculty):

@@ -44,10 +44,13 @@ def spread_timelines(faculty, now=None):
 
 def _spread_timelines(faculty, now=None):
     now = now or timezone.now()
+    # Only the dossiers walked in one instant: those the demo took step by step on their own
+    # days (applications.demo.on) have their timeline already.
     decided = Application.objects.filter(
         faculty=faculty,
         status=Status.DECIDED,
         status_changed_at__gte=now - datetime.timedelta(days=2),
+        submitted_at__gte=now - datetime.timedelta(days=2),
     ).order_by("pk")
     for index, application in enumerate(decided):
         end = now - datetime.timedelta(days=2 + 4 * index)

@@ -135,6 +135,11 @@ def test_every_demo_rpps_passes_its_check_digit():
     assert [d.rpps for d in doctors if rpps_warning(d)] == []
     assert len({d.rpps for d in doctors}) == len(doctors)
     assert rpps.with_check_digit("1000900001") == "10009000018"
+    # The example the profile form gives passes the form's own check.
+    from applications.forms.doctor import ProfileForm
+
+    example = str(ProfileForm.base_fields["rpps"].help_text).rsplit(" ", 1)[1]
+    assert len(example) == 11 and rpps.luhn_ok(example)
 
 
 def test_compose_file_is_accepted_by_docker_compose():

@@ -22,7 +22,7 @@ class ProfileForm(forms.ModelForm):
     rpps = forms.CharField(
         label=_("Numéro RPPS"),
         max_length=20,
-        help_text=_("11 chiffres, inscrits sur votre carte CPS. Exemple : 10001234567"),
+        help_text=_("11 chiffres, inscrits sur votre carte CPS. Exemple : 10001234565"),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
 

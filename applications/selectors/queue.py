@@ -137,7 +137,8 @@ def search_condition(search):
             continue
         else:
             condition = Q(doctor__search_name__contains=fold(word))
-        if number and len(word) < 11:
+        # A dossier's number, but not an RPPS's 11 digits read as one.
+        if number and not (word.isdigit() and len(word) >= 11):
             condition |= Q(pk=int(number.group(1)))
         words &= condition
     if names:

@@ -53,6 +53,28 @@ def _count(n, singular, plural):
     return ngettext(singular, plural, 2 if n > 1 else 1) % {"n": n}
 
 
+# The French abbreviations of the months (Django's "M" gives « jui » for both June and July).
+SHORT_MONTHS = [
+    gettext_lazy("janv."),
+    gettext_lazy("févr."),
+    gettext_lazy("mars"),
+    gettext_lazy("avr."),
+    gettext_lazy("mai"),
+    gettext_lazy("juin"),
+    gettext_lazy("juil."),
+    gettext_lazy("août"),
+    gettext_lazy("sept."),
+    gettext_lazy("oct."),
+    gettext_lazy("nov."),
+    gettext_lazy("déc."),
+]
+
+
+def _short_month(day):
+    """« juin 26 », « juil. 26 »: a chart's category, short and unambiguous."""
+    return f"{SHORT_MONTHS[day.month - 1]} {day:%y}"
+
+
 def _month_label(day):
     return date_format(day, "F Y").capitalize()
 
@@ -136,7 +158,7 @@ def activity(faculty, end):
             }
         ],
         {
-            "categories": [date_format(m, "M y") for m in months],
+            "categories": [_short_month(m) for m in months],
             "series": [
                 (_("Reçus"), [row[1] + row[2] for row in rows]),
                 (_("Décidés"), [row[3] + row[4] for row in rows]),

@@ -29,11 +29,11 @@ STATUS_BADGES = {
 }
 
 
-# An agrément in force, by its dates: one badge, as the register shows it (« En vigueur » beside
-# « Expiré » said two contrary things).
+# An agrément in force, by its dates: one badge, named as in the register (« En vigueur »
+# beside « Expiré » said two contrary things, and the register said « En cours »).
 IN_FORCE_BY_DATES = {
-    "active": (_lazy("En vigueur"), "success"),
-    "renewable": (_lazy("En vigueur, à renouveler"), "warning"),
+    "active": (_lazy("En cours"), "success"),
+    "renewable": (_lazy("À renouveler"), "warning"),
     "upcoming": (_lazy("À venir"), "info"),
     "expired": (_lazy("Expiré"), "error"),
 }

@@ -328,6 +328,7 @@ def test_the_lifting_of_a_suspension_gives_the_doctor_its_letter(client, staff, 
     assert documents.build(letter.pk, letter.requested_revision)
     page = client.get(page_url).content.decode()
     assert "Lettre de levée de la suspension (PDF)" in page and letter_url in page
+    assert "Aucun événement" not in page  # the history shows the review and the lifting
     response = client.get(letter_url)
     assert response["Content-Disposition"].startswith(
         f'attachment; filename="levee-suspension-{agrement.application.reference}-niveau-1.pdf"'
@@ -355,13 +356,18 @@ def test_the_agrement_page_says_its_status_in_one_badge(client, staff, msu):
         page = client.get(url).content.decode()
         return page.split('id="statut-agrement">', 1)[1].split("</p>", 1)[0]
 
-    assert ">En vigueur</span>" in badge() and "En cours" not in badge()
+    # The register's words: one badge, the same as its row there.
+    assert badge().count("<span") == 1 and ">En cours</span>" in badge()
+    # Nothing happened to it since its decision: said so under the history's heading.
+    assert (
+        '<p id="historique">Aucun événement pour le moment.</p>' in client.get(url).content.decode()
+    )
     with time_machine.travel(datetime.datetime(2030, 9, 1, 10, tzinfo=datetime.UTC)):
-        assert ">En vigueur, à renouveler</span>" in badge()
+        assert ">À renouveler</span>" in badge()
     with time_machine.travel(datetime.datetime(2031, 2, 1, 10, tzinfo=datetime.UTC)):
-        assert ">Expiré</span>" in badge() and "En vigueur" not in badge()
+        assert ">Expiré</span>" in badge() and badge().count("<span") == 1
     decide(review_in_commission(staff, [agrement]), agrement, staff.secretariat, Outcome.SUSPENDED)
-    assert ">Suspendu</span>" in badge() and "En vigueur" not in badge()
+    assert ">Suspendu</span>" in badge() and badge().count("<span") == 1
 
 
 def test_a_suspension_with_an_end_date_ends_by_itself(staff, msu):

@@ -140,7 +140,7 @@ def test_the_lifting_of_a_suspension_and_its_letter(page, live_server):
     main.get_by_label("Motif").fill("Locaux remis en conformité.")
     main.get_by_role("button", name="Lever la suspension").click()
     expect(page.get_by_text("Suspension levée ; le médecin est prévenu.")).to_be_visible()
-    expect(main.locator("#statut-agrement")).to_contain_text("En vigueur")
+    expect(main.locator("#statut-agrement")).to_contain_text("En cours")
 
     # 2. The MSU downloads the letter of the lifting (built by the task on commit).
     sign_in(page, live_server, msu.user)

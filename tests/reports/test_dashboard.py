@@ -98,6 +98,8 @@ def test_received_and_decided_per_month_by_kind_and_level(staff, decided):
     assert months["Février 2026"] == [0, 0, 1, 0]
     assert months["Mars 2026"] == [0, 0, 1, 0]
     assert fig.total == ["Total", 2, 0, 2, 0]
+    assert fig.chart["categories"][:3] == ["nov. 24", "déc. 24", "janv. 25"]
+    assert fig.chart["categories"][19:21] == ["juin 26", "juil. 26"]
     assert fig.sentences == [
         "Sur les 24 mois de novembre 2024 à octobre 2026, 2 dossiers ont été transmis (première"
         " transmission) et 2 ont été décidés."

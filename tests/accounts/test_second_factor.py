@@ -260,6 +260,9 @@ def test_doctors_sign_in_without_a_code_unless_they_turn_it_on(client):
 
     page = client.get(reverse("accounts:second_factor_enrol")).content.decode()
     assert "<svg" in page
+    # Optional for a doctor: cancelling keeps them signed in (staff can only sign out).
+    assert "Annuler : continuer sans second facteur" in page
+    assert "Annuler et se déconnecter" not in page
     device = TOTPDevice.objects.get(user=doctor)
     client.post(reverse("accounts:second_factor_enrol"), {"code": totp_code(device.key)})
     client.post(reverse("accounts:logout"))

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Membership, Organisation
+from applications.models import Doctor
 from stages import services
 from stages.models import Offer, Period, Placement, Student, TeamMember, Tutoring
 from tests.factories import DoctorFactory, FacultyFactory
@@ -123,6 +124,10 @@ def test_the_admin_creates_an_offer_with_its_team_and_sees_it_on_the_period(clie
     page = html(client.get(reverse("stages:period", args=[period.pk])))
     assert "Cabinet du Lez" in page
     assert "Dr Camille Lefebvre" in page and "référent" in page
+    # The badge agrees with the referent: « référente » for a woman.
+    Doctor.objects.filter(pk=second.pk).update(civility=Doctor.Civility.DR_MME)
+    page = html(client.get(reverse("stages:period", args=[period.pk])))
+    assert ">référente</span>" in page
     assert "UPP de Béziers" in page and "0 / 2" in page
 
 

@@ -171,6 +171,19 @@ def test_environment_step_needs_one_site_and_a_valid_postal_code(client, new_doc
     response = client.post(step_url(application, "exercice"), {**bad_code, **ENVIRONMENT})
     assert "Le code postal compte 5 chiffres." in response.content.decode()
     assert not new_doctor.sites.exists()
+    # The summary at the top counts and links the sites' errors too, not the form's alone.
+    half = {**SITES, "sites-0-address": "", "sites-0-postal_code": "3400"}
+    page = client.post(
+        step_url(application, "exercice"), {**half, **ENVIRONMENT, "practice_description": ""}
+    ).content.decode()
+    summary = page.split('id="resume-erreurs"', 1)[1].split("</div>", 1)[0]
+    assert "Le formulaire contient 3 erreurs à corriger." in summary
+    assert 'href="#id_sites-0-address">Lieu 1 — Adresse : ' in summary
+    assert 'href="#id_sites-0-postal_code">Lieu 1 — Code postal : ' in summary
+    assert "<title>Erreur : " in page
+    # With the sites' errors alone, the summary is there all the same.
+    page = client.post(step_url(application, "exercice"), {**half, **ENVIRONMENT}).content.decode()
+    assert "Le formulaire contient 2 erreurs à corriger." in page
 
 
 def test_levels_step_shows_eligibility_and_saves_choice(client, doctor, draft):

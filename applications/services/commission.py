@@ -327,7 +327,7 @@ def record_commission_opinion(session, requested_level, by, opinion, reason="", 
         errors.append(_("Le décompte des voix est fait de nombres positifs ou nuls."))
     elif sum(votes) > len(voters):
         errors.append(
-            _("Le décompte compte %(total)d voix pour %(voters)d membres pouvant voter.")
+            _("Le décompte indique %(total)d voix pour %(voters)d membres pouvant voter.")
             % {"total": sum(votes), "voters": len(voters)}
         )
     if errors:

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -88,7 +88,33 @@ def session_create(request):
     )
 
 
-def _level_row(level, item, session, roles, user, recused, voters):
+DRAFT = "commission_draft"  # a refused opinion, shown again on the page it came from
+
+
+def _keep(request, form, texts=()):
+    """After a refusal, the page shows the form as it was sent, with its errors beside it."""
+    request.session[DRAFT] = {
+        "prefix": form.prefix,
+        "data": {k: request.POST.getlist(k) for k in request.POST if k.startswith(form.prefix)},
+        "errors": [str(text) for text in texts],
+    }
+
+
+def _drafted(form_class, prefix, draft, **kwargs):
+    """The form sent last and refused (bound, with its errors), or a fresh one."""
+    if not draft or draft["prefix"] != prefix:
+        return form_class(prefix=prefix, **kwargs)
+    data = QueryDict(mutable=True)
+    for key, values in draft["data"].items():
+        data.setlist(key, values)
+    form = form_class(data, prefix=prefix)
+    form.is_valid()
+    for text in draft["errors"]:
+        form.add_error(None, text)
+    return form
+
+
+def _level_row(level, item, session, roles, user, recused, voters, draft=None):
     """What one reader sees and may do on one level of the agenda."""
     opinions = level.session_opinions
     own = next((o for o in opinions if o.member_id == user.pk), None)
@@ -100,8 +126,10 @@ def _level_row(level, item, session, roles, user, recused, voters):
     )
     form = None
     if roles.member and open_here and user.pk not in recused:
-        form = OpinionForm(
-            prefix=f"avis-{level.pk}",
+        form = _drafted(
+            OpinionForm,
+            f"avis-{level.pk}",
+            draft,
             initial={"opinion": own.opinion, "reason": own.reason} if own else None,
         )
     computed = selectors.computed_votes(opinions, voters)
@@ -117,7 +145,9 @@ def _level_row(level, item, session, roles, user, recused, voters):
                 "votes_against": review.votes_against,
                 "votes_abstain": review.votes_abstain,
             }
-        commission_form = CommissionOpinionForm(prefix=f"commission-{level.pk}", initial=initial)
+        commission_form = _drafted(
+            CommissionOpinionForm, f"commission-{level.pk}", draft, initial=initial
+        )
     return {
         "level": level,
         "own": own,
@@ -132,7 +162,7 @@ def _level_row(level, item, session, roles, user, recused, voters):
     }
 
 
-def _agenda_rows(session, roles, user, members, attendance):
+def _agenda_rows(session, roles, user, members, attendance, draft=None):
     names = {m.pk: m.get_full_name() or m.email for m in members}
     away = {pk for pk, status in attendance["by_member"].items() if status != "present"}
     rows = []
@@ -145,7 +175,7 @@ def _agenda_rows(session, roles, user, members, attendance):
                 "recused": sorted(names[pk] for pk in recused),
                 "i_take_no_part": roles.member and user.pk in recused,
                 "levels": [
-                    _level_row(level, item, session, roles, user, recused, voters)
+                    _level_row(level, item, session, roles, user, recused, voters, draft)
                     for level in item.examined
                 ],
             }
@@ -187,7 +217,9 @@ def session_detail(request, pk):
             "attendance": attendance,
             "attendance_form": attendance_form,
             "attendance_choices": Attendance.Status.choices,
-            "rows": _agenda_rows(session, roles, request.user, members, attendance),
+            "rows": _agenda_rows(
+                session, roles, request.user, members, attendance, request.session.pop(DRAFT, None)
+            ),
             "ready": ready,
             "version_form": VersionForm(initial={"version": session.version}),
             "events": Event.objects.filter(session=session).select_related("actor")
@@ -253,7 +285,7 @@ def give_opinion(request, pk, level_pk):
                 form.cleaned_data["reason"],
             )
         except WorkflowError as error:
-            flash_errors(request, error)
+            _refused(request, level, form, error.messages)
         else:
             messages.success(
                 request,
@@ -261,14 +293,18 @@ def give_opinion(request, pk, level_pk):
                 % {"reference": level.application.reference, "level": level.get_level_display()},
             )
     else:
-        _flash_form(request, level, form)
+        _refused(request, level, form)
     return _back(session, level)
 
 
-def _flash_form(request, level, form):
+def _refused(request, level, form, texts=()):
+    """The refusal at the top of the page, naming the dossier, and the form kept as sent."""
     for errors in form.errors.values():
         for text in errors:
             messages.error(request, f"{level.application.reference} — {text}")
+    for text in texts:
+        messages.error(request, f"{level.application.reference} — {text}")
+    _keep(request, form, texts)
 
 
 @login_required
@@ -288,7 +324,7 @@ def commission_opinion(request, pk, level_pk):
                 votes=form.votes,
             )
         except WorkflowError as error:
-            flash_errors(request, error)
+            _refused(request, level, form, error.messages)
         else:
             messages.success(
                 request,
@@ -304,7 +340,7 @@ def commission_opinion(request, pk, level_pk):
                 },
             )
     else:
-        _flash_form(request, level, form)
+        _refused(request, level, form)
     return _back(session, level)
 
 

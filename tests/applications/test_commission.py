@@ -144,6 +144,24 @@ def test_a_member_sees_the_others_opinions_only_once_they_have_given_theirs(clie
         assert f"{late.get_full_name()} : Favorable" in page
 
 
+def test_a_refused_opinion_comes_back_as_sent_with_its_error_beside_the_field(client, commission):
+    level = commission.level("externe")
+    _president, member, _third = commission.members
+    client.force_login(member)
+    prefix = f"avis-{level.pk}"
+    url = reverse("applications:give_opinion", args=[commission.session.pk, level.pk])
+    response = client.post(url, {f"{prefix}-opinion": UNFAVOURABLE, f"{prefix}-reason": ""})
+    page = html.unescape(client.get(response.url).content.decode())
+    form = page.split(f'action="{url}"', 1)[1].split("</form>", 1)[0]
+    assert f'value="{UNFAVOURABLE}"' in form.split("checked", 1)[0].rsplit("<input", 1)[1]
+    assert "fr-error-text" in form  # beside the field, not only at the top
+    assert f"{commission.app.reference} — " in page  # the banner names the dossier
+    assert not MemberOpinion.objects.filter(requested_level=level).exists()
+    # Shown once: the next visit starts afresh.
+    page = html.unescape(client.get(response.url).content.decode())
+    assert "fr-error-text" not in page.split(f'action="{url}"', 1)[1].split("</form>", 1)[0]
+
+
 def test_the_timeline_of_a_member_never_shows_the_others_opinions(client, commission):
     level = commission.level("externe")
     _president, early, late = commission.members
@@ -206,7 +224,7 @@ def test_a_member_who_is_the_doctor_or_practises_on_the_same_site_takes_no_part(
         services.record_commission_opinion(
             commission.session, level, president, FAVOURABLE, votes=(3, 0, 0)
         )
-    assert messages_of(excinfo) == ["Le décompte compte 3 voix pour 2 membres pouvant voter."]
+    assert messages_of(excinfo) == ["Le décompte indique 3 voix pour 2 membres pouvant voter."]
 
 
 # --- The commission's opinion and its vote count ------------------------------------------------

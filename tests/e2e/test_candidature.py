@@ -21,6 +21,8 @@ def pdf_file(name):
 def upload_every_piece(page):
     for piece in ["cv", "no_conviction", "insurance", "training"]:
         page.set_input_files(f"#id_{piece}", pdf_file(f"{piece}.pdf"))
+    # A file within the limit: no error shows, not even the red icon of an empty one.
+    expect(page.locator(".msu-size-error:visible")).to_have_count(0)
     page.get_by_role("button", name="Enregistrer et continuer").click()
 
 

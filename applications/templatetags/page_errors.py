@@ -26,7 +26,11 @@ def page_errors(context):
 
 def _field_errors(form, prefix):
     return [
-        (field.id_for_label or field.auto_id, f"{prefix}{field.label} : {field.errors[0]}")
+        # A label that is a sentence ends with its period: not before the colon.
+        (
+            field.id_for_label or field.auto_id,
+            f"{prefix}{str(field.label).rstrip('.')} : {field.errors[0]}",
+        )
         for field in form
         if field.errors
     ]

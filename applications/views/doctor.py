@@ -4,6 +4,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import FacultySettings
@@ -200,9 +201,12 @@ def pieces_step(request, application, slug):
         if saved:
             messages.success(
                 request,
-                _(
-                    "%(count)d pièce(s) enregistrée(s) ; les autres fichiers ont été refusés, "
-                    "voir ci-dessous."
+                ngettext(
+                    "%(count)d pièce enregistrée ; les autres fichiers ont été refusés, "
+                    "voir ci-dessous.",
+                    "%(count)d pièces enregistrées ; les autres fichiers ont été refusés, "
+                    "voir ci-dessous.",
+                    saved,
                 )
                 % {"count": saved},
             )

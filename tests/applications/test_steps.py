@@ -222,6 +222,8 @@ def test_commitments_step_requires_the_mandatory_ones(client, doctor, draft):
     assert "Cet engagement est obligatoire pour transmettre le dossier." in (
         response.content.decode()
     )
+    summary = response.content.decode().split('id="resume-erreurs"', 1)[1].split("</div>", 1)[0]
+    assert " : Cet engagement est obligatoire" in summary and ". :" not in summary
     response = client.post(
         step_url(draft, "engagements"),
         {

@@ -57,7 +57,7 @@ def test_renamed_exe_is_refused_with_a_french_reason_and_the_other_file_is_kept(
     assert list(Document.objects.filter(application=draft).values_list("piece", flat=True)) == [
         "cv"
     ]
-    assert "1 pièce(s) enregistrée(s)" in page
+    assert "1 pièce enregistrée ; les autres fichiers ont été refusés" in page
 
 
 def test_file_over_10_mb_is_refused(logged, draft, settings):

@@ -18,6 +18,16 @@ from ..selectors.commission import (
 from .render import BuiltPdf, build
 
 
+def _authority_body(authority, faculty):
+    """Who signs: the UFR (the faculty) for the externes, its ARS for the internes."""
+    return faculty if authority == Authority.UFR else getattr(faculty, "ars", None)
+
+
+def _in_sentence(title):
+    """« Le directeur général de l'ARS, … »: the title inside a sentence."""
+    return title[:1].lower() + title[1:]
+
+
 def build_decision_letter(decision) -> BuiltPdf:
     """The decision on one requested level, by the UFR director (externes) or the ARS director
     general (internes); a granted level carries the attestation of its agrément."""
@@ -26,11 +36,7 @@ def build_decision_letter(decision) -> BuiltPdf:
         "requested_level__application__faculty__ars",
     ).get(pk=decision.pk)
     application = decision.requested_level.application
-    faculty = application.faculty
-    if decision.authority == Authority.UFR:
-        authority_body = faculty
-    else:
-        authority_body = getattr(faculty, "ars", None)
+    authority_body = _authority_body(decision.authority, application.faculty)
     agrement = None
     if decision.outcome == Decision.Outcome.GRANTED:
         agrement = getattr(decision, "agrement", None)
@@ -52,8 +58,7 @@ def build_decision_letter(decision) -> BuiltPdf:
                 "agrement": agrement,
                 "opinion": opinion,
                 "reexamination": getattr(application, "reexamination", None) if review else None,
-                # "Le directeur général de l'ARS, …": the title inside a sentence.
-                "authority_in_sentence": authority[:1].lower() + authority[1:],
+                "authority_in_sentence": _in_sentence(authority),
             },
         )
 
@@ -65,9 +70,7 @@ def build_lift_letter(suspension) -> BuiltPdf:
         "agrement__doctor__user", "agrement__application__faculty__ars", "decision"
     ).get(pk=suspension.pk)
     agrement = suspension.agrement
-    faculty = agrement.application.faculty
-    ars = getattr(faculty, "ars", None)
-    authority_body = faculty if agrement.authority == Authority.UFR else ars
+    authority_body = _authority_body(agrement.authority, agrement.application.faculty)
     with override("fr"):
         authority = str(agrement.get_authority_display())
         return build(
@@ -78,7 +81,7 @@ def build_lift_letter(suspension) -> BuiltPdf:
                 "doctor": agrement.doctor,
                 "authority": authority,
                 "authority_body": authority_body,
-                "authority_in_sentence": authority[:1].lower() + authority[1:],
+                "authority_in_sentence": _in_sentence(authority),
             },
         )
 

@@ -11,7 +11,6 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
 
 from .. import selectors, services
@@ -29,19 +28,14 @@ STATUS_BADGES = {
 }
 
 
-# An agrément in force, by its dates: one badge, named as in the register (« En vigueur »
-# beside « Expiré » said two contrary things, and the register said « En cours »).
-IN_FORCE_BY_DATES = {
-    "active": (_lazy("En cours"), "success"),
-    "renewable": (_lazy("À renouveler"), "warning"),
-    "upcoming": (_lazy("À venir"), "info"),
-    "expired": (_lazy("Expiré"), "error"),
-}
+# An agrément in force, by its dates (Agrement.state_label: the register's words): one badge
+# (« En vigueur » beside « Expiré » said two contrary things).
+STATE_BADGES = {"active": "success", "renewable": "warning", "upcoming": "info", "expired": "error"}
 
 
 def _status_badge(agrement):
     if agrement.status == Agrement.Status.IN_FORCE:
-        label, badge = IN_FORCE_BY_DATES[agrement.state()]
+        label, badge = agrement.state_label(), STATE_BADGES[agrement.state()]
     else:  # under review, suspended, withdrawn: what happened to it comes first
         label, badge = agrement.get_status_display(), STATUS_BADGES[agrement.status]
     return {"status_label": label, "status_badge": badge}

@@ -19,7 +19,7 @@ class PasswordBackend(ModelBackend):
 
             user = (
                 User._default_manager.select_related(PROFILE)
-                .annotate(**{UNREAD_AT_SIGN_IN: unread_subquery()})
+                .annotate(**{UNREAD_AT_SIGN_IN: unread_subquery(User)})
                 .get(pk=user_id)
             )
         except User.DoesNotExist:

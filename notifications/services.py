@@ -18,9 +18,9 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import get_connection
-from django.db import transaction
-from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db import connection, transaction
+from django.db.models import F, IntegerField, Q
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
 
@@ -306,14 +306,22 @@ def unread_count(user):
     return inbox(user).filter(read_at__isnull=True).count()
 
 
-def unread_subquery():
-    """COUNT of the unread notifications of the user of the outer query (OuterRef("pk"))."""
-    rows = (
-        Notification.objects.filter(user=OuterRef("pk"), read_at__isnull=True)
-        .exclude(kind__in=EMAIL_ONLY_KINDS)
-        .order_by()
-        .values("user")
-        .annotate(n=Count("pk"))
-        .values("n")
+def unread_subquery(user_model):
+    """COUNT of the unread notifications of each row of `user_model`'s table, as SQL of our
+    own: the ORM's Subquery(… annotate(Count)) took 1.5 ms to compile on every page, and
+    every page's header shows this count (the SQL itself takes 0.2 ms)."""
+    quote = connection.ops.quote_name
+    meta = Notification._meta
+
+    def column(name):
+        return f"n.{quote(meta.get_field(name).column)}"
+
+    users = quote(user_model._meta.db_table)
+    kinds = ", ".join(["%s"] * len(EMAIL_ONLY_KINDS))
+    # Names from the models' metadata, values as parameters: nothing here comes from a request.
+    sql = (
+        f"SELECT COUNT(*) FROM {quote(meta.db_table)} n "  # nosec B608
+        f"WHERE {column('user')} = {users}.{quote(user_model._meta.pk.column)} "
+        f"AND {column('read_at')} IS NULL AND {column('kind')} NOT IN ({kinds})"
     )
-    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
+    return RawSQL(sql, EMAIL_ONLY_KINDS, output_field=IntegerField())  # nosec B611

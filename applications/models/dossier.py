@@ -16,6 +16,11 @@ from ..text import name_key
 from ..workflow import Status
 
 
+def reference_of(created_at, pk):
+    """The dossier's number as the portal prints it (MSU-2026-00042)."""
+    return f"MSU-{created_at:%Y}-{pk:05d}"
+
+
 class Doctor(models.Model):
     """The doctor's profile, shared by all their dossiers (names live on the User)."""
 
@@ -266,7 +271,7 @@ class Application(models.Model):
 
     @property
     def reference(self):
-        return f"MSU-{self.created_at:%Y}-{self.pk:05d}"
+        return reference_of(self.created_at, self.pk)
 
     @property
     def levels(self):

@@ -235,3 +235,20 @@ def test_the_tabs_are_plain_links_and_the_search_has_a_visible_label(client, sta
     # The search field's label is shown (fr-search-bar hides it; a placeholder vanishes).
     assert "fr-search-bar" not in html and "placeholder=" not in html
     assert '<label class="fr-label" for="q">Rechercher un dossier' in html
+
+
+def test_a_row_shows_what_a_doctor_typed_as_text_never_as_markup(client, staff):
+    # The rows are written in Python (templatetags.queue_table): each value is escaped there.
+    dossier = submitted_application(staff, levels=["externe", "niveau_1"])
+    user = dossier.doctor.user
+    user.first_name, user.last_name = "<b>Jean</b>", "D'Arc & <i>fils</i>"
+    user.save()
+    dossier.doctor.save()  # the name the search folds
+    client.force_login(staff.secretariat)
+    html = client.get(QUEUE, {"onglet": "a-verifier"}).content.decode()
+    row = html.split(f">{dossier.reference}</a>", 1)[1].split("</tr>", 1)[0]
+    assert "&lt;b&gt;Jean&lt;/b&gt; D&#x27;Arc &amp; &lt;i&gt;fils&lt;/i&gt;" in row
+    assert "<b>" not in row and "<i>" not in row
+    # Both levels, one per line; the state as a badge.
+    assert "2e cycle (externes)<br>Niveau 1" in row
+    assert '<span class="fr-badge fr-badge--sm">Transmis</span>' in row

@@ -53,9 +53,10 @@ def _search(client, staff, text, **extra):
     return client.get(QUEUE, {"q": text, **extra}).content.decode()
 
 
-def _found(client, staff, text):
-    """The results table alone (the search box repeats what was typed)."""
-    html = _search(client, staff, text)
+def _found(client, staff, text, **extra):
+    """The results table alone (the search box repeats what was typed, and its hint shows an
+    example dossier number that may be one of these)."""
+    html = _search(client, staff, text, **extra)
     return (
         html.split('<table id="file">', 1)[1].split("</table>", 1)[0] if 'id="file"' in html else ""
     )
@@ -64,7 +65,7 @@ def _found(client, staff, text):
 @pytest.mark.parametrize("text", ["lefèvre", "LEFEVRE", "Lefevre", "éric lefevre", "lefèv"])
 def test_a_search_finds_the_doctor_whatever_the_tab_and_the_accents(client, staff, named, text):
     # Typed while looking at another tab: the decided dossier is found all the same.
-    html = _search(client, staff, text, onglet="a-verifier")
+    html = _found(client, staff, text, onglet="a-verifier")
     assert named["decided"].reference in html
     assert "Décidés ou retirés" in html.split(named["decided"].reference, 1)[1].split("</tr>")[0]
     assert named["to_check"].reference not in html

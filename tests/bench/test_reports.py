@@ -118,9 +118,17 @@ def _build(faculty):
     )
     _copy(
         Event,
-        ["application_id", "action", "from_status", "to_status", "comment", "created_at"],
+        [
+            "application_id",
+            "action",
+            "from_status",
+            "to_status",
+            "comment",
+            "internal",
+            "created_at",
+        ],
         (
-            (a.pk, "bench", previous, status, "", moment)
+            (a.pk, "bench", previous, status, "", False, moment)
             for a, (_d, _s, path, moments) in zip(applications, plans, strict=True)
             for previous, status, moment in zip([Status.DRAFT, *path], path, moments, strict=False)
         ),

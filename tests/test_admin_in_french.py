@@ -4,6 +4,7 @@ title, the apps' names, the columns of the lists)."""
 import pytest
 from django.urls import reverse
 
+from accounts.models import Organisation
 from exports import services as export_services
 from tests.factories import UserFactory
 from tests.workflow_helpers import make_staff, submitted_application
@@ -31,7 +32,10 @@ def test_the_admin_index_is_named_as_the_portal(superuser_client):
     [
         ("notifications_notification", ["Destinataire", "Type", "Envoi par courriel"]),
         ("exports_export", ["Liste", "Faculté", "État", "Demandé le"]),
-        ("applications_application", ["Médecin", "Faculté", "Transmis le"]),
+        (
+            "applications_application",
+            ["Dossier", "Médecin", "RPPS", "UPP", "Niveaux demandés", "Faculté", "Transmis le"],
+        ),
     ],
 )
 def test_the_lists_columns_are_in_french(superuser_client, model, headers):
@@ -41,3 +45,22 @@ def test_the_lists_columns_are_in_french(superuser_client, model, headers):
     page = superuser_client.get(reverse(f"admin:{model}_changelist")).content.decode()
     for header in headers:
         assert f">{header}<" in page or f">{header}</a>" in page, header
+
+
+def test_the_dossiers_list_shows_the_queues_columns_and_filters_by_faculty_only(
+    superuser_client,
+):
+    staff = make_staff()
+    Organisation.objects.create(
+        kind=Organisation.Kind.UPP, name="UPP du Causse", parent=staff.faculty
+    )
+    dossier = submitted_application(staff, levels=["externe", "niveau_1"])
+    page = superuser_client.get(reverse("admin:applications_application_changelist"))
+    html = page.content.decode()
+    row = html.split(dossier.reference, 1)[1].split("</tr>", 1)[0]
+    assert dossier.doctor.rpps in row
+    assert "2e cycle (externes), Niveau 1" in row
+    # The faculty filter offers faculties, not the ARS nor the UPP of the faculty.
+    faculty_filter = html.split("Par faculté", 1)[1].split("</ul>", 1)[0]
+    assert staff.faculty.name in faculty_filter
+    assert "UPP du Causse" not in faculty_filter

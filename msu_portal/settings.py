@@ -131,6 +131,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "msu_portal.context_processors.portal",
             ],
+            "builtins": ["applications.templatetags.french_dates"],
         },
     },
     {
@@ -139,7 +140,10 @@ TEMPLATES = [
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
-        "OPTIONS": {"autoescape": False},
+        "OPTIONS": {
+            "autoescape": False,
+            "builtins": ["applications.templatetags.french_dates"],
+        },
     },
 ]
 

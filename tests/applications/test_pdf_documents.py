@@ -154,7 +154,7 @@ def test_dossier_summary_shows_the_doctor_the_sites_and_the_levels(dossier):
     assert "Albane Dumontel" in summary and "Madame" in summary
     assert "10101010101" in summary
     assert "Médecine générale" in summary
-    assert "1 juin 2010" in summary  # degree date, in French
+    assert "1er juin 2010" in summary  # degree date, in French words
     assert "Maison de santé des Tilleuls" in summary
     assert "ZIP — zone d'intervention prioritaire" in summary
     assert "2e cycle (externes)" in summary

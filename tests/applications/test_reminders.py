@@ -172,6 +172,14 @@ def test_expiry_reminders_on_their_boundary_dates(agrement, run):
     ) == [f"agrement_expiry:{agrement.pk}:{m}m:{doctor.pk}" for m in (6, 3, 1)]
 
 
+def test_an_agrement_ending_on_the_first_of_a_month_says_1er(agrement, run):
+    first = datetime.date(2031, 9, 1)
+    Agrement.objects.filter(pk=agrement.pk).update(valid_until=first)
+    (sent,) = run(add_months(first, -6))
+    assert "prend fin le 1er septembre 2031" in sent.subject
+    assert "1er septembre 2031" in sent.body
+
+
 def test_a_missed_stage_is_caught_up_once(agrement, run):
     """Beat down from before the 6-month mark until after the 3-month mark: one e-mail."""
     sent = run(add_months(END, -3) + datetime.timedelta(days=2))

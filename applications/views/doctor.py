@@ -102,7 +102,19 @@ def step(request, pk, slug):
         return redirect("applications:detail", application.pk)
 
 
+def _as_draft(request):
+    """Saved as a draft (required fields may wait): « Enregistrer le brouillon », and
+    « Étape précédente », which keeps what was typed on this step before going back."""
+    return "save_draft" in request.POST or "previous" in request.POST
+
+
 def _after_save(request, application, slug):
+    if "previous" in request.POST:
+        earlier = steps.SLUGS[: steps.index_of(slug)][::-1]
+        previous = next((s for s in earlier if selectors.section_editable(application, s)), None)
+        if previous is None:
+            return redirect("applications:detail", application.pk)
+        return redirect("applications:step", application.pk, previous)
     if "save_draft" in request.POST:
         messages.success(request, _("Brouillon enregistré."))
         return redirect("applications:step", application.pk, slug)
@@ -124,7 +136,7 @@ def profile_step(request, application, slug):
         posted(request),
         instance=application.doctor,
         lock_faculty=application.status != Status.DRAFT,
-        draft="save_draft" in request.POST,
+        draft=_as_draft(request),
     )
     if request.method == "POST":
         if form.is_valid():
@@ -139,7 +151,7 @@ def profile_step(request, application, slug):
 
 def environment_step(request, application, slug):
     doctor = application.doctor
-    draft = "save_draft" in request.POST
+    draft = _as_draft(request)
     form = EnvironmentForm(posted(request), instance=application, draft=draft)
     formset = PracticeSiteFormSet(posted(request), instance=doctor, prefix="sites", draft=draft)
     if request.method == "POST":
@@ -231,9 +243,7 @@ def pieces_step(request, application, slug):
 
 
 def commitments_step(request, application, slug):
-    form = CommitmentsForm(
-        posted(request), instance=application, draft="save_draft" in request.POST
-    )
+    form = CommitmentsForm(posted(request), instance=application, draft=_as_draft(request))
     if request.method == "POST":
         if form.is_valid():
             services.save_step(application, request.user, form, section=slug)

@@ -135,6 +135,44 @@ def test_save_draft_stays_on_the_step(client, new_doctor):
     assert Doctor.objects.get(pk=new_doctor.pk).rpps == "10001234565"
 
 
+def test_going_back_a_step_keeps_what_was_typed_on_this_one(client, new_doctor):
+    application = start(client)
+    # Half the step typed, then « Étape précédente »: saved as a draft, back on the profile.
+    half = {
+        **SITES,
+        "practice_description": "Cabinet de groupe, 3 médecins.",
+        "max_students": "1",  # as the page shows it
+        "previous": "1",
+    }
+    response = client.post(step_url(application, "exercice"), half, follow=True)
+    assert response.redirect_chain[-1][0] == step_url(application, "profil")
+    application.refresh_from_db()
+    assert application.practice_description == "Cabinet de groupe, 3 médecins."
+    assert new_doctor.sites.get().commune == "Nîmes"
+    page = client.get(step_url(application, "exercice")).content.decode()
+    assert "Cabinet de groupe, 3 médecins." in page
+
+
+def test_going_back_with_a_malformed_value_shows_it_and_saves_nothing(client, new_doctor):
+    application = start(client)
+    bad = {**SITES, **ENVIRONMENT, "sites-0-postal_code": "3000", "previous": "1"}
+    response = client.post(step_url(application, "exercice"), bad)
+    assert response.status_code == 400
+    assert 'value="3000"' in response.content.decode()
+    assert not new_doctor.sites.exists()
+    application.refresh_from_db()
+    assert application.practice_description == ""
+
+
+def test_the_main_action_comes_first_in_the_pages_order_and_is_shown_last(client, new_doctor):
+    # Enter in a field presses the first button of the form: it must continue, not go back.
+    application = start(client)
+    page = client.get(step_url(application, "exercice")).content.decode()
+    buttons = page.split("fr-btns-group--inline-reverse", 1)[1].split("</ul>", 1)[0]
+    names = [part.split('"', 1)[0] for part in buttons.split('name="')[1:]]
+    assert names == ["next", "save_draft", "previous"]
+
+
 def test_failed_luhn_is_a_warning_not_a_block(client, new_doctor):
     application = start(client)
     data = {**PROFILE, "faculty": faculty_id(), "rpps": "10001234566"}

@@ -71,7 +71,9 @@ def get_dossier_page_for(user, pk):
     that the page does not ask for lists it knows are empty."""
     queryset = (
         applications_visible_to(user)
-        .select_related("doctor__user", "faculty__faculty_settings", "visit__reported_by")
+        .select_related(
+            "doctor__user", "doctor__upp", "faculty__faculty_settings", "visit__reported_by"
+        )
         .annotate(
             has_staff_notes=Exists(StaffNote.objects.filter(application=OuterRef("pk"))),
             has_complement_requests=Exists(
@@ -94,7 +96,9 @@ def visit_of(application):
 def get_own_application(user, pk):
     """A dossier of the signed-in doctor (for the steps the doctor alone may take)."""
     return get_object_or_404(
-        Application.objects.select_related("doctor__user", "faculty"), pk=pk, doctor__user=user
+        Application.objects.select_related("doctor__user", "doctor__upp", "faculty"),
+        pk=pk,
+        doctor__user=user,
     )
 
 

@@ -70,3 +70,27 @@ def test_the_signed_in_person_is_read_once_per_page(client, reader):
     for page in (reverse("applications:queue"), reverse("home")) if reader == "secretariat" else ():
         sql, _count = _tables_read(client, page)
         assert len([q for q in sql if q.startswith('SELECT "accounts_membership"')]) == 1, page
+
+
+@pytest.mark.parametrize("reader", ["secretariat", "doctor"])
+def test_the_summary_names_the_doctors_upp_in_the_same_number_of_queries(client, reader):
+    from accounts.models import Organisation
+
+    staff = make_staff()
+    application = submitted_application(staff)
+    user = staff.secretariat if reader == "secretariat" else application.doctor.user
+    client.force_login(user)
+    url = reverse("applications:detail", args=[application.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as without_upp:
+        page = client.get(url).content.decode()
+    assert "unité pédagogique de proximité" in page  # the acronym explained
+    upp = Organisation.objects.create(
+        kind=Organisation.Kind.UPP, name="UPP des Garrigues", parent=staff.faculty
+    )
+    application.doctor.upp = upp
+    application.doctor.save()
+    with CaptureQueriesContext(connection) as with_upp:
+        page = client.get(url).content.decode()
+    assert "UPP des Garrigues" in page
+    assert len(with_upp) == len(without_upp)

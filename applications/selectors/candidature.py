@@ -174,10 +174,17 @@ def first_unfinished_step(application):
     return steps[0] if steps else "recapitulatif"
 
 
-def rpps_warning(doctor):
-    if rpps.is_well_formed(doctor.rpps) and not rpps.luhn_ok(doctor.rpps):
+def rpps_warning(doctor, for_staff=False):
+    """A well-formed RPPS whose check digit fails: the doctor may have mistyped it (they keep
+    it if it is right); the secretariat checks it before declaring the dossier admissible."""
+    if not (rpps.is_well_formed(doctor.rpps) and not rpps.luhn_ok(doctor.rpps)):
+        return ""
+    if for_staff:
         return _(
-            "Le numéro RPPS %(rpps)s ne passe pas le contrôle de clé : vérifiez-le sur "
-            "votre carte CPS. Vous pouvez le conserver s'il est exact."
+            "Le numéro RPPS %(rpps)s ne passe pas le contrôle de clé : vérifiez-le dans "
+            "l'annuaire santé avant de déclarer le dossier recevable."
         ) % {"rpps": doctor.rpps}
-    return ""
+    return _(
+        "Le numéro RPPS %(rpps)s ne passe pas le contrôle de clé : vérifiez-le sur "
+        "votre carte CPS. Vous pouvez le conserver s'il est exact."
+    ) % {"rpps": doctor.rpps}

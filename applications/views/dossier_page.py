@@ -157,7 +157,9 @@ def staff_detail(request, application, roles, message_form=None, status=200):
         "applications/staff/detail.html",
         {
             "application": application,
-            **summary_context(application, levels=[StageLevel(level.level) for level in levels]),
+            **summary_context(
+                application, levels=[StageLevel(level.level) for level in levels], for_staff=True
+            ),
             "dossier_pdf": selectors.dossier_pdf_for(application, request.user, visit=visit),
             "roles": roles,
             "badge": STATUS_BADGE.get(application.status, "info"),
@@ -210,7 +212,7 @@ def _staff_events(application, roles):
     return events.filter(internal=False)
 
 
-def summary_context(application, levels=None):
+def summary_context(application, levels=None, for_staff=False):
     """What both audiences see of the dossier. `levels`: the requested levels, when the page
     has read them already."""
     doctor = application.doctor
@@ -219,7 +221,7 @@ def summary_context(application, levels=None):
         "sites": list(doctor.sites.all()),
         "eligibility": selectors.eligibility_of(application, levels=levels),
         "documents": list(application.documents.all()),
-        "rpps_warning": selectors.rpps_warning(doctor),
+        "rpps_warning": selectors.rpps_warning(doctor, for_staff=for_staff),
     }
 
 

@@ -122,7 +122,7 @@ def _action_form_page(request, pk, action, form_class, template, act, success, *
             "application": application,
             "form": form,
             "heading": action.label,
-            **summary_context(application),
+            **summary_context(application, for_staff=True),
         },
         status=status,
     )

@@ -67,3 +67,26 @@ def test_an_rpps_already_used_by_another_doctor_is_refused(db):
     form = ProfileForm(profile_data(doctor, rpps="10001234565"), instance=doctor)
     assert not form.is_valid()
     assert "déjà rattaché à un autre compte" in form.errors["rpps"][0]
+
+
+def test_the_secretariat_is_told_to_check_an_rpps_that_fails_its_key(client, db):
+    from django.urls import reverse
+
+    from tests.workflow_helpers import make_staff, submitted_application
+
+    staff = make_staff()
+    application = submitted_application(staff)
+    doctor = application.doctor
+    doctor.rpps = "10001234566"  # well formed, wrong key: kept by the doctor
+    doctor.save()
+    client.force_login(staff.secretariat)
+    wording = "vérifiez-le dans l&#x27;annuaire santé avant de déclarer le dossier recevable"
+    detail = client.get(reverse("applications:detail", args=[application.pk])).content.decode()
+    assert "10001234566 ne passe pas le contrôle de clé" in detail and wording in detail
+    assert "carte CPS" not in detail  # the doctor's wording
+    complements = client.get(reverse("applications:request_complements", args=[application.pk]))
+    assert wording in complements.content.decode()  # where the secretariat may ask for it
+    doctor.rpps = "10001234565"
+    doctor.save()
+    detail = client.get(reverse("applications:detail", args=[application.pk])).content.decode()
+    assert "contrôle de clé" not in detail

@@ -369,3 +369,13 @@ def test_profile_upp_must_belong_to_the_chosen_faculty(client, new_doctor):
     )
     assert response.status_code == 302
     assert Doctor.objects.get(pk=new_doctor.pk).upp == beziers
+
+
+def test_a_required_fields_star_stays_apart_from_its_label_even_after_an_acronym(
+    client, new_doctor
+):
+    # « Numéro RPPS * », not « Numéro RPPS* »: the space before the star was lost after the
+    # <abbr> of an acronym (whitespace between two tags is dropped).
+    application = start(client)
+    page = client.get(step_url(application, "profil")).content.decode()
+    assert '>RPPS</abbr>&nbsp;<span aria-hidden="true">*</span>' in page

@@ -97,6 +97,8 @@ def test_the_yearly_assurance_maladie_amount_is_a_note_outside_the_total(client,
     note = html.split('id="montants-annuels"')[1].split("</div>")[0]
     # Aubert practises in a ZIP: 800 € for each calendar year the semester touches.
     assert "2026" in note and "2027" in note and euros("800,00 €") in note
+    # 2026 also shows on the statement of the year before: declared once all the same.
+    assert "due une fois par année civile" in note and "à ne déclarer qu'une fois" in note
     total = html.split('id="releve-total"')[1].split("</tr>")[0]
     assert euros("2 000,00 €") in total and "800" not in total
 

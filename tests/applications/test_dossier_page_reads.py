@@ -48,16 +48,22 @@ def _tables_read(client, url):
     return [q["sql"] for q in captured], len(captured)
 
 
-@pytest.mark.parametrize("reader", ["secretariat", "doctor"])
-def test_the_signed_in_person_is_read_once_per_page(client, reader):
-    """Header, menu, faculty and the dossier's roles share one read of the memberships and the
-    user comes with their doctor profile: the dossier page stays within its budget."""
+def _dossier_page_of(client, reader):
+    """(staff, dossier, its page's address) with `reader` signed in and the page read once."""
     staff = make_staff()
     application = submitted_application(staff)
     user = staff.secretariat if reader == "secretariat" else application.doctor.user
     client.force_login(user)
     url = reverse("applications:detail", args=[application.pk])
     client.get(url)
+    return staff, application, url
+
+
+@pytest.mark.parametrize("reader", ["secretariat", "doctor"])
+def test_the_signed_in_person_is_read_once_per_page(client, reader):
+    """Header, menu, faculty and the dossier's roles share one read of the memberships and the
+    user comes with their doctor profile: the dossier page stays within its budget."""
+    _staff, _application, url = _dossier_page_of(client, reader)
     sql, count = _tables_read(client, url)
     memberships = [q for q in sql if q.startswith('SELECT "accounts_membership"')]
     doctors = [q for q in sql if q.startswith('SELECT "applications_doctor"')]
@@ -76,12 +82,7 @@ def test_the_signed_in_person_is_read_once_per_page(client, reader):
 def test_the_summary_names_the_doctors_upp_in_the_same_number_of_queries(client, reader):
     from accounts.models import Organisation
 
-    staff = make_staff()
-    application = submitted_application(staff)
-    user = staff.secretariat if reader == "secretariat" else application.doctor.user
-    client.force_login(user)
-    url = reverse("applications:detail", args=[application.pk])
-    client.get(url)
+    staff, application, url = _dossier_page_of(client, reader)
     with CaptureQueriesContext(connection) as without_upp:
         page = client.get(url).content.decode()
     assert "unité pédagogique de proximité" in page  # the acronym explained

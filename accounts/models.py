@@ -29,6 +29,17 @@ class UserManager(BaseUserManager):
         return self.get(email__iexact=email)
 
 
+def full_name(first_name, last_name):
+    """« Prénom Nom », or "" when neither is known."""
+    return f"{first_name} {last_name}".strip()
+
+
+def display_name(first_name, last_name, email):
+    """How a person is named on a page: their full name, else their e-mail (a page that reads
+    names as plain values, such as the queue, calls it without building a User)."""
+    return full_name(first_name, last_name) or email
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     """A person signing in with their e-mail address.
 
@@ -60,10 +71,10 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name_plural = _("utilisateurs")
 
     def __str__(self):
-        return self.get_full_name() or self.email
+        return display_name(self.first_name, self.last_name, self.email)
 
     def get_full_name(self):
-        return f"{self.first_name} {self.last_name}".strip()
+        return full_name(self.first_name, self.last_name)
 
     def get_short_name(self):
         return self.first_name or self.email

@@ -225,6 +225,6 @@ def reset_member_second_factor(request, user_id):
                 "Le second facteur de %(name)s est réinitialisé : ses sessions sont fermées et "
                 "il lui sera demandé d'en configurer un nouveau à sa prochaine connexion."
             )
-            % {"name": member.get_full_name() or member.email},
+            % {"name": str(member)},
         )
     return redirect("accounts:team")

@@ -154,7 +154,7 @@ def rows_of(lines):
         rows.append(
             Row(
                 at=timezone.localtime(line["at"]),
-                person=(person.get_full_name() or person.email) if person else system,
+                person=str(person) if person else system,
                 email=person.email if person else "",
                 label=str(labels.get(line["code"], _other_label())),
                 detail=line["detail"] or "",

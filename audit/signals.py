@@ -80,7 +80,7 @@ def _settings_saved(sender, instance, created, raw=False, **kwargs):
 
 def _membership_text(membership):
     return _("%(person)s — %(role)s (%(organisation)s)") % {
-        "person": membership.user.get_full_name() or membership.user.email,
+        "person": str(membership.user),
         "role": membership.get_role_display(),
         "organisation": membership.organisation,
     }

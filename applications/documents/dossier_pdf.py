@@ -464,5 +464,5 @@ def _reported_visit(application):
 
 def _event_row(event):
     what = event.get_to_status_display() if event.to_status else event.label
-    who = event.actor.get_full_name() or event.actor.email if event.actor else _("système")
+    who = str(event.actor) if event.actor else _("système")
     return {"at": event.created_at, "who": who, "what": what, "comment": event.comment}

@@ -102,7 +102,7 @@ def session_context(session):
     session examines and the commission's opinion, the members who take no part, attendance
     and quorum. No member's own opinion: the minutes never name them."""
     members = session_members(session)
-    names = {m.pk: m.get_full_name() or m.email for m in members}
+    names = {m.pk: str(m) for m in members}
     rows = []
     for item in session_agenda(session):
         levels = [

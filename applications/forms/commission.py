@@ -10,10 +10,6 @@ from ..models import Attendance, CommissionSession, MemberOpinion, Review
 from .common import DateInput, DateTimeInput
 
 
-def _name(user):
-    return user.get_full_name() or user.email
-
-
 class SessionForm(forms.ModelForm):
     president = forms.ModelChoiceField(
         label=_("Président de séance"),
@@ -30,9 +26,7 @@ class SessionForm(forms.ModelForm):
     def __init__(self, *args, members=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["members"].queryset = members
-        self.fields["members"].label_from_instance = _name
         self.fields["president"].queryset = members
-        self.fields["president"].label_from_instance = _name
 
 
 class OpinionForm(forms.Form):
@@ -109,7 +103,7 @@ class AttendanceForm(forms.Form):
         self.members = list(members)
         for member in self.members:
             self.fields[f"member-{member.pk}"] = forms.ChoiceField(
-                label=_name(member),
+                label=str(member),
                 choices=Attendance.Status.choices,
                 widget=forms.RadioSelect(attrs={"class": "fr-radio-rich"}),
                 initial=current.get(member.pk),

@@ -64,7 +64,6 @@ class VisitScheduleForm(VersionForm):
     def __init__(self, *args, visitors=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["visitors"].queryset = visitors
-        self.fields["visitors"].label_from_instance = lambda u: u.get_full_name() or u.email
 
     def clean_visitors(self):
         chosen = self.cleaned_data["visitors"]

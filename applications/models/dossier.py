@@ -102,7 +102,7 @@ class Doctor(models.Model):
         ]
 
     def __str__(self):
-        return self.user.get_full_name() or self.user.email
+        return str(self.user)
 
     def save(self, *args, **kwargs):
         self.search_name = name_key(self.user.first_name, self.user.last_name)

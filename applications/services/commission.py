@@ -47,10 +47,6 @@ def _is_secretariat(user, faculty_id):
     ).exists()
 
 
-def _name(user):
-    return user.get_full_name() or user.email
-
-
 @transaction.atomic
 def create_session(faculty, by, meets_at, place, members, president=None):
     if not _is_secretariat(by, faculty.pk):
@@ -275,7 +271,7 @@ def record_attendance(session, by, statuses):
             by,
             "attendance",
             _("%(member)s : %(status)s")
-            % {"member": _name(members[pk]), "status": Attendance.Status(status).label.lower()},
+            % {"member": str(members[pk]), "status": Attendance.Status(status).label.lower()},
             session=session,
             internal=True,
         )
@@ -389,7 +385,7 @@ def close_session(session, by, expected_version=None):
     if state["unrecorded"]:
         errors.append(
             _("Indiquez la présence de : %(names)s.")
-            % {"names": ", ".join(_name(m) for m in state["unrecorded"])}
+            % {"names": ", ".join(str(m) for m in state["unrecorded"])}
         )
     elif not state["reached"]:
         errors.append(

@@ -163,7 +163,7 @@ def _level_row(level, item, session, roles, user, recused, voters, draft=None):
 
 
 def _agenda_rows(session, roles, user, members, attendance, draft=None):
-    names = {m.pk: m.get_full_name() or m.email for m in members}
+    names = {m.pk: str(m) for m in members}
     away = {pk for pk, status in attendance["by_member"].items() if status != "present"}
     rows = []
     for item in selectors.session_agenda(session):

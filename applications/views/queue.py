@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from accounts.models import Organisation
+from accounts.models import Organisation, display_name
 from stages.levels import StageLevel
 
 from .. import selectors, services
@@ -68,7 +68,7 @@ def queue_page(request):
                 "pk": a["pk"],
                 "reference": reference_of(a["created_at"], a["pk"]),
                 "url": detail_url.format(a["pk"]),
-                "doctor": f"{a['first_name']} {a['last_name']}".strip() or a["email"],
+                "doctor": display_name(a["first_name"], a["last_name"], a["email"]),
                 "rpps": a["rpps"],
                 "upp": a["upp"] or "—",
                 "flag_total": age.flag_total,

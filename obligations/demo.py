@@ -21,7 +21,7 @@ from stages.models import Offer, Period
 from . import services
 from .models import Attestation
 
-BODY = "Organisme de formation des MSU (fictif)"
+BODY = "Organisme fictif de formation des MSU"
 COORDINATORS = [
     ("pediatrie", "Pr Jeanne Exemple", "coordination.pediatrie@example.org"),
     ("dermatologie", "Pr Luc Fictif", "coordination.dermatologie@example.org"),

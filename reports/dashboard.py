@@ -53,6 +53,30 @@ def _count(n, singular, plural):
     return ngettext(singular, plural, 2 if n > 1 else 1) % {"n": n}
 
 
+def _ending_sentence(ending, renewing):
+    """What the figure of the agréments ending within 6 months says in words (no « 0 d'entre
+    eux »: none ending, none renewing are said as such)."""
+    if not ending:
+        return _("Aucun agrément ne prend fin dans les 6 mois.")
+    sentence = _count(
+        ending,
+        "%(n)s agrément prend fin dans les 6 mois",
+        "%(n)s agréments prennent fin dans les 6 mois",
+    )
+    if not renewing:
+        return _("%(ending)s ; aucun renouvellement n'est en cours d'instruction.") % {
+            "ending": sentence
+        }
+    if ending == 1:
+        return _("%(ending)s ; son renouvellement est en cours d'instruction.") % {
+            "ending": sentence
+        }
+    return _(
+        "%(ending)s ; pour %(n)s d'entre eux, un dossier de renouvellement est en cours "
+        "d'instruction."
+    ) % {"ending": sentence, "n": renewing}
+
+
 # The French abbreviations of the months (Django's "M" gives « jui » for both June and July).
 SHORT_MONTHS = [
     gettext_lazy("janv."),
@@ -523,21 +547,7 @@ def agrements_ending(faculty, today):
             Column(_("Sans renouvellement en cours"), "int"),
         ],
         rows,
-        [
-            _("%(ending)s ; %(renewing)s.")
-            % {
-                "ending": _count(
-                    rows[1][1],
-                    "%(n)s agrément prend fin dans les 6 mois",
-                    "%(n)s agréments prennent fin dans les 6 mois",
-                ),
-                "renewing": _(
-                    "pour %(n)s d'entre eux, un dossier de renouvellement est en cours "
-                    "d'instruction"
-                )
-                % {"n": rows[1][2]},
-            }
-        ],
+        [_ending_sentence(rows[1][1], rows[1][2])],
         {
             "categories": [row[0] for row in rows],
             "series": [

@@ -7,7 +7,7 @@ cells that look like formulas written as text): the same files the faculty's too
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import ngettext, override
 
 from remuneration.exports import Column, Table, safe_text, write_csv, write_xlsx
 from stages.levels import Authority, rules_for
@@ -44,6 +44,15 @@ def transmission_lines(session, authority):
             )
     lines.sort(key=lambda r: (r["doctor"].user.last_name, r["doctor"].user.first_name))
     return lines
+
+
+def authorities_with_proposals(session):
+    """The authorities this session proposes something to (one query): the session page
+    offers only their transmissions, never an empty letter."""
+    levels = Review.objects.filter(session=session, opinion__in=PROPOSALS).values_list(
+        "requested_level__level", flat=True
+    )
+    return {rules_for(level).authority for level in set(levels)}
 
 
 def transmission_table(session, authority):
@@ -83,7 +92,9 @@ def transmission_table(session, authority):
                     timezone.localdate(session.meets_at),
                 ]
             )
-        total = [_("Total : %(n)d propositions") % {"n": len(rows)}] + [None] * (len(columns) - 1)
+        # French: « 1 proposition » (the catalogue's rule, n > 1, for a literal ngettext).
+        label = ngettext("Total : %(n)d proposition", "Total : %(n)d propositions", len(rows))
+        total = [label % {"n": len(rows)}] + [None] * (len(columns) - 1)
         return Table(_("Propositions"), columns, rows, total)
 
 

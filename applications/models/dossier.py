@@ -111,6 +111,20 @@ class Doctor(models.Model):
         super().save(*args, **kwargs)
 
     @property
+    def titled(self):
+        """« la docteure Hélène Marchand », « le docteur Paul Martin », as an official act
+        names the doctor (« le docteur » when no civility was given)."""
+        if self.civility == self.Civility.DR_MME:
+            return _("la docteure %(name)s") % {"name": self}
+        return _("le docteur %(name)s") % {"name": self}
+
+    @property
+    def feminine_ending(self):
+        """The ending of an adjective about the doctor: « agréé{e} », « inscrit{e} » —
+        "e", "" or "(e)" when no civility was given."""
+        return {self.Civility.DR_MME: "e", self.Civility.DR_M: ""}.get(self.civility, "(e)")
+
+    @property
     def main_site(self):
         """The main practice site (PracticeSite's ordering puts it first), or None."""
         return self.sites.first()

@@ -5,7 +5,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.models import Membership
 
@@ -412,7 +412,11 @@ def close_session(session, by, expected_version=None):
         None,
         by,
         "close_session",
-        _("%(present)d présents sur %(members)d, quorum %(quorum)d")
+        ngettext(
+            "%(present)d présent sur %(members)d, quorum %(quorum)d",
+            "%(present)d présents sur %(members)d, quorum %(quorum)d",
+            len(state["present"]),
+        )
         % {
             "present": len(state["present"]),
             "members": len(state["present"]) + len(state["excused"]) + len(state["absent"]),

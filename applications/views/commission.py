@@ -10,7 +10,7 @@ from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.memberships import memberships_of, roles_of
@@ -20,7 +20,7 @@ from stages.levels import rules_for
 
 from .. import selectors, services
 from ..documents.letters import session_context
-from ..documents.transmission import SLUGS, transmission_file
+from ..documents.transmission import SLUGS, authorities_with_proposals, transmission_file
 from ..forms.commission import (
     AttendanceForm,
     CommissionOpinionForm,
@@ -226,8 +226,27 @@ def session_detail(request, pk):
             if roles.sees_all_opinions
             else None,
             **session_documents(session),
+            "transmissions": _transmissions(session, roles),
         },
     )
+
+
+# What the session page says instead of a transmission with no line in it.
+NO_PROPOSAL = {
+    "ars": gettext_lazy("Aucune proposition à transmettre à l'ARS pour cette séance."),
+    "ufr": gettext_lazy(
+        "Aucune proposition à transmettre au directeur de l'UFR pour cette séance."
+    ),
+}
+
+
+def _transmissions(session, roles):
+    """{slug: True when the session proposes something to that authority} for the page's
+    transmission links (closed sessions, secretariat and faculty admins only)."""
+    if not session.is_closed or not (roles.secretariat or roles.admin):
+        return {}
+    proposed = authorities_with_proposals(session)
+    return {slug: authority in proposed for slug, authority in SLUGS.items()}
 
 
 @login_required
@@ -431,6 +450,9 @@ def session_transmission(request, pk, authority, fmt):
     session, _roles = _staff_of_session(request, pk)
     if not session.is_closed:
         messages.info(request, _("Les transmissions sont établies à la clôture de la séance."))
+        return redirect("applications:session", pk)
+    if SLUGS[authority] not in authorities_with_proposals(session):
+        messages.info(request, NO_PROPOSAL[authority])
         return redirect("applications:session", pk)
     content, name = transmission_file(session, SLUGS[authority], fmt)
     response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])

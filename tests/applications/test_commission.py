@@ -672,6 +672,46 @@ def test_the_ars_transmission_lists_the_internes_levels_with_the_commission_opin
     assert apps[0].doctor.user.last_name in text and "Supervision insuffisante." in text
 
 
+def test_a_session_with_nothing_for_the_ufr_offers_no_empty_letter(client):
+    staff = make_staff()
+    session = past_session(staff)
+    app = advance(
+        submitted_application(staff), staff, Status.IN_COMMISSION, session=session, opinions=False
+    )
+    for level in examined_levels(session, app):
+        opinion = "postponed" if level.level == "externe" else FAVOURABLE
+        services.record_commission_opinion(
+            session, level, staff.secretariat, opinion, "Visite à compléter."
+        )
+    close_meeting(session, staff.secretariat)
+    client.force_login(staff.secretariat)
+    page = html.unescape(
+        client.get(reverse("applications:session", args=[session.pk])).content.decode()
+    )
+    assert 'id="transmission-ars-pdf"' in page
+    assert 'id="transmission-ufr-pdf"' not in page
+    assert "aucune proposition au directeur de l'UFR à cette séance." in page
+    ufr = reverse("applications:session_transmission", args=[session.pk, "ufr", "pdf"])
+    response = client.get(ufr, follow=True)
+    assert "Content-Disposition" not in response
+    assert response.redirect_chain[-1][0] == reverse("applications:session", args=[session.pk])
+    assert "Aucune proposition à transmettre au directeur de l'UFR pour cette séance." in (
+        html.unescape(response.content.decode())
+    )
+
+
+def test_a_session_closed_with_one_member_present_says_it_in_the_singular():
+    _staff, session, _apps = _closed_session_with(1)
+    closing = Event.objects.get(session=session, application__isnull=True, action="close_session")
+    assert closing.comment.startswith("1 présent sur ")
+
+
+def test_a_transmission_of_one_proposal_says_so_in_the_singular():
+    staff, session, _apps = _closed_session_with(1)
+    table, _name = transmission_file(session, Authority.ARS, "csv")
+    assert table.decode("utf-8-sig").strip().splitlines()[-1].startswith("Total : 1 proposition;")
+
+
 # --- What the doctor sees ----------------------------------------------------------------------
 
 

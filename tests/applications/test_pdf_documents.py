@@ -477,7 +477,10 @@ def test_granted_decision_letter_gives_the_authority_the_level_and_the_validity(
     assert "Le directeur de l'UFR," in text
     assert f"Date de la décision {french(GRANTED_ON)}" in text
     assert "2e cycle (externes)" in text
-    assert f"Le docteur {decided.doctor} est agréé(e)" in text
+    # The act agrees with the doctor's civility (the factory's doctor is a woman).
+    assert f"La docteure {decided.doctor} est agréée en qualité" in text
+    assert f"atteste que la docteure {decided.doctor} (RPPS" in text
+    assert "(e)" not in text
     assert decision.agrement.valid_until == validity_end(GRANTED_ON, 5)
     assert (
         f"Cet agrément est valable du {french(GRANTED_ON)} au "
@@ -497,6 +500,7 @@ def test_refused_decision_letter_gives_the_reason(decided):
     assert f"Date de la décision {french(REFUSED_ON)}" in text
     assert "Niveau 1 — stage chez le praticien (phase socle)" in text
     assert "est refusé" in text
+    assert f"demandé par la docteure {decided.doctor} pour" in text
     assert "Le temps de supervision prévu ne permet pas l'accueil d'un interne." in text
     assert "Attestation d'agrément" not in text
     assert "valable du" not in text

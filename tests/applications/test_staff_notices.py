@@ -28,8 +28,9 @@ def test_the_secretariat_is_told_of_a_dossier_its_complements_and_a_visit_report
     # The inbox's line names the levels asked, as words (not a Python list).
     summary = Notification.objects.get(kind="dossier_received").summary
     levels = ", ".join(str(level.label) for level in application.levels)
-    assert f"demande l'agrément ({levels}) : dossier à vérifier." in summary
-    assert "[" not in summary
+    assert f"demande l'agrément pour : {levels}. Dossier à vérifier." in summary
+    # No bracket inside a bracket: a level's label has its own (« (phase socle) »).
+    assert "[" not in summary and "))" not in summary
     doctor = application.doctor.user.email
     assert subjects(doctor) == [f"Accusé de réception de votre dossier {reference}"]
 

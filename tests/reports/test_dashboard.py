@@ -287,3 +287,18 @@ def test_the_secretariat_reads_and_only_the_admin_enters_students_to_place(clien
     assert StudentTarget.objects.get(period=period, level="niveau_1").students == 4
     client.post(url, {field: ""})
     assert not StudentTarget.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("ending", "renewing", "sentence"),
+    [
+        (0, 0, "Aucun agrément ne prend fin dans les 6 mois."),
+        (1, 0, "1 agrément prend fin dans les 6 mois ; aucun renouvellement n'est en cours"),
+        (1, 1, "1 agrément prend fin dans les 6 mois ; son renouvellement est en cours"),
+        (3, 2, "3 agréments prennent fin dans les 6 mois ; pour 2 d'entre eux, un dossier"),
+    ],
+)
+def test_the_ending_agrements_are_said_in_words_without_zero_of_them(ending, renewing, sentence):
+    from reports.dashboard import _ending_sentence
+
+    assert _ending_sentence(ending, renewing).startswith(sentence)

@@ -11,6 +11,7 @@ import datetime
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from django.utils.text import slugify
 
 from accounts.models import Organisation, User
 
@@ -106,10 +107,24 @@ def _submitted(doctor, levels):
     application.save()
     services.set_levels(application, user, levels)
     for piece in selectors.missing_pieces(Application.objects.get(pk=application.pk)):
-        upload = SimpleUploadedFile(f"{piece.value}.pdf", pdf_bytes(f"Piece {piece.value}"))
+        upload = demo_pdf(piece.label)
         services.attach_document(application, user, piece, upload, check_upload(upload))
     services.submit(application, user)
     return Application.objects.get(pk=application.pk)
+
+
+def demo_pdf(label):
+    """A placeholder PDF named and titled as a doctor would send it (« Curriculum vitae »,
+    curriculum-vitae.pdf), never by the code of its kind."""
+    label = str(label)
+    return SimpleUploadedFile(f"{slugify(label)[:60]}.pdf", pdf_bytes(f"{label} (démonstration)"))
+
+
+def at_hour(moment, hour):
+    """`moment`'s day at `hour` o'clock (Paris): a meeting or a visit is set at a round hour,
+    not at the minute the demo was loaded."""
+    day = timezone.localdate(moment) if isinstance(moment, datetime.datetime) else moment
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
 
 
 @contextlib.contextmanager
@@ -178,7 +193,7 @@ def _early_steps(doctor, levels, state, index, secretariat, visitor):
             services.schedule_visit(
                 _fresh(app),
                 secretariat,
-                timezone.now() + datetime.timedelta(days=7 + index),
+                at_hour(timezone.now() + datetime.timedelta(days=7 + index), 9 + index % 8),
                 [visitor],
             )
 
@@ -204,7 +219,9 @@ def load_instruction_demo(faculty):
                 app = _submitted(doctor, levels)
             with on(anchor - datetime.timedelta(days=40, hours=index)):
                 services.declare_admissible(_fresh(app), secretariat)
-                visited_on = anchor - datetime.timedelta(days=20 - index % 10, hours=index)
+                visited_on = at_hour(
+                    anchor - datetime.timedelta(days=20 - index % 10), 9 + index % 8
+                )
                 services.schedule_visit(_fresh(app), secretariat, visited_on, [visitor])
             with on(visited_on + datetime.timedelta(days=1)):
                 services.record_visit(
@@ -230,7 +247,7 @@ def load_instruction_demo(faculty):
             open_session = open_session or services.create_session(
                 faculty,
                 secretariat,
-                now + datetime.timedelta(days=14),
+                at_hour(now + datetime.timedelta(days=14), 14),
                 "Salle du conseil",
                 [member, *others],
                 president=member,
@@ -280,10 +297,10 @@ def load_instruction_demo(faculty):
 def _commission_time(state, now):
     """When the commission of a dossier in `state` meets (now, for one still to come)."""
     if state == "renewable":
-        return now - datetime.timedelta(days=int(365.25 * 4.7) + 20)
+        return at_hour(now - datetime.timedelta(days=int(365.25 * 4.7) + 20), 14)
     if state in ("awaiting_decision", Status.DECIDED):
-        return now - datetime.timedelta(days=2)
-    return now
+        return at_hour(now - datetime.timedelta(days=2), 14)
+    return at_hour(now, 14)
 
 
 def load_agrement_life_demo(faculty):
@@ -334,6 +351,6 @@ def load_agrement_life_demo(faculty):
     services.schedule_visit(
         Application.objects.get(pk=review.pk),
         secretariat,
-        timezone.now() + datetime.timedelta(days=9),
+        at_hour(timezone.now() + datetime.timedelta(days=9), 10),
         [visitor],
     )

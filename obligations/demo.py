@@ -5,17 +5,15 @@ goes through the services; all people and addresses are fictional."""
 
 import datetime
 
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from accounts.models import Organisation, User
 from applications import services as instruction
-from applications.demo import _doctor, demo_account
-from applications.minimal_pdf import pdf_bytes
+from applications.demo import _doctor, demo_account, demo_pdf, on
 from applications.models import Application, Doctor, PracticeSite, SpecialtyCoordinator
 from applications.uploads import check_upload
 from stages import services as stage_services
-from stages.demo import _granted, current_semester_start
+from stages.demo import _commission_day, _granted, current_semester_start
 from stages.models import Offer, Period
 
 from . import services
@@ -30,8 +28,7 @@ COORDINATORS = [
 
 
 def _attest(doctor, kind, done_on):
-    name = f"{kind}.pdf"
-    upload = SimpleUploadedFile(name, pdf_bytes(f"Attestation {kind}"))
+    upload = demo_pdf(Attestation.Kind(kind).label)
     services.add_attestation(
         doctor,
         doctor.user,
@@ -60,16 +57,17 @@ def load_obligations_demo(faculty, today=None):
     bastien = Doctor.objects.get(user__email="bastien.leroy@example.org")
     claire = Doctor.objects.get(user__email="claire.dumas@example.org")
 
+    # Initial training on the day their profiles give (their dossiers say so too).
     # Hélène: everything up to date.
-    _attest(helene, "initial_training", _days_ago(today, 800))
+    _attest(helene, "initial_training", helene.training_completed_on)
     _attest(helene, "charter", _days_ago(today, 790))
     _attest(helene, "continuing_training", _days_ago(today, 120))
     # Bastien: his last continuing training was fourteen months ago.
-    _attest(bastien, "initial_training", _days_ago(today, 1100))
+    _attest(bastien, "initial_training", bastien.training_completed_on)
     _attest(bastien, "charter", _days_ago(today, 1000))
     _attest(bastien, "continuing_training", _days_ago(today, 425))
-    # Claire: trained this year, her charter still to send.
-    _attest(claire, "initial_training", _days_ago(today, 60))
+    # Claire: her charter still to send.
+    _attest(claire, "initial_training", claire.training_completed_on)
 
     upp = helene.upp or Organisation.objects.filter(kind="upp", parent=faculty).first()
     held = services.record_meeting(
@@ -103,13 +101,15 @@ def load_associate_demo(faculty, msu, today):
         commune=site.commune,
         zonage=site.zonage,
     )
-    draft = instruction.start_application(nora, user)
-    draft.associate_role = Application.AssociateRole.COLLABORATOR
-    draft.associate_msu = msu
-    draft.co_msus = f"Dr {msu} (MSU agréée de la structure)"
-    draft.save()
-    # Granted before the current semester, so that she may sit on its team.
+    # Granted before the current semester, so that she may sit on its team; her dossier
+    # begun the day before it was sent (stages.demo dates each step).
     decided_on = current_semester_start(today) - datetime.timedelta(days=30)
+    with on(_commission_day(decided_on) - datetime.timedelta(days=46)):
+        draft = instruction.start_application(nora, user)
+        draft.associate_role = Application.AssociateRole.COLLABORATOR
+        draft.associate_msu = msu
+        draft.co_msus = f"Dr {msu} (MSU agréée de la structure)"
+        draft.save()
     _granted(nora, ["niveau_1"], decided_on, secretariat, visitor, member, faculty)
     period = Period.objects.filter(
         faculty=faculty, kind=Period.Kind.SEMESTER, start=current_semester_start(today)

@@ -14,10 +14,19 @@ from django.utils import timezone
 
 from accounts.models import Organisation, User
 from applications import services as instruction
-from applications.demo import _doctor, _fresh, _submitted, demo_account, grant_every_level
+from applications.demo import (
+    _doctor,
+    _fresh,
+    _submitted,
+    at_hour,
+    demo_account,
+    grant_every_level,
+    on,
+)
 from applications.models import MemberOpinion, PracticeSite, Review, SiteVisit
 
 from . import services
+from .levels import rules_for
 from .models import Period, Student
 
 # (login, civility, first name, last name, levels, zonage of the main site)
@@ -51,22 +60,30 @@ def _previous_semester_start(start):
 
 
 def _commission_day(decided_on):
-    return timezone.make_aware(
-        datetime.datetime.combine(decided_on - datetime.timedelta(days=10), datetime.time(14))
-    )
+    return at_hour(decided_on - datetime.timedelta(days=10), 14)
 
 
-def _before_commission(doctor, levels, session, secretariat, visitor, member):
-    """An initial dossier walked through the instruction onto `session`, with its opinions."""
-    app = _submitted(doctor, levels)
-    instruction.declare_admissible(_fresh(app), secretariat)
-    visit = instruction.schedule_visit(
-        _fresh(app), secretariat, timezone.now() + datetime.timedelta(days=1), [visitor]
-    )
-    # The visit took place before the commission: its date moves back (see applications.demo).
-    SiteVisit.objects.filter(pk=visit.pk).update(
-        scheduled_for=session.meets_at - datetime.timedelta(days=20)
-    )
+def _before_commission(doctor, levels, session, secretariat, visitor, member, index=0):
+    """An initial dossier walked through the instruction onto `session`, with its opinions,
+    each step on the day a faculty would take it before that session (sent six weeks before,
+    visited three weeks before), so that its history reads in order beside its agrément."""
+    meets_at = session.meets_at
+    with on(meets_at - datetime.timedelta(days=45, hours=index)):
+        app = _submitted(doctor, levels)
+    visited_on = at_hour(meets_at - datetime.timedelta(days=20 + index), 10)
+    with on(meets_at - datetime.timedelta(days=40, hours=index)):
+        instruction.declare_admissible(_fresh(app), secretariat)
+        instruction.schedule_visit(_fresh(app), secretariat, visited_on, [visitor])
+    with on(visited_on + datetime.timedelta(hours=26)):
+        _visited(app, visitor)
+    with on(meets_at - datetime.timedelta(days=5, hours=index)):
+        item = instruction.add_to_agenda(session, _fresh(app), secretariat)
+    with on(meets_at + datetime.timedelta(minutes=30 + 10 * index)):
+        _favourable(session, item, member)
+    return app
+
+
+def _visited(app, visitor):
     instruction.record_visit(
         _fresh(app),
         visitor,
@@ -74,23 +91,71 @@ def _before_commission(doctor, levels, session, secretariat, visitor, member):
         "Cabinet adapté à l'accueil d'étudiants, temps de reprise prévu chaque jour.",
         "favourable",
     )
-    item = instruction.add_to_agenda(session, _fresh(app), secretariat)
+
+
+def _favourable(session, item, member):
     for level in item.levels.all():
         instruction.give_opinion(session, level, member, MemberOpinion.Opinion.FAVOURABLE)
         instruction.record_commission_opinion(session, level, member, Review.Opinion.FAVOURABLE)
-    return app
+
+
+def _session_on(faculty, secretariat, member, meets_at):
+    """A commission session meeting at `meets_at`, created a month before."""
+    with on(meets_at - datetime.timedelta(days=30)):
+        return instruction.create_session(
+            faculty, secretariat, meets_at, "Salle du conseil", [member]
+        )
+
+
+def _close_and_grant(session, apps, secretariat, member, decided_on):
+    """The session closed on its day, then every level of `apps` granted on `decided_on`."""
+    with on(session.meets_at + datetime.timedelta(hours=2)):
+        instruction.record_attendance(session, secretariat, {member.pk: "present"})
+        instruction.close_session(session, secretariat)
+    with on(at_hour(decided_on, 16)):
+        for app in apps:
+            grant_every_level(app, secretariat, decided_on)
 
 
 def _granted(doctor, levels, decided_on, secretariat, visitor, member, faculty):
     """One initial dossier walked through the whole instruction, granted on `decided_on` (at
     a session of its own)."""
-    session = instruction.create_session(
-        faculty, secretariat, _commission_day(decided_on), "Salle du conseil", [member]
-    )
+    session = _session_on(faculty, secretariat, member, _commission_day(decided_on))
     app = _before_commission(doctor, levels, session, secretariat, visitor, member)
-    instruction.record_attendance(session, secretariat, {member.pk: "present"})
-    instruction.close_session(session, secretariat)
-    grant_every_level(app, secretariat, decided_on)
+    _close_and_grant(session, [app], secretariat, member, decided_on)
+
+
+def _open_on(level, day):
+    available = rules_for(level).available_from
+    return available is None or available <= day
+
+
+def _granted_when_opened(doctors_levels, level, secretariat, visitor, member, faculty):
+    """The MSUs' dossiers for a level that opened after their first agrément (docteur junior,
+    1 November 2026): sent, visited, examined and granted on its opening day, so that the
+    level's first semester is covered from its first day (the demo's compressed faculty)."""
+    day = rules_for(level).available_from
+    with on(at_hour(day, 8)):
+        session = instruction.create_session(
+            faculty, secretariat, at_hour(day, 14), "Salle du conseil", [member]
+        )
+    apps = []
+    for index, doctor in enumerate(doctors_levels):
+        with on(at_hour(day, 8) + datetime.timedelta(minutes=10 * index + 5)):
+            app = _submitted(doctor, [level])
+        with on(at_hour(day, 9) + datetime.timedelta(minutes=10 * index)):
+            instruction.declare_admissible(_fresh(app), secretariat)
+            instruction.schedule_visit(
+                _fresh(app), secretariat, at_hour(day, 10 + index), [visitor]
+            )
+        with on(at_hour(day, 11 + index)):
+            _visited(app, visitor)
+        with on(at_hour(day, 13) + datetime.timedelta(minutes=10 * index)):
+            item = instruction.add_to_agenda(session, _fresh(app), secretariat)
+        with on(at_hour(day, 14) + datetime.timedelta(minutes=30 + 10 * index)):
+            _favourable(session, item, member)
+        apps.append(app)
+    _close_and_grant(session, apps, secretariat, member, day)
 
 
 def load_stages_demo(faculty, today=None):
@@ -107,7 +172,9 @@ def load_stages_demo(faculty, today=None):
         days=60
     )
 
-    doctors, to_grant, session = {}, [], None
+    meets_at = _commission_day(decided_on)
+    sent_on = timezone.localdate(meets_at - datetime.timedelta(days=45))
+    doctors, to_grant, session, later = {}, [], None, {}
     for index, (login, civility, first, last, levels, zonage) in enumerate(MSUS, start=40):
         user = demo_account(f"{login}@example.org", first, last)
         doctor = _doctor(user, faculty, upp, index)
@@ -116,18 +183,22 @@ def load_stages_demo(faculty, today=None):
         doctor.sites.update(zonage=zonage)
         if not doctor.agrements.exists():
             # One session for all of them, as a faculty holds it (not one each, the same day).
-            session = session or instruction.create_session(
-                faculty, secretariat, _commission_day(decided_on), "Salle du conseil", [member]
-            )
+            session = session or _session_on(faculty, secretariat, member, meets_at)
+            asked = [level for level in levels if _open_on(level, sent_on)]
             to_grant.append(
-                _before_commission(doctor, levels, session, secretariat, visitor, member)
+                _before_commission(
+                    doctor, asked, session, secretariat, visitor, member, len(to_grant)
+                )
             )
+            # A level not open yet when the first dossier was sent is asked once it opens.
+            for level in levels:
+                if level not in asked and _open_on(level, today):
+                    later.setdefault(level, []).append(doctor)
         doctors[login] = doctor
     if session is not None:
-        instruction.record_attendance(session, secretariat, {member.pk: "present"})
-        instruction.close_session(session, secretariat)
-        for app in to_grant:
-            grant_every_level(app, secretariat, decided_on)
+        _close_and_grant(session, to_grant, secretariat, member, decided_on)
+    for level, waiting in later.items():
+        _granted_when_opened(waiting, level, secretariat, visitor, member, faculty)
     helene, bastien, claire = doctors["msu"], doctors["bastien.leroy"], doctors["claire.dumas"]
 
     start = current_semester_start(today)

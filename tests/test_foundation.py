@@ -1,6 +1,7 @@
 """The foundation as users and operators meet it: DSFR layout, French forms, reference and demo
 data, the compose file."""
 
+import datetime
 import os
 import shutil
 import subprocess
@@ -11,6 +12,7 @@ from django import forms
 from django.core.management import call_command
 from django.template import Context, Template
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Membership, Organisation, User
 from tests.two_factor_helpers import sign_in
@@ -223,3 +225,32 @@ def test_the_demo_holds_no_two_commission_sessions_at_the_same_time():
     )
     assert list(twins) == []
     assert CommissionSession.objects.count() >= 3
+
+
+@pytest.mark.django_db
+def test_the_demo_histories_read_in_order():
+    """The demo's official letters said « commission réunie le 20 février » for a request sent
+    in September: each dossier's steps come before its commission and its decision, and a
+    meeting or a visit is set at a round hour (not at the minute the demo was loaded)."""
+    from applications.models import AgendaItem, Application, CommissionSession, Decision
+
+    call_command("load_demo", verbosity=0)
+    for application in Application.objects.exclude(submitted_at=None).prefetch_related("events"):
+        times = [event.created_at for event in sorted(application.events.all(), key=lambda e: e.pk)]
+        assert times == sorted(times), application.reference
+        first_sent = timezone.localdate(min(times))
+        for decision in Decision.objects.filter(requested_level__application=application):
+            assert first_sent <= decision.decided_on, application.reference
+        visit = getattr(application, "visit", None)
+        if visit is not None and visit.reported_at:
+            assert visit.scheduled_for <= visit.reported_at, application.reference
+        for item in AgendaItem.objects.filter(application=application).select_related("session"):
+            assert application.events.filter(created_at__lte=item.session.meets_at).exists()
+            if visit is not None and visit.reported_at and item.session.closed_at:
+                assert visit.reported_at <= item.session.meets_at, application.reference
+    for session in CommissionSession.objects.all():
+        meets_at = timezone.localtime(session.meets_at)
+        assert (meets_at.minute, meets_at.second) == (0, 0), session
+        if session.closed_at:  # closed on the day it met (its minutes say when)
+            closed_after = session.closed_at - session.meets_at
+            assert datetime.timedelta(0) <= closed_after < datetime.timedelta(days=1), session

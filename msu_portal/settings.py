@@ -78,7 +78,7 @@ INSTALLED_APPS = [
     "django_otp",
     "accounts.otp_apps.AuthenticatorApps",  # django_otp.plugins.otp_totp, named in French
     "accounts.otp_apps.RecoveryCodes",  # django_otp.plugins.otp_static
-    "axes",
+    "accounts.otp_apps.LoginProtection",  # axes, named in French
     "csp",
     "accounts",
     "applications",

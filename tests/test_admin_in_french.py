@@ -25,6 +25,11 @@ def test_the_admin_index_is_named_as_the_portal(superuser_client):
     assert "Second facteur : codes de secours" in page
     assert "Django" not in page.split("<title>")[1].split("</title>")[0]
     assert "OTP_TOTP" not in page and "OTP_STATIC" not in page
+    # The models of django-otp and django-axes too (their own say "TOTP devices", "Axes").
+    assert "Applications d&#x27;authentification" in page
+    assert "Jeux de codes de secours" in page
+    assert "Protection contre les tentatives de connexion" in page
+    assert "devices" not in page and ">Axes<" not in page
 
 
 @pytest.mark.parametrize(

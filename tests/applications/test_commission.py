@@ -669,7 +669,7 @@ def test_the_ars_transmission_lists_the_internes_levels_with_the_commission_opin
     pdf, _name = transmission_file(session, Authority.ARS, "pdf")
     text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).split())
     assert "Propositions d'agrément des maîtres de stage des universités (internes)" in text
-    assert apps[0].doctor.user.last_name in text and "Supervision insuffisante." in text
+    assert apps[0].doctor.user.last_name.upper() in text and "Supervision insuffisante." in text
 
 
 def test_a_session_with_nothing_for_the_ufr_offers_no_empty_letter(client):

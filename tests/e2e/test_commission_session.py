@@ -164,7 +164,7 @@ def test_a_session_from_the_members_opinions_to_the_doctors_letters(page, live_s
             main.locator("#transmission-ars-pdf").click()
         letter = pdf_text(info.value)
         assert "Propositions d'agrément des maîtres de stage des universités (internes)" in letter
-        for doctor in ("Perrin", "Mercier", "Chevalier"):
+        for doctor in ("PERRIN", "MERCIER", "CHEVALIER"):  # a list sorted by surname
             assert doctor in letter
         assert EXTERNE not in letter  # the externes go to the UFR director
         with page.expect_download() as info:

@@ -107,17 +107,27 @@ def _submitted(doctor, levels):
     application.save()
     services.set_levels(application, user, levels)
     for piece in selectors.missing_pieces(Application.objects.get(pk=application.pk)):
-        upload = demo_pdf(piece.label)
+        upload = demo_pdf(piece.label, PIECE_FILES.get(piece.value))
         services.attach_document(application, user, piece, upload, check_upload(upload))
     services.submit(application, user)
     return Application.objects.get(pk=application.pk)
 
 
-def demo_pdf(label):
-    """A placeholder PDF named and titled as a doctor would send it (« Curriculum vitae »,
-    curriculum-vitae.pdf), never by the code of its kind."""
+# The names a doctor would give the pieces' files (never the code of their kind).
+PIECE_FILES = {
+    "cv": "curriculum-vitae.pdf",
+    "no_conviction": "attestation-absence-condamnation.pdf",
+    "insurance": "attestation-assurance-rcp.pdf",
+    "training": "attestation-formation-pedagogique.pdf",
+}
+
+
+def demo_pdf(label, name=None):
+    """A placeholder PDF titled as its piece (« Curriculum vitae (démonstration) ») and named
+    as a doctor would name it (`name`, else the label's first words)."""
     label = str(label)
-    return SimpleUploadedFile(f"{slugify(label)[:60]}.pdf", pdf_bytes(f"{label} (démonstration)"))
+    name = name or slugify(" ".join(label.split()[:4])) + ".pdf"
+    return SimpleUploadedFile(name, pdf_bytes(f"{label} (démonstration)"))
 
 
 def at_hour(moment, hour):

@@ -3,7 +3,9 @@
 
 from django import template
 from django.template.defaultfilters import date
+from django.utils import timezone
 from django.utils.timezone import template_localtime
+from django.utils.translation import ngettext
 
 register = template.Library()
 
@@ -17,3 +19,19 @@ def date_fr(value, arg="j F Y"):
     if getattr(value, "day", None) == 1 and "j F" in arg:
         arg = arg.replace("j F", r"\1\e\r F")
     return date(value, arg)
+
+
+def days_text(days):
+    """« 1 jour », « 90 jours » (the queue's ages), "" for no age."""
+    if days is None:
+        return ""
+    return ngettext("%(days)d jour", "%(days)d jours", days) % {"days": days}
+
+
+@register.filter
+def days_since(value):
+    """« 90 jours »: the time since `value` counted as the queue counts it (whole days), so
+    that a dossier's page and its row in the queue give the same age."""
+    if value in (None, ""):
+        return ""
+    return days_text((timezone.now() - value).days)

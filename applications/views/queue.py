@@ -21,6 +21,7 @@ from ..models import Application, CommissionSession
 from ..models.dossier import reference_of
 from ..selectors import queue
 from ..services import WorkflowError
+from ..templatetags.french_dates import days_text
 from ..workflow import Status
 from .feedback import flash_errors
 
@@ -73,8 +74,8 @@ def queue_page(request):
                 "upp": a["upp"] or "—",
                 "flag_total": age.flag_total,
                 "flag_state": age.flag_state,
-                "days_total": _days(age.days_total),
-                "days_in_state": _days(age.days_in_state),
+                "days_total": days_text(age.days_total),
+                "days_in_state": days_text(age.days_in_state),
                 "tab_slug": tab_of.slug,
                 "tab_label": str(tab_of.label),
                 "status": statuses.get(a["status"], a["status"]),
@@ -144,12 +145,6 @@ def queue_page(request):
 def _options(choices, current):
     """(value, label, chosen) for a filter's <select>, the chosen one being the request's."""
     return [(str(value), label, str(value) == current) for value, label in choices]
-
-
-def _days(days):
-    if days is None:
-        return ""
-    return ngettext("%(days)d jour", "%(days)d jours", days) % {"days": days}
 
 
 def _without(params, *keys):

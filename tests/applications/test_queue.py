@@ -252,3 +252,18 @@ def test_a_row_shows_what_a_doctor_typed_as_text_never_as_markup(client, staff):
     # Both levels, one per line; the state as a badge.
     assert "2e cycle (externes)<br>Niveau 1" in row
     assert '<span class="fr-badge fr-badge--sm">Transmis</span>' in row
+
+
+def test_the_dossier_page_gives_the_same_age_as_the_queue(client, staff):
+    """The queue said « 90 jours » and the dossier page « il y a 2 mois, 4 semaines »."""
+    application = submitted_application(staff)
+    sent = timezone.now() - datetime.timedelta(days=90, hours=3)
+    Application.objects.filter(pk=application.pk).update(
+        submitted_at=sent, status_changed_at=sent
+    )
+    client.force_login(staff.secretariat)
+    row = client.get(QUEUE).content.decode()
+    page = client.get(reverse("applications:detail", args=[application.pk])).content.decode()
+    assert "90 jours" in row
+    assert "(il y a 90 jours)" in page and "dans cet état depuis 90 jours" in page
+    assert "mois" not in page.split("dans cet état depuis", 1)[1][:30]

@@ -13,6 +13,7 @@ How it is put together, cheaply:
 
 import io
 import logging
+import textwrap
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -355,19 +356,25 @@ def _stamp_page(writer, page, font, veil, save_state, left_text, right_text):
     right_width = sum(HELVETICA_WIDTHS.get(c, 556) for c in right_text) * STAMP_SIZE / 1000
     room = width - 2 * margin - right_width - 4 * MM
     chars = int(room * 1000 / STAMP_SIZE / HELVETICA_AVERAGE)
-    if len(left_text) > chars:
-        left_text = left_text[: max(chars - 1, 0)] + "…"
+    # A long piece name (« Attestation d'absence de condamnation … ») takes two lines rather
+    # than lose its end; a longer one still ends in « … » on the second.
+    lines = textwrap.wrap(left_text, max(chars, 1)) or [""]
+    if len(lines) > 2:
+        lines = [lines[0], textwrap.shorten(" ".join(lines[1:]), max(chars, 2), placeholder="…")]
     baseline = y0 + 8 * MM
+    leading = STAMP_SIZE * 1.25
+    top = baseline + leading * (len(lines) - 1)
     background = (
         f"/MSUStampVeil gs 1 1 1 rg {x0 + margin - 1.5 * MM:.2f} {baseline - 1.6 * MM:.2f} "
-        f"{width - 2 * margin + 3 * MM:.2f} {STAMP_SIZE + 1.6 * MM:.2f} re f 0.33 0.33 0.33 rg "
+        f"{width - 2 * margin + 3 * MM:.2f} {top - baseline + STAMP_SIZE + 1.6 * MM:.2f} re f "
+        "0.33 0.33 0.33 rg "
     )
     text = "BT /MSUStamp {size} Tf {x:.2f} {y:.2f} Td {literal} Tj ET "
     ops = b"Q\nq " + background.encode()
-    for x, words in [(x0 + margin, left_text), (x0 + width - margin - right_width, right_text)]:
-        ops += text.format(size=STAMP_SIZE, x=x, y=baseline, literal=_literal(words)).encode(
-            "latin-1"
-        )
+    placed = [(x0 + margin, top - leading * n, line) for n, line in enumerate(lines)]
+    placed.append((x0 + width - margin - right_width, baseline, right_text))
+    for x, y, words in placed:
+        ops += text.format(size=STAMP_SIZE, x=x, y=y, literal=_literal(words)).encode("latin-1")
     stamp = writer._add_object(_stream(ops + b"Q\n"))
 
     resources = page.get("/Resources")

@@ -226,6 +226,10 @@ def test_every_page_is_numbered_out_of_the_total(dossier):
     assert f"Dossier {dossier.reference} — Curriculum vitae" in first_piece_page
     assert f"Page {summary + 1} / {total}" in first_piece_page
     assert "Rapport d'activité pédagogique de la période écoulée" in flat(pages[-1])
+    # A long piece name is written whole on its pages' foot (on two lines), not cut short.
+    no_conviction = flat(pages[summary + 2])
+    assert "incompatible avec" in no_conviction and "l'enseignement" in no_conviction
+    assert "…" not in no_conviction
 
 
 def test_dossier_pdf_has_bookmarks_for_the_summary_and_each_piece(dossier):

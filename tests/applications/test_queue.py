@@ -258,9 +258,7 @@ def test_the_dossier_page_gives_the_same_age_as_the_queue(client, staff):
     """The queue said « 90 jours » and the dossier page « il y a 2 mois, 4 semaines »."""
     application = submitted_application(staff)
     sent = timezone.now() - datetime.timedelta(days=90, hours=3)
-    Application.objects.filter(pk=application.pk).update(
-        submitted_at=sent, status_changed_at=sent
-    )
+    Application.objects.filter(pk=application.pk).update(submitted_at=sent, status_changed_at=sent)
     client.force_login(staff.secretariat)
     row = client.get(QUEUE).content.decode()
     page = client.get(reverse("applications:detail", args=[application.pk])).content.decode()

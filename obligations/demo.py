@@ -1,6 +1,6 @@
 """Demo obligations for `make run`: the demo MSUs' attestations and UPP meetings (Bastien Leroy
 behind on continuing training, Claire Dumas on the charter), an MSU associé of Hélène Marchand
-at the Cabinet des Arceaux, and the coordinating professors of three specialties. Everything
+at the MSP des Arceaux, and the coordinating professors of three specialties. Everything
 goes through the services; all people and addresses are fictional."""
 
 import datetime
@@ -83,7 +83,7 @@ def load_obligations_demo(faculty, today=None):
 
 
 def load_associate_demo(faculty, msu, today):
-    """Nora Vidal, a regular collaborator at Hélène Marchand's Cabinet des Arceaux, approved as
+    """Nora Vidal, a regular collaborator at Hélène Marchand's MSP des Arceaux, approved as
     her MSU associé for niveau 1, on a team of the current semester with her."""
     if Application.objects.filter(associate_msu=msu).exists():
         return
@@ -119,7 +119,7 @@ def load_associate_demo(faculty, msu, today):
             period,
             admin,
             "niveau_1",
-            "Cabinet des Arceaux — niveau 1 (avec la MSU associée)",
+            "MSP des Arceaux — niveau 1 (avec la MSU associée)",
             [
                 stage_services.MemberInput(doctor=msu, half_days=5, referent=True),
                 stage_services.MemberInput(doctor=nora, half_days=4),

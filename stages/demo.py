@@ -23,7 +23,7 @@ from applications.demo import (
     grant_every_level,
     on,
 )
-from applications.models import MemberOpinion, PracticeSite, Review, SiteVisit
+from applications.models import MemberOpinion, Review, SiteVisit
 
 from . import services
 from .levels import rules_for
@@ -181,6 +181,8 @@ def load_stages_demo(faculty, today=None):
         doctor.civility = civility
         doctor.save(update_fields=["civility"])
         doctor.sites.update(zonage=zonage)
+        if login == "msu":  # the demo MSU's practice, named as its offers name it
+            doctor.sites.update(name="MSP des Arceaux")
         if not doctor.agrements.exists():
             # One session for all of them, as a faculty holds it (not one each, the same day).
             session = session or _session_on(faculty, secretariat, member, meets_at)
@@ -266,7 +268,7 @@ def load_stages_demo(faculty, today=None):
         externes,
         admin,
         "externe",
-        "Cabinet Marchand — externes",
+        "MSP des Arceaux — externes",
         [member_input(helene, 6, referent=True), member_input(claire, 4)],
         capacity=2,
         upp=upp,
@@ -287,7 +289,6 @@ def load_stages_demo(faculty, today=None):
             },
         )
         services.assign_tutor(helene, student, admin, start)
-    PracticeSite.objects.filter(doctor=helene).update(name="Cabinet des Arceaux")
     _paid_previous_semester(faculty, admin, previous, helene, today)
 
 

@@ -59,7 +59,7 @@ def test_the_admin_places_a_student_and_the_msu_downloads_her_statement(page, li
     login(page, ADMIN)
     menu(page, "Stages")
     main.get_by_role("link", name=semester.label).click()
-    main.get_by_role("link", name="MSP des Arceaux — niveau 1").click()
+    main.get_by_role("link", name="MSP des Arceaux — niveau 1", exact=True).click()
 
     # The niveau 1 offer already hosts its one interne: no placement form, the way out instead.
     expect(main.get_by_role("heading", name="Terrain de stage complet")).to_be_visible()
@@ -69,9 +69,10 @@ def test_the_admin_places_a_student_and_the_msu_downloads_her_statement(page, li
     # The externes' offer has a seat left.
     menu(page, "Stages")
     main.get_by_role("link", name=externes.label).click()
-    main.get_by_role("link", name="Cabinet Marchand — externes").click()
+    main.get_by_role("link", name="MSP des Arceaux — externes").click()
     fill_student(page, "23007777", "Lambertin", "Rose", "2023")
-    expect(main.get_by_text("Rose Lambertin est placé(e) sur « Cabinet Marchand")).to_be_visible()
+    placed = main.get_by_text("Rose Lambertin est placé(e) sur « MSP des Arceaux — externes")
+    expect(placed).to_be_visible()
     expect(main.get_by_role("cell", name="23007777")).to_be_visible()
     logout(page)
 

@@ -239,7 +239,7 @@ def check_level(level, profile, rules, on):
             )
         )
 
-    if level_rules.available_from and on < level_rules.available_from:
+    if not level_rules.open_on(on):
         checks.append(
             _check(
                 _("Niveau ouvert"),

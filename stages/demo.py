@@ -9,6 +9,7 @@ decision; the stages through stages.services). All people are fictional.
 """
 
 import datetime
+from typing import NamedTuple
 
 from django.utils import timezone
 
@@ -63,40 +64,68 @@ def _commission_day(decided_on):
     return at_hour(decided_on - datetime.timedelta(days=10), 14)
 
 
-def _before_commission(doctor, levels, session, secretariat, visitor, member, index=0):
-    """An initial dossier walked through the instruction onto `session`, with its opinions,
-    each step on the day a faculty would take it before that session (sent six weeks before,
-    visited three weeks before), so that its history reads in order beside its agrément."""
-    meets_at = session.meets_at
-    with on(meets_at - datetime.timedelta(days=45, hours=index)):
-        app = _submitted(doctor, levels)
-    visited_on = at_hour(meets_at - datetime.timedelta(days=20 + index), 10)
-    with on(meets_at - datetime.timedelta(days=40, hours=index)):
-        instruction.declare_admissible(_fresh(app), secretariat)
-        instruction.schedule_visit(_fresh(app), secretariat, visited_on, [visitor])
-    with on(visited_on + datetime.timedelta(hours=26)):
-        _visited(app, visitor)
-    with on(meets_at - datetime.timedelta(days=5, hours=index)):
-        item = instruction.add_to_agenda(session, _fresh(app), secretariat)
-    with on(meets_at + datetime.timedelta(minutes=30 + 10 * index)):
-        _favourable(session, item, member)
-    return app
+class Steps(NamedTuple):
+    """When each step of a demo dossier is taken, up to the commission's opinions."""
+
+    sent: datetime.datetime
+    admissible: datetime.datetime
+    visit: datetime.datetime
+    reported: datetime.datetime
+    agenda: datetime.datetime
+    opinions: datetime.datetime
 
 
-def _visited(app, visitor):
-    instruction.record_visit(
-        _fresh(app),
-        visitor,
-        {field: True for field, _label in SiteVisit.CHECKLIST},
-        "Cabinet adapté à l'accueil d'étudiants, temps de reprise prévu chaque jour.",
-        "favourable",
+def _weeks_before(meets_at, index=0):
+    """A faculty's usual pace before a session: sent six weeks before, visited three weeks
+    before, on the agenda five days before (`index` keeps several dossiers apart)."""
+    visit = at_hour(meets_at - datetime.timedelta(days=20 + index), 10)
+    return Steps(
+        sent=meets_at - datetime.timedelta(days=45, hours=index),
+        admissible=meets_at - datetime.timedelta(days=40, hours=index),
+        visit=visit,
+        reported=visit + datetime.timedelta(hours=26),
+        agenda=meets_at - datetime.timedelta(days=5, hours=index),
+        opinions=meets_at + datetime.timedelta(minutes=30 + 10 * index),
     )
 
 
-def _favourable(session, item, member):
-    for level in item.levels.all():
-        instruction.give_opinion(session, level, member, MemberOpinion.Opinion.FAVOURABLE)
-        instruction.record_commission_opinion(session, level, member, Review.Opinion.FAVOURABLE)
+def _same_day(day, index=0):
+    """Every step on `day`, before its session's 14:00 (the day a level opened)."""
+    minutes = datetime.timedelta(minutes=10 * index)
+    return Steps(
+        sent=at_hour(day, 8) + minutes + datetime.timedelta(minutes=5),
+        admissible=at_hour(day, 9) + minutes,
+        visit=at_hour(day, 10 + index),
+        reported=at_hour(day, 11 + index),
+        agenda=at_hour(day, 13) + minutes,
+        opinions=at_hour(day, 14) + minutes + datetime.timedelta(minutes=30),
+    )
+
+
+def _before_commission(doctor, levels, session, steps, secretariat, visitor, member):
+    """An initial dossier walked through the instruction onto `session`, with its opinions,
+    each step at its moment of `steps`, so that its history reads in order beside its
+    agrément."""
+    with on(steps.sent):
+        app = _submitted(doctor, levels)
+    with on(steps.admissible):
+        instruction.declare_admissible(_fresh(app), secretariat)
+        instruction.schedule_visit(_fresh(app), secretariat, steps.visit, [visitor])
+    with on(steps.reported):
+        instruction.record_visit(
+            _fresh(app),
+            visitor,
+            {field: True for field, _label in SiteVisit.CHECKLIST},
+            "Cabinet adapté à l'accueil d'étudiants, temps de reprise prévu chaque jour.",
+            "favourable",
+        )
+    with on(steps.agenda):
+        item = instruction.add_to_agenda(session, _fresh(app), secretariat)
+    with on(steps.opinions):
+        for level in item.levels.all():
+            instruction.give_opinion(session, level, member, MemberOpinion.Opinion.FAVOURABLE)
+            instruction.record_commission_opinion(session, level, member, Review.Opinion.FAVOURABLE)
+    return app
 
 
 def _session_on(faculty, secretariat, member, meets_at):
@@ -121,16 +150,12 @@ def _granted(doctor, levels, decided_on, secretariat, visitor, member, faculty):
     """One initial dossier walked through the whole instruction, granted on `decided_on` (at
     a session of its own)."""
     session = _session_on(faculty, secretariat, member, _commission_day(decided_on))
-    app = _before_commission(doctor, levels, session, secretariat, visitor, member)
+    steps = _weeks_before(session.meets_at)
+    app = _before_commission(doctor, levels, session, steps, secretariat, visitor, member)
     _close_and_grant(session, [app], secretariat, member, decided_on)
 
 
-def _open_on(level, day):
-    available = rules_for(level).available_from
-    return available is None or available <= day
-
-
-def _granted_when_opened(doctors_levels, level, secretariat, visitor, member, faculty):
+def _granted_when_opened(doctors, level, secretariat, visitor, member, faculty):
     """The MSUs' dossiers for a level that opened after their first agrément (docteur junior,
     1 November 2026): sent, visited, examined and granted on its opening day, so that the
     level's first semester is covered from its first day (the demo's compressed faculty)."""
@@ -139,22 +164,12 @@ def _granted_when_opened(doctors_levels, level, secretariat, visitor, member, fa
         session = instruction.create_session(
             faculty, secretariat, at_hour(day, 14), "Salle du conseil", [member]
         )
-    apps = []
-    for index, doctor in enumerate(doctors_levels):
-        with on(at_hour(day, 8) + datetime.timedelta(minutes=10 * index + 5)):
-            app = _submitted(doctor, [level])
-        with on(at_hour(day, 9) + datetime.timedelta(minutes=10 * index)):
-            instruction.declare_admissible(_fresh(app), secretariat)
-            instruction.schedule_visit(
-                _fresh(app), secretariat, at_hour(day, 10 + index), [visitor]
-            )
-        with on(at_hour(day, 11 + index)):
-            _visited(app, visitor)
-        with on(at_hour(day, 13) + datetime.timedelta(minutes=10 * index)):
-            item = instruction.add_to_agenda(session, _fresh(app), secretariat)
-        with on(at_hour(day, 14) + datetime.timedelta(minutes=30 + 10 * index)):
-            _favourable(session, item, member)
-        apps.append(app)
+    apps = [
+        _before_commission(
+            doctor, [level], session, _same_day(day, index), secretariat, visitor, member
+        )
+        for index, doctor in enumerate(doctors)
+    ]
     _close_and_grant(session, apps, secretariat, member, day)
 
 
@@ -173,7 +188,6 @@ def load_stages_demo(faculty, today=None):
     )
 
     meets_at = _commission_day(decided_on)
-    sent_on = timezone.localdate(meets_at - datetime.timedelta(days=45))
     doctors, to_grant, session, later = {}, [], None, {}
     for index, (login, civility, first, last, levels, zonage) in enumerate(MSUS, start=40):
         user = demo_account(f"{login}@example.org", first, last)
@@ -186,15 +200,15 @@ def load_stages_demo(faculty, today=None):
         if not doctor.agrements.exists():
             # One session for all of them, as a faculty holds it (not one each, the same day).
             session = session or _session_on(faculty, secretariat, member, meets_at)
-            asked = [level for level in levels if _open_on(level, sent_on)]
+            steps = _weeks_before(meets_at, len(to_grant))
+            sent_on = timezone.localdate(steps.sent)
+            asked = [level for level in levels if rules_for(level).open_on(sent_on)]
             to_grant.append(
-                _before_commission(
-                    doctor, asked, session, secretariat, visitor, member, len(to_grant)
-                )
+                _before_commission(doctor, asked, session, steps, secretariat, visitor, member)
             )
             # A level not open yet when the first dossier was sent is asked once it opens.
             for level in levels:
-                if level not in asked and _open_on(level, today):
+                if level not in asked and rules_for(level).open_on(today):
                     later.setdefault(level, []).append(doctor)
         doctors[login] = doctor
     if session is not None:

@@ -32,6 +32,10 @@ class LevelRules:
     general_practice: bool | None
     available_from: datetime.date | None = None
 
+    def open_on(self, day):
+        """Whether the level exists on `day` (docteur junior: from 1 November 2026)."""
+        return self.available_from is None or self.available_from <= day
+
 
 RULES = {
     StageLevel.EXTERNE: LevelRules(

@@ -304,11 +304,11 @@ def offer_problems(period, level, upp):
                 "semestre."
             )
         )
-    available = rules_for(level).available_from
-    if available and period.start < available:
+    rules = rules_for(level)
+    if not rules.open_on(period.start):
         problems.append(
             _("Le niveau « %(level)s » n'existe qu'à partir du %(date)s.")
-            % {"level": StageLevel(level).label, "date": _date(available)}
+            % {"level": StageLevel(level).label, "date": _date(rules.available_from)}
         )
     if upp is not None and (
         upp.kind != Organisation.Kind.UPP or upp.parent_id != period.faculty_id

@@ -254,3 +254,24 @@ def test_the_demo_histories_read_in_order():
         if session.closed_at:  # closed on the day it met (its minutes say when)
             closed_after = session.closed_at - session.meets_at
             assert datetime.timedelta(0) <= closed_after < datetime.timedelta(days=1), session
+
+
+def test_a_select_says_in_words_that_nothing_is_chosen_yet():
+    """Django writes « --------- » for the blank option of a model field's select; the
+    portal's DSFR pack says « Sélectionnez une option », and keeps a blank of its own words."""
+    from applications.forms.doctor import PracticeSiteForm
+
+    class Form(forms.Form):
+        kind = forms.ChoiceField(choices=[("", "---------"), ("a", "A")])
+        faculty = forms.ModelChoiceField(queryset=Organisation.objects.none())
+        own = forms.ChoiceField(choices=[("", "Choisissez votre faculté"), ("a", "A")])
+
+    html = Template("{% load crispy_forms_tags %}{{ form|crispy }}").render(
+        Context({"form": Form()})
+    )
+    site = Template("{% load crispy_forms_tags %}{{ form|crispy }}").render(
+        Context({"form": PracticeSiteForm()})
+    )
+    assert "---------" not in html and "---------" not in site
+    assert html.count("Sélectionnez une option") == 2
+    assert "Choisissez votre faculté" in html

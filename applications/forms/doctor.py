@@ -269,12 +269,6 @@ class PracticeSiteForm(forms.ModelForm):
         fields = ["kind", "name", "address", "postal_code", "commune", "zonage", "is_main"]
         widgets = {"postal_code": forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 5})}
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Django's « --------- » for a site not described yet (the empty extra one), in words.
-        kinds = [choice for choice in self.fields["kind"].choices if choice[0] != ""]
-        self.fields["kind"].choices = [("", _("Choisissez le type de lieu")), *kinds]
-
 
 class BaseSiteFormSet(forms.BaseInlineFormSet):
     def __init__(self, *args, draft=False, **kwargs):

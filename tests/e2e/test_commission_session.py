@@ -82,7 +82,7 @@ def test_a_session_from_the_members_opinions_to_the_doctors_letters(page, live_s
         dossier = main.locator(f"#dossier-{camille.pk}")
         expect(dossier).not_to_contain_text("Marc Lefèvre : Favorable")
         expect(dossier).to_contain_text("Les avis des autres membres s'affichent une fois le vôtre")
-        form, button = level_form(main, camille.pk, f"Enregistrer mon avis ({NIVEAU_1})")
+        form, button = level_form(main, camille.pk, f"Enregistrer mon avis sur « {NIVEAU_1} »")
         tick(form, "Favorable")
         button.click()
         main.get_by_text(f"Avis enregistré : {camille.reference}, {NIVEAU_1}.").wait_for()
@@ -93,13 +93,13 @@ def test_a_session_from_the_members_opinions_to_the_doctors_letters(page, live_s
         # records the commission's opinion on every level, the vote count prefilled.
         login(page, "commission@example.org")
         page.goto(session_url)
-        form, button = level_form(main, camille.pk, f"Enregistrer mon avis ({NIVEAU_1})")
+        form, button = level_form(main, camille.pk, f"Enregistrer mon avis sur « {NIVEAU_1} »")
         tick(form, "Défavorable")
         form.get_by_label("Motif").fill("Temps de supervision trop court pour un interne.")
         button.click()
         main.get_by_text(f"Avis enregistré : {camille.reference}, {NIVEAU_1}.").wait_for()
 
-        name = f"Enregistrer l'avis de la commission ({NIVEAU_1})"
+        name = f"Enregistrer l'avis de la commission sur « {NIVEAU_1} »"
         form, button = level_form(main, camille.pk, name)
         expect(form.get_by_label("Voix pour")).to_have_value("2")  # Marc, Agathe
         expect(form.get_by_label("Voix contre")).to_have_value("1")  # Paul
@@ -115,7 +115,7 @@ def test_a_session_from_the_members_opinions_to_the_doctors_letters(page, live_s
             (jules.pk, jules.reference, NIVEAU_1),
         ]:
             form, button = level_form(
-                main, app_pk, f"Enregistrer l'avis de la commission ({level})"
+                main, app_pk, f"Enregistrer l'avis de la commission sur « {level} »"
             )
             expect(form.get_by_label("Voix pour")).to_have_value("1")  # Marc's, in the demo
             tick(form, "Favorable")
@@ -125,7 +125,7 @@ def test_a_session_from_the_members_opinions_to_the_doctors_letters(page, live_s
         for level in [EXTERNE, SASPAS]:
             # No member gave an opinion on the dossier added today: the count is typed.
             form, button = level_form(
-                main, theo_pk, f"Enregistrer l'avis de la commission ({level})"
+                main, theo_pk, f"Enregistrer l'avis de la commission sur « {level} »"
             )
             tick(form, "Favorable")
             form.get_by_label("Voix pour").fill("3")

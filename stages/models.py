@@ -64,8 +64,7 @@ class Period(models.Model):
         return (self.end - self.start).days + 1
 
     def rhythm_label(self):
-        if self.kind == self.Kind.SEMESTER:
-            return _("semestre")
+        # An interne's semester is six months full time (a "Rythme" column said « semestre »).
         return _("temps partiel") if self.part_time else _("temps plein")
 
     def description(self):
@@ -80,7 +79,8 @@ class Period(models.Model):
                 "end": end,
             }
         rhythm = str(self.rhythm_label())
-        if rhythm.lower() not in self.label.lower():
+        # A semester is always full time: its label says enough.
+        if self.kind != self.Kind.SEMESTER and rhythm.lower() not in self.label.lower():
             text = f"{text} ({rhythm})"
         return text
 

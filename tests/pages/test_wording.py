@@ -50,6 +50,20 @@ def test_a_semester_says_its_dates_once_and_the_card_title_comes_first(client):
     assert card.index("fr-card__title") < card.index("fr-card__end") < card.index("Équipe")
 
 
+def test_the_periods_table_gives_each_period_its_rhythm(client):
+    """A semester is six months full time: its « Rythme » cell says so, not « semestre »."""
+    staff = make_staff()
+    semester(staff.faculty, staff.admin)
+    externe_period(staff.faculty, staff.admin)
+    client.force_login(staff.admin)
+    table = client.get(reverse("stages:admin_home")).content.decode()
+    table = table.split('id="periodes"', 1)[1].split("</table>", 1)[0]
+    rows = [text_of(row) for row in table.split("<tr>")[2:]]
+    assert any(row.startswith("Semestre") and row.endswith("temps plein 0") for row in rows), rows
+    assert any(row.startswith("Externat") and "temps plein" in row for row in rows), rows
+    assert "semestre 0" not in " ".join(rows)
+
+
 def test_the_offer_form_and_the_statement_explain_coscom_pdsa_and_the_zones(client):
     statement = widest_statement()
     client.force_login(statement.doctor.user)

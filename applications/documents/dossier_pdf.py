@@ -470,6 +470,5 @@ def _reported_visit(application):
 
 
 def _event_row(event):
-    what = event.get_to_status_display() if event.to_status else event.label
     who = str(event.actor) if event.actor else _("système")
-    return {"at": event.created_at, "who": who, "what": what, "comment": event.comment}
+    return {"at": event.created_at, "who": who, "what": event.what, "comment": event.comment}

@@ -456,3 +456,17 @@ class Event(models.Model):
         from ..events import label_of
 
         return label_of(self.action)
+
+    @property
+    def what(self):
+        """The timeline's line: what happened, then the state it left the dossier in when the
+        label does not already say it (« Décisions enregistrées (état : Décidé) », but « Dossier
+        transmis »). Showing the state alone made the same decision read « Décision
+        enregistrée » on one line and « Décidé » on the next."""
+        label = str(self.label)
+        if not self.to_status:
+            return label
+        state = str(self.get_to_status_display())
+        if state.lower() in label.lower():
+            return label
+        return _("%(label)s (état : %(state)s)") % {"label": label, "state": state}

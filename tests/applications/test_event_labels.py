@@ -76,3 +76,24 @@ def test_the_timeline_and_the_pdf_show_french_labels_to_doctor_and_staff(client)
         "\n", " "
     )
     assert "give_opinion" not in text and "record_decision" not in text
+
+
+@pytest.mark.django_db
+def test_each_line_says_what_happened_and_the_state_it_left_when_the_label_does_not(client):
+    """The last decision read « Décidé » while the ones before it read « Décision enregistrée »:
+    every line now says what happened, and adds the dossier's new state only where it is news."""
+    staff = make_staff()
+    application = advance(submitted_application(staff), staff, Status.DECIDED)
+    client.force_login(staff.secretariat)
+    url = reverse("applications:detail", args=[application.pk])
+    lines = [
+        re.sub(r"<[^>]+>", "", line).split(" — ", 2)[2].strip()
+        for line in timeline(client.get(url).content.decode()).split("<li>")[1:]
+    ]
+    assert "Décidé" not in lines
+    assert any(line.startswith("Décisions enregistrées (état : Décidé)") for line in lines), lines
+    assert "Dossier transmis" in lines  # « Transmis » already said: no « (état : Transmis) »
+    assert "Dossier déclaré recevable" in lines
+    pdf = build_dossier_pdf(application).content
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert "(état : Décidé)" in " ".join(text.split())

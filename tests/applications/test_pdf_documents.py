@@ -395,7 +395,8 @@ def test_visit_report_appears_once_the_visit_is_reported():
     assert "✘ Sécurité des locaux" in text
     assert "✘ Temps de supervision prévu et réaliste" in text
     # The timeline goes up to the visit.
-    assert "Visite effectuée" in text and "Transmis" in text
+    assert "Rapport de visite enregistré (état : Visite effectuée)" in text
+    assert "Dossier transmis" in text
 
 
 def test_a_dossier_without_pieces_is_just_its_summary():

@@ -84,3 +84,44 @@ def test_the_admin_reads_the_dashboard_and_exports_the_register_and_the_queue(pa
     reports_menu(page, "Annuaire des MSU")
     expect(main.get_by_role("cell", name="Marchand Hélène").first).to_be_visible()
     shoot(page, "annuaire")
+
+
+def test_on_a_phone_each_chart_that_scrolls_can_be_reached_and_scrolled_from_the_keyboard(
+    page, live_server
+):
+    """A chart keeps a readable width and scrolls on a phone; the keyboard reaches it (RGAA 7.3)
+    and axe finds no scrollable region out of its reach. On a wide screen it takes no tab stop."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    call_command("load_demo", verbosity=0)
+    page.goto(live_server.url)
+    login(page, ADMIN)
+    reports_menu(page, "Tableau de bord")
+    first = page.locator(".msu-chart").first
+    expect(first.locator("svg[role=img]")).to_be_visible()
+    assert first.get_attribute("tabindex") is None
+
+    page.set_viewport_size({"width": 375, "height": 800})
+    expect(first).to_have_attribute("tabindex", "0")
+    expect(first).to_have_attribute("role", "region")
+    title = page.locator(".figure h2").first.text_content()
+    expect(first).to_have_attribute("aria-label", f"Graphique « {title} », à faire défiler")
+    first.focus()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    for _ in range(50):  # wait_for_function evaluates a string: the CSP forbids it
+        if first.evaluate("element => element.scrollLeft") > 0:
+            break
+        page.wait_for_timeout(50)
+    assert first.evaluate("element => element.scrollLeft") > 0
+    shoot(page, "tableau-de-bord-telephone")
+    # Each of the figures' tables too (DSFR's tables scroll themselves), named by its caption.
+    table = page.locator(".tableau-figure table").first
+    expect(table).to_have_attribute("tabindex", "0")
+    assert table.get_attribute("role") is None
+    results = Axe().run(page)
+    ids = {v["id"]: [n["target"] for n in v["nodes"]] for v in results.response["violations"]}
+    assert "scrollable-region-focusable" not in ids, ids
+
+    page.set_viewport_size({"width": 1280, "height": 900})
+    expect(first).not_to_have_attribute("tabindex", "0")

@@ -22,11 +22,12 @@ SLUGS = {"ars": Authority.ARS, "ufr": Authority.UFR}
 
 
 def transmission_lines(session, authority):
-    """[{application, doctor, site, level, review}] of the levels the authority decides."""
+    """[{application, doctor, site, postal_code, commune, level, review}] of the levels the
+    authority decides; the site is the one examined (kept on the agenda item), not the doctor's
+    current one."""
     lines = []
     for item in session_agenda(session):
         application = item.application
-        sites = list(application.doctor.sites.all())
         for level in item.examined:
             review = level.session_reviews[0] if level.session_reviews else None
             if review is None or review.opinion not in PROPOSALS:
@@ -37,7 +38,9 @@ def transmission_lines(session, authority):
                 {
                     "application": application,
                     "doctor": application.doctor,
-                    "site": sites[0] if sites else None,
+                    "site": item.site_name,
+                    "postal_code": item.site_postal_code,
+                    "commune": item.site_commune,
                     "level": level,
                     "review": review,
                 }
@@ -74,14 +77,14 @@ def transmission_table(session, authority):
         ]
         rows = []
         for line in transmission_lines(session, authority):
-            user, site, review = line["doctor"].user, line["site"], line["review"]
+            user, review = line["doctor"].user, line["review"]
             rows.append(
                 [
                     user.last_name,
                     user.first_name,
                     line["doctor"].rpps,
-                    (site.name or site.get_kind_display()) if site else "",
-                    site.commune if site else "",
+                    line["site"],
+                    line["commune"],
                     line["application"].reference,
                     str(line["level"].get_level_display()),
                     str(review.get_opinion_display()),

@@ -65,6 +65,12 @@ class AgendaItem(models.Model):
     # The levels examined at this session: those undecided and without a fixed opinion when
     # the dossier was put on the agenda (a postponed level comes back alone).
     levels = models.ManyToManyField(RequestedLevel, related_name="agenda_items")
+    # The doctor's main practice site when the dossier was put on the agenda: the letters to
+    # the ARS and the UFR name the site the commission examined, even once the doctor has
+    # moved (they named the current one, also for an older session).
+    site_name = models.CharField(_("lieu d'exercice examiné"), max_length=200, blank=True)
+    site_postal_code = models.CharField(_("code postal du lieu examiné"), max_length=5, blank=True)
+    site_commune = models.CharField(_("commune du lieu examiné"), max_length=120, blank=True)
 
     class Meta:
         verbose_name = _("dossier inscrit à l'ordre du jour")

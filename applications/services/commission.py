@@ -141,7 +141,15 @@ def add_to_agenda(session, application, by, expected_version=None):
         transition(locked, Action.SEND_TO_COMMISSION, by, str(session))
         levels = _levels_to_examine(locked)
     position = session.items.count() + 1
-    item = AgendaItem.objects.create(session=session, application=locked, position=position)
+    site = locked.doctor.main_site
+    item = AgendaItem.objects.create(
+        session=session,
+        application=locked,
+        position=position,
+        site_name=(site.name or site.get_kind_display()) if site else "",
+        site_postal_code=site.postal_code if site else "",
+        site_commune=site.commune if site else "",
+    )
     item.levels.set(levels)
     _bump(session)
     request_agenda_pdf(session)

@@ -21,6 +21,7 @@ from accounts.models import FacultySettings, Membership
 from applications import selectors, services
 from applications.documents.transmission import transmission_file
 from applications.models import (
+    AgendaItem,
     Agrement,
     Application,
     CommissionSession,
@@ -704,6 +705,62 @@ def test_a_session_closed_with_one_member_present_says_it_in_the_singular():
     _staff, session, _apps = _closed_session_with(1)
     closing = Event.objects.get(session=session, application__isnull=True, action="close_session")
     assert closing.comment.startswith("1 présent sur ")
+
+
+def test_a_transmission_names_the_site_examined_even_after_the_doctor_has_moved():
+    """The letter to the ARS of an older session named the doctor's current site: it names the
+    one the commission examined, kept when the dossier was put on the agenda."""
+    staff, session, (app,) = _closed_session_with(1)
+    doctor = app.doctor
+
+    def sites_in_files():
+        table, _name = transmission_file(session, Authority.ARS, "csv")
+        line = list(csv.reader(io.StringIO(table.decode("utf-8-sig")), delimiter=";"))[1]
+        pdf, _name = transmission_file(session, Authority.ARS, "pdf")
+        text = " ".join(
+            " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).split()
+        )
+        return line[3:5], text
+
+    examined = doctor.main_site
+    before, _text = sites_in_files()
+    assert before == [examined.name or examined.get_kind_display(), examined.commune]
+    services.change_main_site(
+        doctor,
+        doctor.user,
+        PracticeSite(
+            kind="msp",
+            name="MSP du Nouveau Quartier",
+            address="1 rue Neuve",
+            postal_code="30000",
+            commune="Nîmes",
+        ),
+        since=timezone.localdate(),
+    )
+    after, text = sites_in_files()
+    assert after == before
+    assert f"{examined.postal_code} {examined.commune}" in text
+    assert "Nouveau Quartier" not in text and "Nîmes" not in text
+
+
+def test_items_put_on_an_agenda_before_the_site_was_kept_get_the_current_main_site():
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("applications.migrations.0020_agenda_item_site")
+    _staff, session, (app,) = _closed_session_with(1)
+    AgendaItem.objects.filter(session=session).update(
+        site_name="", site_postal_code="", site_commune=""
+    )
+    migration.fill_from_current_sites(apps, None)
+    item = AgendaItem.objects.get(session=session)
+    site = app.doctor.main_site
+    assert (item.site_name, item.site_postal_code, item.site_commune) == (
+        site.name or site.get_kind_display(),
+        site.postal_code,
+        site.commune,
+    )
 
 
 def test_a_transmission_of_one_proposal_says_so_in_the_singular():

@@ -69,3 +69,6 @@ def test_every_column_and_the_total_are_drawn_inside_the_page():
     # The "Total" heading and the grand total are drawn (inside the page, checked above).
     assert "Total" in texts
     assert "9 000,00 €" in texts
+    # Headings wrap between words: none is cut by a hyphen (« pédago-giques »).
+    assert [text for text in texts if text.rstrip().endswith(("-", "\u2010", "\u00ad"))] == []
+    assert "pédagogiques" in " ".join(texts)

@@ -300,6 +300,30 @@ def _voters(session, application, members):
     return {m.pk for m in members if m.pk not in recused and m.pk not in away}
 
 
+def _against_the_count(opinion, votes_for, votes_against, _abstain):
+    """The opinion must be the one the votes carry: a favourable opinion needs more votes for
+    than against, an unfavourable one cannot stand against a majority for (a commission
+    that records no vote, 0 – 0 – 0, decided without a count). Postponing is always open."""
+    count = {"for": votes_for, "against": votes_against}
+    if opinion == Review.Opinion.FAVOURABLE and votes_against and votes_for <= votes_against:
+        return [
+            _(
+                "Un avis favorable demande plus de voix pour que de voix contre (ici %(for)d "
+                "pour, %(against)d contre) : corrigez l'avis ou le décompte."
+            )
+            % count
+        ]
+    if opinion == Review.Opinion.UNFAVOURABLE and votes_for > votes_against:
+        return [
+            _(
+                "Un avis défavorable ne peut pas l'emporter sur une majorité de voix pour (ici "
+                "%(for)d pour, %(against)d contre) : corrigez l'avis ou le décompte."
+            )
+            % count
+        ]
+    return []
+
+
 @transaction.atomic
 def record_commission_opinion(session, requested_level, by, opinion, reason="", votes=None):
     """The commission's opinion on one level, by the president (or the secretariat for them),
@@ -316,6 +340,12 @@ def record_commission_opinion(session, requested_level, by, opinion, reason="", 
         )
     _check_level_open(session, requested_level, application)
     errors = []
+    if not is_past_meeting_day(session):
+        # Members may prepare their own opinions; the commission's is the meeting's outcome.
+        errors.append(
+            _("L'avis de la commission s'enregistre à partir du jour de la séance (le %(date)s).")
+            % {"date": f"{timezone.localtime(session.meets_at):%d/%m/%Y}"}
+        )
     if opinion not in Review.Opinion.values:
         errors.append(_("Choisissez un avis : favorable, défavorable ou ajourné."))
     reason = (reason or "").strip()
@@ -334,6 +364,8 @@ def record_commission_opinion(session, requested_level, by, opinion, reason="", 
             _("Le décompte indique %(total)d voix pour %(voters)d membres pouvant voter.")
             % {"total": sum(votes), "voters": len(voters)}
         )
+    else:
+        errors.extend(_against_the_count(opinion, *[int(v) for v in votes]))
     if errors:
         raise WorkflowError(*errors)
     review, created = Review.objects.update_or_create(

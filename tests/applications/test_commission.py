@@ -50,6 +50,7 @@ pytestmark = pytest.mark.django_db
 Role = Membership.Role
 
 FAVOURABLE, UNFAVOURABLE, ABSTENTION = "favourable", "unfavourable", "abstention"
+POSTPONED = "postponed"
 
 
 @pytest.fixture(autouse=True)
@@ -113,7 +114,9 @@ def test_each_member_gives_their_own_opinion_and_both_count(commission):
     assert sorted(
         MemberOpinion.objects.filter(requested_level=level).values_list("member", "opinion")
     ) == sorted([(second.pk, FAVOURABLE), (third.pk, UNFAVOURABLE)])
-    review = services.record_commission_opinion(commission.session, level, first, FAVOURABLE)
+    review = services.record_commission_opinion(
+        commission.session, level, first, POSTPONED, "Partage des voix."
+    )
     assert (review.votes_for, review.votes_against, review.votes_abstain) == (1, 1, 0)
 
 
@@ -237,7 +240,9 @@ def test_the_vote_count_is_computed_from_the_present_members_and_editable(commis
     services.give_opinion(commission.session, level, president, FAVOURABLE)
     services.give_opinion(commission.session, level, second, ABSTENTION)
     services.give_opinion(commission.session, level, third, UNFAVOURABLE, "Supervision courte.")
-    review = services.record_commission_opinion(commission.session, level, president, FAVOURABLE)
+    review = services.record_commission_opinion(
+        commission.session, level, president, POSTPONED, "Partage des voix."
+    )
     assert review.vote_count == "1 pour, 1 contre, 1 abstention"
     # The third member turned out to be excused: their opinion no longer counts.
     services.record_attendance(
@@ -253,6 +258,64 @@ def test_the_vote_count_is_computed_from_the_present_members_and_editable(commis
     )
     assert review.vote_count == "2 pour, 0 contre, 0 abstention"
     assert Review.objects.get(requested_level=level).votes_for == 2
+
+
+@pytest.mark.parametrize(
+    "opinion, votes, refused",
+    [
+        (FAVOURABLE, (0, 2, 0), "Un avis favorable demande plus de voix pour que de voix contre"),
+        (FAVOURABLE, (1, 1, 1), "Un avis favorable demande plus de voix pour que de voix contre"),
+        (UNFAVOURABLE, (2, 1, 0), "Un avis défavorable ne peut pas l'emporter"),
+        (FAVOURABLE, (2, 1, 0), None),
+        (FAVOURABLE, (0, 0, 3), None),  # no vote against: a favourable opinion stands
+        (UNFAVOURABLE, (1, 1, 0), None),  # a tie carries no favourable opinion
+        (POSTPONED, (2, 0, 0), None),
+    ],
+)
+def test_the_commission_opinion_is_the_one_its_vote_count_carries(
+    commission, opinion, votes, refused
+):
+    """« Favorable (0 pour, 2 contre) » was accepted and shown to the members beside their own
+    opinions: an opinion against its count is refused, and nothing is recorded."""
+    level = commission.level("externe")
+    reason = "" if opinion == FAVOURABLE else "Motif de l'avis."
+    if refused is None:
+        review = services.record_commission_opinion(
+            commission.session, level, commission.president, opinion, reason, votes=votes
+        )
+        assert (review.votes_for, review.votes_against, review.votes_abstain) == votes
+        return
+    with pytest.raises(WorkflowError) as excinfo:
+        services.record_commission_opinion(
+            commission.session, level, commission.president, opinion, reason, votes=votes
+        )
+    assert messages_of(excinfo)[0].startswith(refused)
+    assert f"(ici {votes[0]} pour, {votes[1]} contre)" in messages_of(excinfo)[0]
+    assert not Review.objects.filter(requested_level=level).exists()
+
+
+def test_the_commission_opinion_waits_for_the_day_of_the_meeting(commission):
+    """Members may prepare their own opinions; the commission's is the meeting's outcome."""
+    session = past_session(
+        commission.staff, commission.members, commission.president, hours=-14 * 24
+    )
+    app = advance(
+        submitted_application(commission.staff, levels=("externe",)),
+        commission.staff,
+        Status.IN_COMMISSION,
+        session=session,
+        opinions=False,
+    )
+    level = app.requested_levels.get()
+    services.give_opinion(session, level, commission.members[1], FAVOURABLE)
+    with pytest.raises(WorkflowError) as excinfo:
+        services.record_commission_opinion(session, level, commission.staff.secretariat, FAVOURABLE)
+    meeting_day = timezone.localtime(session.meets_at)
+    assert messages_of(excinfo) == [
+        "L'avis de la commission s'enregistre à partir du jour de la séance "
+        f"(le {meeting_day:%d/%m/%Y})."
+    ]
+    assert not Review.objects.filter(requested_level=level).exists()
 
 
 def test_only_the_president_or_the_secretariat_record_the_commission_opinion(commission):
@@ -774,8 +837,10 @@ def test_a_transmission_of_one_proposal_says_so_in_the_singular():
 
 def test_the_doctor_never_sees_the_members_nor_their_opinions(client, commission):
     level = commission.level("externe")
-    president, second, _third = commission.members
+    president, second, third = commission.members
     services.give_opinion(commission.session, level, second, UNFAVOURABLE, "Avis personnel.")
+    services.give_opinion(commission.session, level, president, FAVOURABLE)
+    services.give_opinion(commission.session, level, third, FAVOURABLE)
     conclude(commission.session, commission.app, president, FAVOURABLE)
     close_meeting(commission.session, commission.staff.secretariat)
     doctor = commission.app.doctor.user

@@ -57,7 +57,10 @@ def test_two_members_giving_their_opinions_at_the_same_moment_both_count(session
         MemberOpinion.objects.filter(requested_level=level).values_list("member_id", "opinion")
     ) == sorted([(first.pk, "favourable"), (second.pk, "unfavourable")])
     assert CommissionSession.objects.get(pk=session.pk).version == before + 2
-    review = services.record_commission_opinion(session, level, staff.commission, "favourable")
+    # Both counted: a tie, which does not carry a favourable opinion.
+    review = services.record_commission_opinion(
+        session, level, staff.commission, "postponed", "Partage des voix."
+    )
     assert review.vote_count == "1 pour, 1 contre, 0 abstention"
 
 

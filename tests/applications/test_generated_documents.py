@@ -189,7 +189,8 @@ def test_the_doctors_copy_leaves_out_the_visit_report(
     client.force_login(app.doctor.user)
     _reader, doctor_copy = pdf_text(client.get(url))
     assert "Cabinet adapté" not in doctor_copy
-    assert "Rapport de visite" not in doctor_copy
+    assert "Rapport de visite du lieu de stage" in staff_copy
+    assert "Rapport de visite du lieu de stage" not in doctor_copy
     assert app.doctor.rpps in doctor_copy  # the rest of the dossier is there
 
 

@@ -57,7 +57,9 @@ def test_messages_and_notes_leave_events_but_the_timeline_keeps_notes_from_the_d
 
     client.force_login(dossier.doctor.user)
     page = client.get(reverse("applications:detail", args=[dossier.pk])).content.decode()
-    assert "Note interne ajoutée" not in page and "Dossier transmis" not in page
+    timeline = page.split('id="historique"', 1)[1].split("</ol>", 1)[0]
+    assert "Dossier transmis" in timeline  # the timeline is there…
+    assert "Note interne ajoutée" not in page and "Message envoyé" not in timeline  # …not these
     assert "note_added" not in page
 
 

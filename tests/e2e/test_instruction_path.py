@@ -186,7 +186,7 @@ def test_a_dossier_goes_from_submission_to_two_agrements(page, live_server):
     expect(answered).to_contain_text("Ce qui a changé depuis la demande")
     expect(answered.locator("ul.changes")).to_contain_text("cv-date-2026.pdf")
     main.get_by_role("button", name="Déclarer le dossier recevable").click()
-    main.get_by_text("Dossier déclaré recevable").wait_for()
+    main.get_by_text("Dossier déclaré recevable : programmez la visite.").wait_for()
     expect_status(page, "Recevable")
     main.get_by_role("link", name="Programmer la visite").click()
     page.fill("#id_scheduled_for", f"{visit_day.isoformat()}T10:30")
@@ -226,7 +226,7 @@ def test_a_dossier_goes_from_submission_to_two_agrements(page, live_server):
         page.fill("#id_report", "Cabinet de groupe bien équipé ; bureau dédié à l'étudiant.")
         tick(main, "Favorable")
         main.get_by_role("button", name="Enregistrer le rapport").click()
-        main.get_by_text("Rapport de visite enregistré").wait_for()
+        main.get_by_text("Rapport de visite enregistré. Merci.").wait_for()
         logout(page)
 
     # 7. The secretariat creates a session with Paul Commissaire, who presides it, and puts

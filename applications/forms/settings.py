@@ -3,8 +3,9 @@
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from accounts.models import FacultySettings
+from accounts.models import FacultySettings, Membership
 from stages.levels import StageLevel
 
 from ..pieces import CONFIGURABLE, pieces_by_level
@@ -80,6 +81,34 @@ class FacultySettingsForm(forms.ModelForm):
 
     def clean_min_half_days_saspas(self):
         return self._kept("min_half_days_saspas")
+
+    def clean_commission_quorum(self):
+        """Between 1 and the commission's size: 50 saved a session that could never close, 0
+        read as « quorum : 0 » while the default applied."""
+        quorum = self.cleaned_data.get("commission_quorum")
+        if quorum is None:
+            return None
+        members = Membership.objects.filter(
+            organisation_id=self.instance.faculty_id, role=Membership.Role.COMMISSION
+        ).count()
+        if not members:
+            raise forms.ValidationError(
+                _(
+                    "La faculté n'a encore aucun membre de commission : laissez le quorum vide "
+                    "(la moitié des membres de la séance plus un)."
+                )
+            )
+        if not 1 <= quorum <= members:
+            raise forms.ValidationError(
+                ngettext(
+                    "Le quorum est de 1 : la commission de la faculté compte %(n)d membre.",
+                    "Le quorum est compris entre 1 et %(n)d, le nombre de membres de la "
+                    "commission de la faculté.",
+                    members,
+                )
+                % {"n": members}
+            )
+        return quorum
 
     def save(self, commit=True):
         self.instance.required_pieces = {

@@ -429,7 +429,11 @@ def close_session(session, by, expected_version=None):
         )
     elif not state["reached"]:
         errors.append(
-            _("Quorum non atteint : %(present)d membres présents, il en faut %(quorum)d.")
+            ngettext(
+                "Quorum non atteint : %(present)d membre présent, il en faut %(quorum)d.",
+                "Quorum non atteint : %(present)d membres présents, il en faut %(quorum)d.",
+                len(state["present"]),
+            )
             % {"present": len(state["present"]), "quorum": state["quorum"]}
         )
     missing = list(missing_opinions(session))

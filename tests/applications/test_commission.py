@@ -341,13 +341,46 @@ def _all_concluded(commission):
     conclude(commission.session, commission.app, commission.staff.secretariat)
 
 
+def test_the_quorum_setting_lies_between_one_and_the_commission_size(client, commission):
+    """A quorum of 50 was saved, and its sessions could never close; 0 read « quorum : 0 »."""
+    client.force_login(commission.staff.admin)
+    url = reverse("applications:faculty_settings", args=[commission.staff.faculty.pk])
+    data = {
+        "years_required_externe": 1,
+        "years_required_interne": 3,
+        "agrement_duration_years": 5,
+        "alert_months_in_state": 2,
+        "alert_months_total": 6,
+        "retention_pieces_years": 10,
+        "retention_withdrawn_years": 1,
+        "retention_export_days": 7,
+    }
+    members = Membership.objects.filter(
+        organisation=commission.staff.faculty, role=Membership.Role.COMMISSION
+    ).count()
+    assert members == 3
+    for quorum in (0, 50, 4):
+        response = client.post(url, {**data, "commission_quorum": quorum})
+        assert response.status_code == 400
+        assert response.context["form"].errors["commission_quorum"] == [
+            "Le quorum est compris entre 1 et 3, le nombre de membres de la commission de la "
+            "faculté."
+        ]
+        assert not FacultySettings.objects.filter(faculty=commission.staff.faculty).exists()
+    response = client.post(url, {**data, "commission_quorum": 3})
+    assert response.status_code == 302
+    assert FacultySettings.objects.get(faculty=commission.staff.faculty).commission_quorum == 3
+    response = client.post(url, {**data, "commission_quorum": ""})
+    assert FacultySettings.objects.get(faculty=commission.staff.faculty).commission_quorum is None
+
+
 @pytest.mark.parametrize(
     ("setting", "present", "error"),
     [
         pytest.param(
             None,
             1,
-            "Quorum non atteint : 1 membres présents, il en faut 2.",
+            "Quorum non atteint : 1 membre présent, il en faut 2.",
             id="default-half-plus-one",
         ),
         pytest.param(None, 2, None, id="default-reached"),

@@ -13,7 +13,9 @@ LABELS = {
     "record_visit": _("Rapport de visite enregistré"),
     "send_to_commission": _("Inscrit à l'ordre du jour de la commission"),
     "postpone": _("Ajourné à une prochaine commission"),
-    "give_opinion": _("Avis de la commission"),  # before issue 12: one opinion per level
+    # Before issue 12, one opinion per level, without the members' own: named apart, so that
+    # the journal's filter does not offer « Avis de la commission » twice.
+    "give_opinion": _("Avis de la commission (saisie unique, avant les avis des membres)"),
     "member_opinion": _("Avis d'un membre de la commission"),
     "change_opinion": _("Avis d'un membre modifié"),
     "commission_opinion": _("Avis de la commission"),

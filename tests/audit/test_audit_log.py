@@ -259,6 +259,29 @@ def test_the_faculty_log_mixes_dossier_events_and_faculty_lines_and_filters_them
     assert "La date de fin précède la date de début." in response.content.decode()
 
 
+def test_a_doctors_draft_in_the_faculty_log_is_named_without_a_link_to_a_closed_page(client, staff):
+    """« Dossier créé — MSU-… » linked to the draft's own log, which staff may not open (404)."""
+    from tests.factories import DoctorFactory
+
+    doctor = DoctorFactory(faculty=staff.faculty)
+    draft = services.start_application(doctor, doctor.user)
+    client.force_login(staff.admin)
+    page = client.get(faculty_url(staff.faculty)).content.decode()
+    row = next(r for r in page.split("<tr>") if draft.reference in r)
+    assert "brouillon du médecin, pas encore transmis" in row
+    assert reverse("audit:dossier", args=[draft.pk]) not in page
+    assert client.get(reverse("audit:dossier", args=[draft.pk])).status_code == 404
+
+
+def test_the_journal_filter_names_each_kind_of_event_once(client, staff):
+    client.force_login(staff.admin)
+    form = client.get(faculty_url(staff.faculty)).context["form"]
+    labels = [str(label) for _code, label in form.fields["kind"].choices if _code]
+    assert len(labels) == len(set(labels)), sorted(
+        label for label in labels if labels.count(label) > 1
+    )
+
+
 def test_the_log_is_paginated_with_the_same_queries_for_more_lines(client, staff, dossier):
     client.force_login(staff.secretariat)
 

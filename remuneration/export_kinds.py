@@ -53,7 +53,9 @@ register(
             export.faculty, export.params["year"], export.format
         ),
         describe=lambda params: (
-            _("Paiements des MSU %(year)s") % {"year": statements.year_label(params["year"])}
+            # A line per MSU and period: « 1 placement » of a team of two gives two lines.
+            _("Paiements des MSU %(year)s (une ligne par MSU et par période)")
+            % {"year": statements.year_label(params["year"])}
         ),
         denied=gettext_lazy(
             "Seul un administrateur de la faculté peut exporter les paiements des MSU."

@@ -178,7 +178,8 @@ def payment_table(lines, year):
     total = [
         _("Total"),
         *[None] * 7,
-        sum(line.students for line in lines),
+        # No sum of the students: a student hosted by a team of two is on both MSUs' lines.
+        None,
         *[sum((Decimal(line.amounts.get(kind, "0")) for line in lines), ZERO) for kind in kinds],
         sum((line.total for line in lines), ZERO),
         None,

@@ -44,6 +44,11 @@ class Figure:
     sentences: list = field(default_factory=list)  # what the figure means, in French
     chart: dict = field(default_factory=dict)  # categories, series [(label, values)], unit
     total: list | None = None
+    # (first day, last day) the figure covers when it is not the chosen period (the monthly
+    # figures show the 24 months up to it): its CSV is named by them.
+    span: tuple | None = None
+    # The chart's axis is time, oldest first: on a phone it opens on its recent end.
+    chart_over_time: bool = False
 
 
 def _count(n, singular, plural):
@@ -189,6 +194,8 @@ def activity(faculty, end):
             ],
         },
         total,
+        span=(months[0], add_months(months[-1], 1) - datetime.timedelta(days=1)),
+        chart_over_time=True,
     )
 
 
@@ -231,6 +238,7 @@ def activity_by_level(faculty, end):
             "series": [(_("Niveaux demandés (24 mois)"), totals)],
         },
         [_("Total"), *totals],
+        span=(months[0], add_months(months[-1], 1) - datetime.timedelta(days=1)),
     )
 
 

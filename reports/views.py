@@ -189,7 +189,8 @@ def figure_csv(request, figure):
     result = figures_module.FIGURES[figure](faculty, start, end, timezone.now())
     table = Table(result.title[:31], result.columns, result.rows, result.total)
     response = HttpResponse(csv_bytes(table), content_type=CONTENT_TYPES["csv"])
-    name = f"{figure}-{start:%Y-%m-%d}-{end:%Y-%m-%d}.csv"
+    first, last = result.span or (start, end)
+    name = f"{figure}-{first:%Y-%m-%d}-{last:%Y-%m-%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return private(response)
 

@@ -40,6 +40,13 @@
       }
     });
   }
+  // A chart over time opens on its recent end (the months that matter), not on its oldest.
+  function showRecentEnd() {
+    document.querySelectorAll("[data-scroll-end]").forEach(function (region) {
+      region.scrollLeft = region.scrollWidth;
+    });
+  }
   document.addEventListener("DOMContentLoaded", update);
+  document.addEventListener("DOMContentLoaded", showRecentEnd);
   window.addEventListener("resize", update);
 })();

@@ -101,12 +101,23 @@ def test_on_a_phone_each_chart_that_scrolls_can_be_reached_and_scrolled_from_the
     expect(first.locator("svg[role=img]")).to_be_visible()
     assert first.get_attribute("tabindex") is None
 
+    # On a phone from the start, the monthly chart opens on its recent months.
+    phone = page.context.new_page()
+    phone.set_viewport_size({"width": 375, "height": 800})
+    phone.goto(page.url)
+    monthly = phone.locator("#dossiers-par-mois .msu-chart")
+    expect(monthly).to_have_attribute("tabindex", "0")
+    scrolled = monthly.evaluate("e => e.scrollLeft + e.clientWidth >= e.scrollWidth - 1")
+    assert scrolled, "the monthly chart should open on its last months"
+    phone.close()
+
     page.set_viewport_size({"width": 375, "height": 800})
     expect(first).to_have_attribute("tabindex", "0")
     expect(first).to_have_attribute("role", "region")
     title = page.locator(".figure h2").first.text_content()
     expect(first).to_have_attribute("aria-label", f"Graphique « {title} », à faire défiler")
     first.focus()
+    page.keyboard.press("Home")
     page.keyboard.press("ArrowRight")
     page.keyboard.press("ArrowRight")
     for _ in range(50):  # wait_for_function evaluates a string: the CSP forbids it

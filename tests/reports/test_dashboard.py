@@ -218,6 +218,21 @@ def test_the_page_shows_each_chart_with_its_table_and_a_csv(client, staff, decid
     rows = list(csv.reader(io.StringIO(download.content.decode("utf-8-sig")), delimiter=";"))
     assert rows[0] == ["Délai", "Médiane (jours)", "90e centile (jours)", "Dossiers"]
     assert rows[1][1:] == ["55,0", "67,0", "2"]  # decimal comma
+    assert 'filename="delais-2025-11-01-2026-10-31.csv"' in download["Content-Disposition"]
+
+    # The monthly figure covers the 24 months up to the period's end or today (20 April 2026):
+    # its file is named by them (it was named by the period, and held other months).
+    with time_machine.travel(NOW, tick=False):
+        download = client.get(
+            reverse("reports:figure_csv", args=["dossiers-par-mois"])
+            + "?debut=2025-11-01&fin=2026-10-31"
+        )
+    rows = list(csv.reader(io.StringIO(download.content.decode("utf-8-sig")), delimiter=";"))
+    first, last = rows[1][0], rows[-2][0]
+    assert (first, last) == ("Mai 2024", "Avril 2026"), (first, last)
+    assert (
+        'filename="dossiers-par-mois-2024-05-01-2026-04-30.csv"' in download["Content-Disposition"]
+    )
 
 
 def test_a_wrong_period_is_said_and_the_academic_year_shown(client, staff):

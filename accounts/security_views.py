@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp.plugins.otp_static.models import StaticDevice
 
+from applications.text import of_name
+
 from . import browsers, sessions, two_factor
 from .forms import EnrolForm, SecondFactorForm
 from .models import SecurityEvent, User
@@ -222,9 +224,9 @@ def reset_member_second_factor(request, user_id):
         messages.success(
             request,
             _(
-                "Le second facteur de %(name)s est réinitialisé : ses sessions sont fermées et "
+                "Le second facteur %(of_name)s est réinitialisé : ses sessions sont fermées et "
                 "il lui sera demandé d'en configurer un nouveau à sa prochaine connexion."
             )
-            % {"name": str(member)},
+            % {"of_name": of_name(member)},
         )
     return redirect("accounts:team")

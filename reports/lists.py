@@ -221,12 +221,19 @@ def register_queryset(faculty, filters, today=None):
 
 
 def _associate_of():
-    """« MSU associé de Dr Nom Prénom » for an agrément granted to an MSU associé, else ""."""
+    """« MSU associé de Dr Prénom Nom » (« associée » for a docteure) for an agrément granted
+    to an MSU associé, else ""."""
     return Case(
         When(
             ~Q(application__associate_role="") & Q(application__associate_msu__isnull=False),
             then=Concat(
-                Value(_("MSU associé de Dr ")),
+                Case(
+                    When(
+                        doctor__civility=Doctor.Civility.DR_MME,
+                        then=Value(_("MSU associée de Dr ")),
+                    ),
+                    default=Value(_("MSU associé de Dr ")),
+                ),
                 "application__associate_msu__user__first_name",
                 Value(" "),
                 "application__associate_msu__user__last_name",

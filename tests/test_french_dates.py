@@ -31,3 +31,19 @@ def test_a_moment_is_read_on_the_french_clock_before_its_day_is_named():
 
 def test_numeric_dates_are_left_as_they_are():
     assert _render('{{ day|date_fr:"d/m/Y" }}', day=datetime.date(2026, 9, 1)) == "01/09/2026"
+
+
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        ("Agathe Vasseur", "d'Agathe Vasseur"),
+        ("Émile Roux", "d'Émile Roux"),
+        ("Marc Lefèvre", "de Marc Lefèvre"),
+        ("Hugues Martin", "de Hugues Martin"),
+        ("", "de "),
+    ],
+)
+def test_de_is_elided_before_a_vowel(name, said):
+    from applications.text import of_name
+
+    assert of_name(name) == said

@@ -26,7 +26,16 @@ def set_coordinator(faculty, by, specialty, name, email):
         raise WorkflowError(_("Choisissez une spécialité de la liste."))
     name, email = (name or "").strip(), (email or "").strip()
     if not name and not email:
-        SpecialtyCoordinator.objects.filter(faculty=faculty, specialty=specialty).delete()
+        removed, _by_model = SpecialtyCoordinator.objects.filter(
+            faculty=faculty, specialty=specialty
+        ).delete()
+        if not removed:  # « Professeur coordonnateur retiré » said of nobody
+            raise WorkflowError(
+                _(
+                    "Aucun professeur coordonnateur n'est enregistré pour cette spécialité : "
+                    "indiquez son nom et son adresse électronique."
+                )
+            )
         return None
     if not name or not email:
         raise WorkflowError(_("Indiquez le nom et l'adresse électronique du professeur."))

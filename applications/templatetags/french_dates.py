@@ -10,6 +10,14 @@ from django.utils.translation import ngettext
 register = template.Library()
 
 
+@register.filter(name="of_name")
+def of_name_filter(name):
+    """« de Marc Lefèvre », « d'Agathe Vasseur » (applications.text.of_name)."""
+    from ..text import of_name
+
+    return of_name(name)
+
+
 @register.filter(expects_localtime=True)
 def date_fr(value, arg="j F Y"):
     """Django's `date` filter, with « 1er » for a first of the month written in words."""

@@ -2,6 +2,7 @@
 or a recovery code, "trust this device for 30 days", the faculty admin's reset, the demo."""
 
 import datetime
+import html
 import re
 import time
 
@@ -13,6 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import two_factor
 from accounts.models import Membership, SecurityEvent, UserSession
+from applications.text import of_name
 from tests.factories import PASSWORD, DoctorFactory, FacultyFactory, StaffFactory, UserFactory
 from tests.two_factor_helpers import totp_code
 
@@ -213,6 +215,7 @@ def test_faculty_admin_resets_a_member_of_their_faculty_only(client):
     client.force_login(admin)
     team = client.get(reverse("accounts:team")).content.decode()
     assert member.email in team and stranger.email not in team
+    assert f"Réinitialiser le second facteur {of_name(member)}" in html.unescape(team)
 
     response = client.post(reverse("accounts:team_reset_second_factor", args=[member.pk]))
     assert response.url == reverse("accounts:team")

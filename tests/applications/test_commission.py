@@ -341,6 +341,19 @@ def _all_concluded(commission):
     conclude(commission.session, commission.app, commission.staff.secretariat)
 
 
+def test_once_the_session_is_closed_no_other_opinion_is_awaited(client, commission):
+    """« Avis des autres membres : aucun pour l'instant » on a closed session: just « aucun »."""
+    president = commission.president
+    for level in examined_levels(commission.session, commission.app):
+        services.give_opinion(commission.session, level, president, FAVOURABLE)
+    page = _session_page(client, president, commission)
+    assert "aucun pour l'instant" in page
+    _all_concluded(commission)
+    close_meeting(commission.session, commission.staff.secretariat)
+    page = _session_page(client, president, commission)
+    assert "aucun pour l'instant" not in page and "<li>aucun</li>" in page
+
+
 def test_the_quorum_setting_lies_between_one_and_the_commission_size(client, commission):
     """A quorum of 50 was saved, and its sessions could never close; 0 read « quorum : 0 »."""
     client.force_login(commission.staff.admin)

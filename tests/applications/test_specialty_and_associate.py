@@ -52,8 +52,15 @@ def test_the_faculty_admin_records_the_coordinator_of_a_specialty(client):
     assert response.status_code == 400
     assert "Indiquez le nom et l&#x27;adresse" in response.content.decode()
     assert SpecialtyCoordinator.objects.get().name == "Pr Paul Modèle"
-    client.post(url, {"specialty": "pediatrie", "name": "", "email": ""})
+    response = client.post(url, {"specialty": "pediatrie", "name": "", "email": ""}, follow=True)
+    assert "Professeur coordonnateur retiré." in response.content.decode()
     assert not SpecialtyCoordinator.objects.exists()
+    # Nobody to remove: said so, not « retiré ».
+    response = client.post(url, {"specialty": "pediatrie", "name": "", "email": ""})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Aucun professeur coordonnateur n&#x27;est enregistré pour cette spécialité" in page
+    assert "Professeur coordonnateur retiré." not in page
     # Only the admin of that faculty.
     for user in (staff.secretariat, make_staff().admin):
         client.force_login(user)
@@ -250,7 +257,13 @@ def test_an_approved_associe_shows_in_the_register_and_on_teams(client, structur
     client.force_login(staff.secretariat)
     register = client.get(reverse("reports:agrements")).content.decode()
     row = register.split(associe.user.last_name, 1)[1].split("</tr>", 1)[0]
-    assert "MSU associé" in row and f"MSU associé de Dr {msu.user.first_name}" in row
+    said = "MSU associée" if associe.civility == Doctor.Civility.DR_MME else "MSU associé"
+    assert f"{said} de Dr {msu.user.first_name}" in row and row.count("MSU associ") == 1
+    # A docteure is « associée » (the register said « MSU associé » of every one).
+    Doctor.objects.filter(pk=associe.pk).update(civility=Doctor.Civility.DR_MME)
+    register = client.get(reverse("reports:agrements")).content.decode()
+    row = register.split(associe.user.last_name, 1)[1].split("</tr>", 1)[0]
+    assert f"MSU associée de Dr {msu.user.first_name}" in row
     period = semester(staff.faculty, staff.admin)
     offer = stage_services.create_offer(
         period, staff.admin, "niveau_1", "MSP des Tilleuls", team(msu, associe), capacity=1

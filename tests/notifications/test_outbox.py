@@ -190,7 +190,8 @@ def test_the_inbox_lists_the_users_notifications_and_marks_them_read(client):
     html = page.content.decode()
     assert page.status_code == 200
     assert html.count('class="fr-mb-2w notification notification--unread"') == 1
-    assert 'id="unread-count">1' in html  # the badge in the menu
+    # The badge in the menu, read « 1 non lue » by a screen reader (it said « 1 non lues »).
+    assert 'id="unread-count">1<span class="fr-sr-only"> non lue</span>' in html
     mine = Notification.objects.get(key="mine")
     response = client.get(reverse("notifications:open", args=[mine.pk]))
     assert response.status_code == 302

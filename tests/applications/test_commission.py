@@ -341,6 +341,18 @@ def _all_concluded(commission):
     conclude(commission.session, commission.app, commission.staff.secretariat)
 
 
+def test_a_member_reading_a_dossier_finds_the_way_back_to_its_session(client, commission):
+    """The breadcrumb said « Accueil › MSU-… »: a member came from the session, and goes back."""
+    member = commission.members[1]
+    client.force_login(member)
+    page = client.get(reverse("applications:detail", args=[commission.app.pk])).content.decode()
+    crumbs = page.split('class="fr-breadcrumb__list"', 1)[1].split("</ol>", 1)[0]
+    session_url = reverse("applications:session", args=[commission.session.pk])
+    assert reverse("applications:sessions") in crumbs and f'href="{session_url}"' in crumbs
+    assert html.unescape(str(commission.session)) in html.unescape(crumbs)
+    assert reverse("applications:queue") not in crumbs  # the secretariat's way, not theirs
+
+
 def test_once_the_session_is_closed_no_other_opinion_is_awaited(client, commission):
     """« Avis des autres membres : aucun pour l'instant » on a closed session: just « aucun »."""
     president = commission.president

@@ -52,7 +52,15 @@ def session_list(request):
     return render(
         request,
         "applications/commission/list.html",
-        {**listed, "sessions": listed["page"].object_list, "can_create": bool(faculties)},
+        {
+            **listed,
+            "sessions": listed["page"].object_list,
+            "can_create": bool(faculties),
+            # One faculty's sessions need no « Faculté » column (on a phone it pushed the
+            # state off the screen).
+            "several_faculties": request.user.is_superuser
+            or len({m.organisation_id for m in memberships_of(request.user)}) > 1,
+        },
     )
 
 

@@ -353,6 +353,19 @@ def test_a_member_reading_a_dossier_finds_the_way_back_to_its_session(client, co
     assert reverse("applications:queue") not in crumbs  # the secretariat's way, not theirs
 
 
+def test_the_sessions_of_one_faculty_are_listed_without_a_faculty_column(client, commission):
+    client.force_login(commission.members[1])
+    page = client.get(reverse("applications:sessions")).content.decode()
+    assert str(commission.session) in html.unescape(page)
+    assert '<th scope="col">Faculté</th>' not in page
+    # A member of two faculties' commissions: the column tells their sessions apart.
+    Membership.objects.create(
+        user=commission.members[1], organisation=make_staff().faculty, role=Role.COMMISSION
+    )
+    page = client.get(reverse("applications:sessions")).content.decode()
+    assert '<th scope="col">Faculté</th>' in page
+
+
 def test_once_the_session_is_closed_no_other_opinion_is_awaited(client, commission):
     """« Avis des autres membres : aucun pour l'instant » on a closed session: just « aucun »."""
     president = commission.president

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
@@ -17,7 +18,7 @@ from applications.text import of_name
 
 from . import browsers, sessions, two_factor
 from .forms import EnrolForm, SecondFactorForm
-from .models import SecurityEvent, User
+from .models import Membership, SecurityEvent, User
 
 
 def _next(request, default="home"):
@@ -205,9 +206,14 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 @login_required
 def team(request):
-    members = two_factor.team_members(request.user)
-    if not two_factor.admin_faculties(request.user).exists():
+    faculties = two_factor.admin_faculties(request.user)
+    if not faculties.exists():
         raise Http404
+    # Each member's roles in those faculties: a new admin sees who sits on the commission.
+    roles = Membership.objects.filter(organisation__in=faculties).order_by("role")
+    members = two_factor.team_members(request.user).prefetch_related(
+        Prefetch("memberships", queryset=roles, to_attr="faculty_roles")
+    )
     return render(request, "accounts/team.html", {"members": members})
 
 

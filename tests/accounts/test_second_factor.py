@@ -216,6 +216,13 @@ def test_faculty_admin_resets_a_member_of_their_faculty_only(client):
     team = client.get(reverse("accounts:team")).content.decode()
     assert member.email in team and stranger.email not in team
     assert f"Réinitialiser le second facteur {of_name(member)}" in html.unescape(team)
+    # Each member's roles in the admin's faculties, not elsewhere (a new admin saw none).
+    Membership.objects.create(user=member, organisation=faculty, role=Role.COMMISSION)
+    Membership.objects.create(user=member, organisation=elsewhere, role=Role.SECRETARIAT)
+    team = client.get(reverse("accounts:team")).content.decode()
+    row = team.split(member.email, 1)[1].split("</tr>", 1)[0]
+    assert "Visiteur" in row and "Membre de la commission" in row
+    assert "Secrétariat" not in row
 
     response = client.post(reverse("accounts:team_reset_second_factor", args=[member.pk]))
     assert response.url == reverse("accounts:team")

@@ -5,6 +5,7 @@ from django import template
 from django.template.defaultfilters import date
 from django.utils import timezone
 from django.utils.timezone import template_localtime
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 register = template.Library()
@@ -43,3 +44,23 @@ def days_since(value):
     if value in (None, ""):
         return ""
     return days_text((timezone.now() - value).days)
+
+
+@register.filter
+def days_ago(value):
+    """« il y a 90 jours », « aujourd'hui » (« il y a 0 jour » said nothing)."""
+    if value in (None, ""):
+        return ""
+    days = (timezone.now() - value).days
+    return _("aujourd'hui") if days <= 0 else _("il y a %(days)s") % {"days": days_text(days)}
+
+
+@register.filter
+def in_state_since(value):
+    """« depuis 90 jours », « depuis aujourd'hui » (« depuis 0 jour »)."""
+    if value in (None, ""):
+        return ""
+    days = (timezone.now() - value).days
+    return (
+        _("depuis aujourd'hui") if days <= 0 else _("depuis %(days)s") % {"days": days_text(days)}
+    )

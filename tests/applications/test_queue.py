@@ -2,6 +2,7 @@
 and a number of SQL queries that does not grow with the number of dossiers."""
 
 import datetime
+import html
 
 import pytest
 from django.db import connection
@@ -265,3 +266,13 @@ def test_the_dossier_page_gives_the_same_age_as_the_queue(client, staff):
     assert "90 jours" in row
     assert "(il y a 90 jours)" in page and "dans cet état depuis 90 jours" in page
     assert "mois" not in page.split("dans cet état depuis", 1)[1][:30]
+
+
+def test_a_dossier_sent_today_says_so_rather_than_zero_days(client, staff):
+    """« (il y a 0 jour) — dans cet état depuis 0 jour » on a dossier sent an hour ago."""
+    application = submitted_application(staff)
+    client.force_login(staff.secretariat)
+    page = client.get(reverse("applications:detail", args=[application.pk])).content.decode()
+    page = html.unescape(page)
+    assert "(aujourd'hui)" in page and "dans cet état depuis aujourd'hui" in page
+    assert "0 jour" not in page

@@ -195,3 +195,18 @@ def decide_review(review, agrement, by, outcome, **kwargs):
     return services.record_review_decision(
         Application.objects.get(pk=review.pk), level, by, outcome=outcome, **kwargs
     )
+
+
+def settings_form(**changes):
+    """What the faculty settings screen posts: its required fields, then `changes`."""
+    return {
+        "years_required_externe": 1,
+        "years_required_interne": 3,
+        "agrement_duration_years": 5,
+        "alert_months_in_state": 2,
+        "alert_months_total": 6,
+        "retention_pieces_years": 10,
+        "retention_withdrawn_years": 1,
+        "retention_export_days": 7,
+        **changes,
+    }

@@ -43,6 +43,7 @@ from tests.workflow_helpers import (
     examined_levels,
     make_staff,
     past_session,
+    settings_form,
     submitted_application,
 )
 
@@ -383,16 +384,7 @@ def test_the_quorum_setting_lies_between_one_and_the_commission_size(client, com
     """A quorum of 50 was saved, and its sessions could never close; 0 read « quorum : 0 »."""
     client.force_login(commission.staff.admin)
     url = reverse("applications:faculty_settings", args=[commission.staff.faculty.pk])
-    data = {
-        "years_required_externe": 1,
-        "years_required_interne": 3,
-        "agrement_duration_years": 5,
-        "alert_months_in_state": 2,
-        "alert_months_total": 6,
-        "retention_pieces_years": 10,
-        "retention_withdrawn_years": 1,
-        "retention_export_days": 7,
-    }
+    data = settings_form()
     members = Membership.objects.filter(
         organisation=commission.staff.faculty, role=Membership.Role.COMMISSION
     ).count()

@@ -26,7 +26,7 @@ from remuneration import services as remuneration_services
 from retention import services as retention
 from retention.tasks import apply_retention
 from tests.files import pdf_upload
-from tests.workflow_helpers import advance, make_staff, submitted_application
+from tests.workflow_helpers import advance, make_staff, settings_form, submitted_application
 
 pytestmark = pytest.mark.django_db
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
@@ -364,16 +364,7 @@ def test_the_settings_screen_sets_the_periods_within_bounds(client, staff):
     url = reverse("applications:faculty_settings", args=[staff.faculty.pk])
     page = client.get(url).content.decode()
     assert "Durées de conservation (RGPD)" in page
-    data = {
-        "years_required_externe": 1,
-        "years_required_interne": 3,
-        "agrement_duration_years": 5,
-        "alert_months_in_state": 2,
-        "alert_months_total": 6,
-        "retention_pieces_years": 0,
-        "retention_withdrawn_years": 1,
-        "retention_export_days": 7,
-    }
+    data = settings_form(retention_pieces_years=0)
     response = client.post(url, data)
     assert response.status_code == 400
     assert "supérieure ou égale à 1" in response.content.decode()

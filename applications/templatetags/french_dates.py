@@ -1,5 +1,6 @@
 """« 1er septembre 2026 »: French writes the first of a month as an ordinal, which Django's
-`date` filter cannot say. A builtin of both template engines (settings.TEMPLATES)."""
+`date` filter cannot say; ages in days (« il y a 90 jours », « aujourd'hui ») and « de » before
+a name (« d'Agathe »). A builtin of both template engines (settings.TEMPLATES)."""
 
 from django import template
 from django.template.defaultfilters import date
@@ -37,21 +38,18 @@ def days_text(days):
     return ngettext("%(days)d jour", "%(days)d jours", days) % {"days": days}
 
 
-@register.filter
-def days_since(value):
-    """« 90 jours »: the time since `value` counted as the queue counts it (whole days), so
-    that a dossier's page and its row in the queue give the same age."""
-    if value in (None, ""):
-        return ""
-    return days_text((timezone.now() - value).days)
+def _whole_days_before_now(value):
+    """Days since `value`, counted as the queue counts them (whole days)."""
+    return (timezone.now() - value).days
 
 
 @register.filter
 def days_ago(value):
-    """« il y a 90 jours », « aujourd'hui » (« il y a 0 jour » said nothing)."""
+    """« il y a 90 jours » (the queue's count, so that the page and the row agree),
+    « aujourd'hui » (« il y a 0 jour » said nothing)."""
     if value in (None, ""):
         return ""
-    days = (timezone.now() - value).days
+    days = _whole_days_before_now(value)
     return _("aujourd'hui") if days <= 0 else _("il y a %(days)s") % {"days": days_text(days)}
 
 
@@ -60,7 +58,7 @@ def in_state_since(value):
     """« depuis 90 jours », « depuis aujourd'hui » (« depuis 0 jour »)."""
     if value in (None, ""):
         return ""
-    days = (timezone.now() - value).days
+    days = _whole_days_before_now(value)
     return (
         _("depuis aujourd'hui") if days <= 0 else _("depuis %(days)s") % {"days": days_text(days)}
     )

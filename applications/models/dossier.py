@@ -167,7 +167,12 @@ class PracticeSite(models.Model):
         ordering = ["-is_main", "pk"]
 
     def __str__(self):
-        return f"{self.name or self.get_kind_display()} — {self.commune}"
+        return f"{self.display_name} — {self.commune}"
+
+    @property
+    def display_name(self):
+        """Its name, or its kind when it has none (« Cabinet individuel »)."""
+        return self.name or str(self.get_kind_display())
 
 
 class AssociateRole(models.TextChoices):

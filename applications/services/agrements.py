@@ -116,7 +116,7 @@ def change_main_site(doctor, by, site, since, today=None):
     site.is_main = True
     site.save()
     proposal = _("Nouveau lieu d'exercice principal : %(site)s, depuis le %(since)s") % {
-        "site": f"{site.name or site.get_kind_display()}, {site.postal_code} {site.commune}",
+        "site": f"{site.display_name}, {site.postal_code} {site.commune}",
         "since": _date(since),
     }
     agrements = _lock_agrements(

@@ -146,7 +146,7 @@ def add_to_agenda(session, application, by, expected_version=None):
         session=session,
         application=locked,
         position=position,
-        site_name=(site.name or site.get_kind_display()) if site else "",
+        site_name=site.display_name if site else "",
         site_postal_code=site.postal_code if site else "",
         site_commune=site.commune if site else "",
     )
@@ -300,7 +300,7 @@ def _voters(session, application, members):
     return {m.pk for m in members if m.pk not in recused and m.pk not in away}
 
 
-def _against_the_count(opinion, votes_for, votes_against, _abstain):
+def _against_the_count(opinion, votes_for, votes_against):
     """The opinion must be the one the votes carry: a favourable opinion needs more votes for
     than against, an unfavourable one cannot stand against a majority for (a commission
     that records no vote, 0 – 0 – 0, decided without a count). Postponing is always open."""
@@ -365,7 +365,7 @@ def record_commission_opinion(session, requested_level, by, opinion, reason="", 
             % {"total": sum(votes), "voters": len(voters)}
         )
     else:
-        errors.extend(_against_the_count(opinion, *[int(v) for v in votes]))
+        errors.extend(_against_the_count(opinion, int(votes[0]), int(votes[1])))
     if errors:
         raise WorkflowError(*errors)
     review, created = Review.objects.update_or_create(

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.memberships import memberships_of, roles_of
-from accounts.models import FacultySettings, Membership
+from accounts.models import FacultySettings, Membership, Organisation
 from msu_portal.pagination import page_of
 from stages.levels import rules_for
 
@@ -59,7 +59,14 @@ def session_list(request):
             # One faculty's sessions need no « Faculté » column (on a phone it pushed the
             # state off the screen).
             "several_faculties": request.user.is_superuser
-            or len({m.organisation_id for m in memberships_of(request.user)}) > 1,
+            or len(
+                {
+                    m.organisation_id
+                    for m in memberships_of(request.user)
+                    if m.organisation.kind == Organisation.Kind.FACULTY  # not a UPP
+                }
+            )
+            > 1,
         },
     )
 

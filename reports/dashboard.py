@@ -113,6 +113,11 @@ def _months_until(last_day, count=MONTHS):
     return [add_months(first, n) for n in range(count)]
 
 
+def _span_of(months):
+    """(first day, last day) of consecutive months."""
+    return months[0], add_months(months[-1], 1) - datetime.timedelta(days=1)
+
+
 def _aware(day):
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
@@ -194,7 +199,7 @@ def activity(faculty, end):
             ],
         },
         total,
-        span=(months[0], add_months(months[-1], 1) - datetime.timedelta(days=1)),
+        span=_span_of(months),
         chart_over_time=True,
     )
 
@@ -238,7 +243,7 @@ def activity_by_level(faculty, end):
             "series": [(_("Niveaux demandés (24 mois)"), totals)],
         },
         [_("Total"), *totals],
-        span=(months[0], add_months(months[-1], 1) - datetime.timedelta(days=1)),
+        span=_span_of(months),
     )
 
 

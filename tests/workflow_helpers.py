@@ -210,3 +210,12 @@ def settings_form(**changes):
         "retention_export_days": 7,
         **changes,
     }
+
+
+def queue_table(html):
+    """The queue page's results table alone, "" when it lists nothing: where a dossier's
+    reference may be looked for (the search box repeats what was typed, and its hint shows an
+    example dossier number, MSU-2026-00042, that may be one of the test's)."""
+    if 'id="file"' not in html:
+        return ""
+    return html.split('<table id="file">', 1)[1].split("</table>", 1)[0]

@@ -13,7 +13,7 @@ from applications.models import Application, Doctor, QueueCount, QueueLevelCount
 from applications.selectors import queue
 from applications.workflow import Status
 from tests.factories import DoctorFactory, UserFactory
-from tests.workflow_helpers import advance, make_staff, submitted_application
+from tests.workflow_helpers import advance, make_staff, queue_table, submitted_application
 
 pytestmark = pytest.mark.django_db
 
@@ -54,12 +54,7 @@ def _search(client, staff, text, **extra):
 
 
 def _found(client, staff, text, **extra):
-    """The results table alone (the search box repeats what was typed, and its hint shows an
-    example dossier number that may be one of these)."""
-    html = _search(client, staff, text, **extra)
-    return (
-        html.split('<table id="file">', 1)[1].split("</table>", 1)[0] if 'id="file"' in html else ""
-    )
+    return queue_table(_search(client, staff, text, **extra))
 
 
 @pytest.mark.parametrize("text", ["lefèvre", "LEFEVRE", "Lefevre", "éric lefevre", "lefèv"])
@@ -81,7 +76,7 @@ def test_a_name_shared_by_many_doctors_finds_each_of_their_dossiers(
     monkeypatch.setattr(queue, "NAME_MATCHES_LISTED", listed)
     client.force_login(staff.secretariat)
     with CaptureQueriesContext(connection) as captured:
-        html = client.get(QUEUE, {"q": "lefe"}).content.decode()
+        html = queue_table(client.get(QUEUE, {"q": "lefe"}).content.decode())
     assert named["decided"].reference in html
     assert named["waiting"].reference in html
     assert named["to_check"].reference not in html
@@ -96,7 +91,7 @@ def test_a_name_shared_by_many_doctors_finds_each_of_their_dossiers(
 def test_a_name_no_doctor_bears_finds_nothing_and_says_so(client, staff, named):
     html = _search(client, staff, "zzyzx")
     assert "Aucun dossier ne correspond à cette recherche, dans aucun onglet." in html
-    assert named["decided"].reference not in html
+    assert named["decided"].reference not in queue_table(html)
 
 
 def test_a_search_without_accents_finds_an_accented_first_letter(client, staff, named):
@@ -121,7 +116,7 @@ def test_a_search_never_shows_another_faculty(client, staff):
     other = make_staff()
     stranger = submitted_application(other, doctor=_doctor(other, "Zoé", "Étrangère"))
     html = _search(client, staff, "etrangere")
-    assert stranger.reference not in html
+    assert stranger.reference not in queue_table(html)
     assert "Aucun dossier ne correspond à cette recherche" in html
 
 

@@ -7,7 +7,7 @@ from accounts.memberships import roles_of
 from accounts.models import Membership, Organisation, User
 
 from ..models import AgendaItem, SiteVisit
-from ..workflow import COMMISSION, DOCTOR, VISITOR
+from ..workflow import COMMISSION, DOCTOR, FACULTY_ADMIN, SECRETARIAT, VISITOR
 
 
 def actor_roles(application, user):
@@ -35,6 +35,16 @@ def actor_roles(application, user):
     ):
         roles.discard(COMMISSION)
     return roles
+
+
+# A decision letter is addressed to the doctor and kept by the faculty that sends it; the
+# visitor and the commission members see the decision on the dossier page, not the letter.
+LETTER_READERS = {DOCTOR, SECRETARIAT, FACULTY_ADMIN}
+
+
+def reads_decision_letters(user, roles):
+    """Whether `user`, holding `roles` on a dossier (actor_roles), downloads its letters."""
+    return user.is_superuser or bool(roles & LETTER_READERS)
 
 
 def faculty_members(faculty, role):

@@ -5,7 +5,7 @@ Every file is read through the role selectors (a 404 for anyone else) and served
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -66,6 +66,10 @@ def dossier_pdf_status(request, pk):
 @login_required
 def decision_letter(request, pk, decision_pk):
     application = selectors.get_application_for(request.user, pk)
+    if not selectors.reads_decision_letters(
+        request.user, selectors.actor_roles(application, request.user)
+    ):
+        raise Http404
     decision = get_object_or_404(
         Decision.objects.select_related("requested_level"),
         pk=decision_pk,

@@ -189,6 +189,7 @@ def staff_detail(request, application, roles, message_form=None, status=200):
             # Links only to the pages the role opens (a visitor would find 404s).
             "sees_agrements": request.user.is_superuser
             or bool(roles & {SECRETARIAT, FACULTY_ADMIN}),
+            "sees_letters": selectors.reads_decision_letters(request.user, roles),
             "sees_sessions": request.user.is_superuser
             or bool(roles & {SECRETARIAT, FACULTY_ADMIN, COMMISSION}),
         },

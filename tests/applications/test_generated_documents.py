@@ -177,6 +177,28 @@ def test_decision_letters_agenda_and_minutes(staff, client, django_capture_on_co
     assert "Favorable" in minutes or "favorable" in minutes
 
 
+def test_the_visitor_and_the_commission_see_the_decision_but_not_its_letter(
+    staff, client, django_capture_on_commit_callbacks
+):
+    """The letter is the doctor's, kept by the secretariat: the dossier's visitor and the
+    members of its session read the outcome on the page, without a link, and the URL typed
+    anyway is a 404."""
+    with django_capture_on_commit_callbacks(execute=True):
+        app = advance(submitted_application(staff), staff, Status.DECIDED)
+    decision = Decision.objects.filter(requested_level__application=app).first()
+    letter = reverse("applications:decision_letter", args=[app.pk, decision.pk])
+    for user in (staff.visitor, staff.commission):
+        client.force_login(user)
+        page = client.get(reverse("applications:detail", args=[app.pk])).content.decode()
+        assert decision.reference in page
+        assert letter not in page
+        assert client.get(letter).status_code == 404
+    client.force_login(staff.secretariat)
+    page = client.get(reverse("applications:detail", args=[app.pk])).content.decode()
+    assert letter in page
+    assert client.get(letter)["Content-Type"] == "application/pdf"
+
+
 def test_the_doctors_copy_leaves_out_the_visit_report(
     submitted, staff, client, django_capture_on_commit_callbacks
 ):

@@ -149,6 +149,9 @@ def on(moment):
 
 # Dossiers left waiting long enough to be flagged in the queue: months since they were sent.
 WAITING_MONTHS = {"chloe.bernard": 3, "hugo.lambert": 7}
+# A visit made yesterday, its report still to write (the others are to come): its dossier's
+# steps are taken a week and its index of days before today, the visit falling a day ago.
+VISIT_DUE = {"nathan.girard"}
 # States reached through a visit already made: their instruction began this long ago.
 VISITED = {Status.VISIT_DONE, "commission_open", "renewable", "awaiting_decision", Status.DECIDED}
 
@@ -247,6 +250,8 @@ def load_instruction_demo(faculty):
                     past.enter_context(
                         on(now - datetime.timedelta(days=30 * WAITING_MONTHS[login]))
                     )
+                if login in VISIT_DUE:  # _early_steps plans the visit 7 + index days ahead
+                    past.enter_context(on(now - datetime.timedelta(days=8 + index)))
                 _early_steps(doctor, levels, state, index, secretariat, visitor)
             continue
         if state == Status.VISIT_DONE:

@@ -100,6 +100,13 @@ def past_session(staff, members=None, president=None, hours=1):
     )
 
 
+def visit_made(application):
+    """The dossier's visit, planned ahead, took place yesterday: its report can be written."""
+    SiteVisit.objects.filter(application=application, scheduled_for__gt=timezone.now()).update(
+        scheduled_for=timezone.now() - datetime.timedelta(days=1)
+    )
+
+
 def advance(application, staff, to, session=None, opinions=True, close=True):
     """Walk a submitted dossier along the services up to `to` (one of ORDER, or INCOMPLETE).
 
@@ -139,9 +146,7 @@ def advance(application, staff, to, session=None, opinions=True, close=True):
         elif status == Status.VISIT_DONE:
             # A visit planned in the future (a dossier walked there step by step) has taken
             # place by now, as in the demo: a report is never dated before its visit.
-            SiteVisit.objects.filter(application=app, scheduled_for__gt=timezone.now()).update(
-                scheduled_for=timezone.now() - datetime.timedelta(days=1)
-            )
+            visit_made(app)
             services.record_visit(
                 app,
                 staff.visitor,

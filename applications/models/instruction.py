@@ -178,5 +178,14 @@ class SiteVisit(models.Model):
         return f"Visite {self.application.reference} ({self.scheduled_for:%d/%m/%Y})"
 
     @property
+    def report_opens_on(self):
+        """The visit's day: its report is written from then on, not before."""
+        return timezone.localdate(self.scheduled_for)
+
+    @property
+    def report_is_open(self):
+        return self.reported_at is None and timezone.localdate() >= self.report_opens_on
+
+    @property
     def checklist(self):
         return [(label, getattr(self, field)) for field, label in self.CHECKLIST]

@@ -215,12 +215,11 @@ def record_visit(application, by, checklist, report, recommendation, expected_ve
     if not (report or "").strip():
         raise WorkflowError(_("Rédigez le compte rendu de la visite."))
     check_allowed(locked, Action.RECORD_VISIT, by)  # who may, before when
-    planned = SiteVisit.objects.filter(application=locked).values_list("scheduled_for", flat=True)
-    visit_day = timezone.localdate(planned[0]) if planned else None
-    if visit_day and timezone.localdate() < visit_day:
+    planned = SiteVisit.objects.filter(application=locked).only("scheduled_for").first()
+    if planned and timezone.localdate() < planned.report_opens_on:
         raise WorkflowError(
             _("Le rapport ne peut pas être enregistré avant la date de la visite (le %(date)s).")
-            % {"date": f"{visit_day:%d/%m/%Y}"}
+            % {"date": f"{planned.report_opens_on:%d/%m/%Y}"}
         )
     transition(
         locked,

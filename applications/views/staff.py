@@ -171,6 +171,15 @@ def schedule_visit(request, pk):
 
 @login_required
 def record_visit(request, pk):
+    visit = selectors.visit_of(selectors.get_application_for(request.user, pk))
+    if visit is not None and visit.reported_at is None and not visit.report_is_open:
+        # Before the visit there is nothing to report: no form to fill in for nothing.
+        messages.info(
+            request,
+            _("La visite est prévue le %(date)s : son rapport s'enregistre à partir de ce jour.")
+            % {"date": f"{visit.report_opens_on:%d/%m/%Y}"},
+        )
+        return redirect("applications:detail", pk)
     return _action_form_page(
         request,
         pk,

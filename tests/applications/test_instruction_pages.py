@@ -14,7 +14,7 @@ from applications import selectors, services
 from applications.models import Agrement, Application, Message
 from applications.workflow import Status
 from tests.files import EXE_BYTES, pdf_upload, upload
-from tests.workflow_helpers import advance, make_staff, submitted_application
+from tests.workflow_helpers import advance, make_staff, submitted_application, visit_made
 
 pytestmark = pytest.mark.django_db
 
@@ -47,6 +47,7 @@ def test_actions_offered_follow_the_table_for_each_role(client, staff):
 
     application = advance(application, staff, Status.VISIT_SCHEDULED)
     client.force_login(staff.visitor)
+    visit_made(application)  # a report is written from the day of the visit
     html = action_labels(client.get(detail(application)).content.decode())
     assert "Enregistrer le rapport de visite" in html
     client.force_login(staff.secretariat)
@@ -349,3 +350,31 @@ def test_the_piece_a_request_was_about_stays_openable_after_the_doctor_replaces_
     other = make_staff()
     client.force_login(other.secretariat)
     assert client.get(link).status_code == 404
+
+
+def test_a_visit_to_come_offers_no_report_form_until_its_day(client, staff):
+    """Before the visit there is nothing to report: the visitor's list, home page and dossier
+    page say when the report opens instead of offering a form that would be refused."""
+    application = advance(submitted_application(staff), staff, Status.VISIT_SCHEDULED)
+    visit_day = timezone.localdate(application.visit.scheduled_for)
+    report = reverse("applications:record_visit", args=[application.pk])
+    client.force_login(staff.visitor)
+
+    visits = client.get(reverse("applications:my_visits")).content.decode()
+    assert report not in visits
+    assert f"rapport à partir du {visit_day:%d/%m/%Y}" in visits
+    home = client.get(reverse("home")).content.decode()
+    assert "visite à venir" in home and report not in home
+    page = client.get(detail(application)).content.decode()
+    assert report not in page
+    assert f"à partir du jour de la visite, le {visit_day:%d/%m/%Y}" in page
+    response = client.get(report, follow=True)
+    assert response.redirect_chain == [(detail(application), 302)]
+    assert "son rapport s&#x27;enregistre à partir de ce jour" in response.content.decode()
+
+    visit_made(application)
+    visits = client.get(reverse("applications:my_visits")).content.decode()
+    assert report in visits and "Rédiger le rapport" in visits
+    assert "rapport à rédiger" in client.get(reverse("home")).content.decode()
+    assert report in client.get(detail(application)).content.decode()
+    assert client.get(report).status_code == 200

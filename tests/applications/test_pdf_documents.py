@@ -88,7 +88,8 @@ MONTHS = "janvier février mars avril mai juin juillet août septembre octobre n
 
 
 def french(day):
-    return f"{day.day} {MONTHS.split()[day.month - 1]} {day.year}"
+    """A date as the letters write it: « 1er décembre 2026 », « 3 décembre 2026 »."""
+    return f"{'1er' if day.day == 1 else day.day} {MONTHS.split()[day.month - 1]} {day.year}"
 
 
 def flat(text):

@@ -9,6 +9,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.models import Organisation, User
@@ -33,7 +34,10 @@ def pages_by_role():
     submitted = Application.objects.filter(status=Status.SUBMITTED).first()
     admissible = Application.objects.filter(status=Status.ADMISSIBLE).first()
     decided = Application.objects.filter(status=Status.DECIDED).first()
-    visit = SiteVisit.objects.filter(reported_at__isnull=True).first()
+    # A visit whose day has come: before it, the report page sends back to the dossier.
+    visit = SiteVisit.objects.filter(
+        reported_at__isnull=True, scheduled_for__lte=timezone.now()
+    ).first()
     session = CommissionSession.objects.filter(closed_at__isnull=True).first()
     closed = CommissionSession.objects.filter(closed_at__isnull=False).first()
     period = Period.objects.filter(faculty=faculty).first()

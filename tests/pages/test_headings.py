@@ -8,7 +8,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from applications.workflow import Status
-from tests.workflow_helpers import advance, make_staff, submitted_application
+from tests.workflow_helpers import advance, make_staff, submitted_application, visit_made
 
 pytestmark = pytest.mark.django_db
 
@@ -31,6 +31,7 @@ def heading_and_title(html):
 def test_the_staff_action_pages_have_a_heading_and_a_title(client, name, state, who, heading):
     staff = make_staff()
     application = advance(submitted_application(staff), staff, state)
+    visit_made(application)  # a report is written from the day of the visit
     client.force_login(getattr(staff, who))
     response = client.get(reverse(f"applications:{name}", args=[application.pk]))
     assert response.status_code == 200

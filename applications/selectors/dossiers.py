@@ -1,7 +1,7 @@
 """The querysets each role may see. Every view reads dossiers and pieces through these, so that
 nobody reaches a dossier that isn't theirs (a 404, never a leak)."""
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -136,7 +136,8 @@ def get_session_for(user, pk):
 
 
 def visits_of(user):
-    """The visits a visitor is assigned to, next first."""
+    """The visits a visitor is assigned to: those not reported first, next first, then the
+    reports written, latest first (explicit NULLS FIRST: PostgreSQL sorts them last)."""
     return (
         SiteVisit.objects.filter(
             visitors=user,
@@ -144,7 +145,7 @@ def visits_of(user):
         )
         .select_related("application__doctor__user")
         .prefetch_related("application__doctor__sites")
-        .order_by("reported_at", "scheduled_for")
+        .order_by(F("reported_at").desc(nulls_first=True), "scheduled_for", "pk")
     )
 
 

@@ -349,9 +349,7 @@ def add_note(request, pk):
 
 @login_required
 def my_visits(request):
-    listed = page_of(
-        request, selectors.visits_of(request.user).order_by("reported_at", "scheduled_for", "pk")
-    )
+    listed = page_of(request, selectors.visits_of(request.user))
     visits = listed["page"].object_list
     if not visits and Membership.Role.VISITOR not in roles_of(request.user):
         raise PermissionDenied(_("Cette page est réservée aux visiteurs."))

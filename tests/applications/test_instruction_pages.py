@@ -378,3 +378,17 @@ def test_a_visit_to_come_offers_no_report_form_until_its_day(client, staff):
     assert "rapport à rédiger" in client.get(reverse("home")).content.decode()
     assert report in client.get(detail(application)).content.decode()
     assert client.get(report).status_code == 200
+
+
+def test_the_visits_to_report_head_the_visitors_list(client, staff):
+    """The reports to write first, then the visits to come, then the reports written, latest
+    first (PostgreSQL sorts an empty date last: the work to do fell to the bottom)."""
+    reported = advance(submitted_application(staff), staff, Status.VISIT_DONE)
+    to_report = advance(submitted_application(staff), staff, Status.VISIT_SCHEDULED)
+    visit_made(to_report)
+    to_come = advance(submitted_application(staff), staff, Status.VISIT_SCHEDULED)
+    client.force_login(staff.visitor)
+
+    visits = client.get(reverse("applications:my_visits")).content.decode()
+    order = sorted((to_report, to_come, reported), key=lambda a: visits.index(a.reference))
+    assert order == [to_report, to_come, reported]

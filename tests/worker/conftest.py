@@ -20,6 +20,7 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 from django.conf import settings
 from django.db import connection
+from kombu import pools
 
 from msu_portal.celery import app as celery_app
 
@@ -248,6 +249,15 @@ def _use_broker(url):
     celery_app.conf.broker_url = url or None
     celery_app.conf.broker_write_url = None
     celery_app.conf.broker_read_url = None
+    fresh_pools()
+
+
+def fresh_pools():
+    """The next publish opens new connections. kombu keeps its connection and producer pools
+    per broker URL for the whole process: closing one and leaving it in kombu's registry made
+    every later test on that URL fail with « Acquire on closed pool »; reset() closes and
+    forgets them all."""
+    pools.reset()
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
 

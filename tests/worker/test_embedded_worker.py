@@ -13,7 +13,7 @@ from msu_portal.celery import app as celery_app
 from tests.factories import ApplicationFactory, DoctorFactory
 from tests.workflow_helpers import attach_required_pieces, make_staff
 
-from .conftest import Worker, wait_until
+from .conftest import Worker, fresh_pools, wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -37,21 +37,13 @@ def filesystem_broker(folder, monkeypatch):
         },
         task_always_eager=False,
     )
-    _new_connections()
+    fresh_pools()
     try:
         yield
     finally:
         monkeypatch.undo()
         celery_app.conf.update(**saved)
-        _new_connections()
-
-
-def _new_connections():
-    """Celery keeps its connection and producer pools: the next publish opens new ones."""
-    if celery_app._pool is not None:
-        celery_app._pool.force_close_all()
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
+        fresh_pools()
 
 
 def test_make_run_builds_the_pdf_in_the_background_without_redis(tmp_path, monkeypatch):

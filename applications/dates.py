@@ -13,3 +13,20 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     return day.replace(
         year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
     )
+
+
+# How far ahead a date typed by staff may lie. A typo such as 31/12/9999 was accepted, e-mailed
+# to the doctor or the commission, and left the dossier waiting for a day that never comes.
+WITHIN_A_YEAR = 365  # a complements deadline, a site visit
+WITHIN_TWO_YEARS = 2 * 365  # a commission session (they meet once or twice a year)
+
+
+def latest_day(days: int) -> datetime.date:
+    """The last day a date `days` ahead of today may fall on."""
+    from django.utils import timezone
+
+    return timezone.localdate() + datetime.timedelta(days=days)
+
+
+def beyond(day: datetime.date, days: int) -> bool:
+    return day > latest_day(days)

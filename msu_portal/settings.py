@@ -462,6 +462,7 @@ CRISPY_CLASS_CONVERTERS = {
     "passwordinput": "fr-input",
     "numberinput": "fr-input",
     "dateinput": "fr-input",
+    "datetimeinput": "fr-input",
     "urlinput": "fr-input",
     "textarea": "fr-input",
     "select": "fr-select",

@@ -9,7 +9,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -70,9 +70,20 @@ def externe_rhythm(start, end):
     return None
 
 
+# The years a period may fall in: the past ones still to record, the next ones to prepare. A
+# typo such as 01/05/9999 made a period no one could place a student in.
+YEARS_BACK, YEARS_AHEAD = 5, 3
+
+
 def period_problems(kind, start, end):
     if end <= start:
         return [_("La fin de la période doit suivre son début.")]
+    year = timezone.localdate().year
+    if start.year < year - YEARS_BACK or end.year > year + YEARS_AHEAD:
+        return [
+            _("Une période se situe entre %(first)s et %(last)s.")
+            % {"first": year - YEARS_BACK, "last": year + YEARS_AHEAD}
+        ]
     if kind == Period.Kind.SEMESTER:
         if semester_bounds(start) != (start, end):
             return [

@@ -28,6 +28,19 @@ class SessionForm(forms.ModelForm):
         self.fields["members"].queryset = members
         self.fields["president"].queryset = members
 
+    def clean_meets_at(self):
+        # A session dated in the past would convoke its members to a meeting already over and
+        # open its opinions at once (they wait for the session's day).
+        meets_at = self.cleaned_data["meets_at"]
+        if timezone.localdate(meets_at) < timezone.localdate():
+            raise forms.ValidationError(
+                _(
+                    "La séance ne peut pas être datée d'un jour passé : "
+                    "choisissez aujourd'hui ou après."
+                )
+            )
+        return meets_at
+
 
 class OpinionForm(forms.Form):
     """A member's own opinion on one level."""

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.models import Membership
 
+from ..dates import WITHIN_TWO_YEARS, beyond, latest_day
 from ..models import (
     AgendaItem,
     Application,
@@ -61,6 +62,11 @@ def create_session(faculty, by, meets_at, place, members, president=None):
         president = members[0]
     if president is None or president.pk not in {m.pk for m in members}:
         raise WorkflowError(_("Désignez le président de séance parmi les membres."))
+    if beyond(timezone.localdate(meets_at), WITHIN_TWO_YEARS):
+        raise WorkflowError(
+            _("La séance se tient dans les deux ans : le %(latest)s au plus tard.")
+            % {"latest": f"{latest_day(WITHIN_TWO_YEARS):%d/%m/%Y}"}
+        )
     session = CommissionSession.objects.create(
         faculty=faculty, meets_at=meets_at, place=place, created_by=by, president=president
     )

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import snapshot
+from ..dates import WITHIN_A_YEAR, beyond, latest_day
 from ..models import ComplementRequest, Message, SiteVisit, StaffNote
 from ..selectors.roles import faculty_visitors
 from ..uploads import human_size
@@ -52,6 +53,11 @@ def request_complements(application, by, message, due_date, items, expected_vers
         errors.append(_("Écrivez au médecin ce qui manque ou doit être corrigé."))
     if due_date is None or due_date <= timezone.localdate():
         errors.append(_("La date limite doit être postérieure à aujourd'hui."))
+    elif beyond(due_date, WITHIN_A_YEAR):
+        errors.append(
+            _("La date limite tombe dans l'année : le %(latest)s au plus tard.")
+            % {"latest": f"{latest_day(WITHIN_A_YEAR):%d/%m/%Y}"}
+        )
     if errors:
         raise WorkflowError(*errors)
     transition(locked, Action.REQUEST_COMPLEMENTS, by, message.strip(), expected_version)
@@ -187,6 +193,11 @@ def schedule_visit(application, by, scheduled_for, visitors, expected_version=No
         errors.append(_("Un médecin ne peut pas visiter son propre lieu de stage."))
     if scheduled_for is None or scheduled_for <= timezone.now():
         errors.append(_("La visite doit être programmée à une date future."))
+    elif beyond(timezone.localdate(scheduled_for), WITHIN_A_YEAR):
+        errors.append(
+            _("La visite se programme dans l'année : le %(latest)s au plus tard.")
+            % {"latest": f"{latest_day(WITHIN_A_YEAR):%d/%m/%Y}"}
+        )
     if errors:
         raise WorkflowError(*errors)
     when = timezone.localtime(scheduled_for)

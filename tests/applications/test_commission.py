@@ -7,6 +7,7 @@ import csv
 import datetime
 import html
 import io
+import re
 
 import pytest
 from django.core import mail
@@ -978,3 +979,36 @@ def test_every_event_of_a_whole_path_has_a_french_label(client, commission):
     )
     for action in actions:
         assert f"— {action}" not in page
+
+
+def test_a_session_in_the_past_or_years_away_is_refused_and_nobody_is_convened(
+    client, django_capture_on_commit_callbacks
+):
+    """A typo in the year (2020, 9999) convened the members to a meeting already over, or to
+    one that never comes; the form keeps what was typed and says which days are possible."""
+    staff = make_staff()
+    client.force_login(staff.secretariat)
+    create = reverse("applications:session_create")
+    latest = timezone.localdate() + datetime.timedelta(days=730)
+    for meets_at, error in [
+        ("2020-01-10T14:00", "La séance ne peut pas être datée d&#x27;un jour passé"),
+        ("9999-12-31T23:00", f"dans les deux ans : le {latest:%d/%m/%Y} au plus tard"),
+    ]:
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                create,
+                {
+                    "meets_at": meets_at,
+                    "place": "Salle du conseil",
+                    "members": [staff.commission.pk],
+                    "president": staff.commission.pk,
+                },
+            )
+        page = response.content.decode()
+        assert response.status_code == 400 and error in page
+        assert f'value="{meets_at}"' in page
+        # The date and time field has the DSFR look of the other fields (it was left bare).
+        field = re.search(r'<input type="datetime-local"[^>]*id="id_meets_at"[^>]*>', page)
+        assert field and 'class="fr-input' in field.group(0)
+    assert not CommissionSession.objects.exists()
+    assert mail.outbox == []

@@ -544,6 +544,14 @@ def test_doctor_cannot_touch_what_the_secretariat_did_not_ask(world, sent_back):
             "La date limite doit être postérieure à aujourd'hui.",
             id="due-today",
         ),
+        pytest.param(
+            "Le CV n'est pas signé.",
+            366,
+            ["piece:cv"],
+            "La date limite tombe dans l'année : le "
+            f"{timezone.localdate() + datetime.timedelta(days=365):%d/%m/%Y} au plus tard.",
+            id="due-in-more-than-a-year",
+        ),
     ],
 )
 def test_bad_complement_request_is_refused_and_changes_nothing(
@@ -676,6 +684,13 @@ FUTURE = "La visite doit être programmée à une date future."
             id="three-visitors",
         ),
         pytest.param(lambda w: [w.staff.visitor], -2, FUTURE, id="past-date"),
+        pytest.param(
+            lambda w: [w.staff.visitor],
+            24 * 366,
+            "La visite se programme dans l'année : le "
+            f"{timezone.localdate() + datetime.timedelta(days=365):%d/%m/%Y} au plus tard.",
+            id="in-more-than-a-year",
+        ),
     ],
 )
 def test_bad_visit_planning_is_refused_and_changes_nothing(

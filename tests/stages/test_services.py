@@ -89,6 +89,16 @@ def test_only_the_faculty_admin_creates_periods(staff):
     assert not Period.objects.exists()
 
 
+@pytest.mark.parametrize("year", [1900, 9999])
+def test_a_period_centuries_away_is_refused(staff, year):
+    """A typo in the year made a period no student could ever be placed in."""
+    with pytest.raises(WorkflowError) as excinfo:
+        semester(staff.faculty, staff.admin, start=datetime.date(year, 5, 1))
+    now = datetime.date.today().year
+    assert messages(excinfo) == f"Une période se situe entre {now - 5} et {now + 3}."
+    assert not Period.objects.exists()
+
+
 def test_the_same_period_twice_is_refused_in_french(staff):
     semester(staff.faculty, staff.admin)
     with pytest.raises(WorkflowError) as excinfo:

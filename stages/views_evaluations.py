@@ -212,9 +212,12 @@ def evaluate(request, pk, slug):
     stage = evaluations.STAGE_OF_SLUG.get(slug)
     if stage is None:
         raise Http404(_("Cette évaluation n'existe pas."))
-    if not visibility.is_referent(selectors.doctor_of(request.user), placement):
-        raise PermissionDenied(_("Seul le maître de stage référent remplit les évaluations."))
     existing = placement.evaluations.filter(stage=stage).first()
+    # The team's other MSUs read an evaluation once filled (their page offers « Voir »); only
+    # the referent fills one.
+    referent = visibility.is_referent(selectors.doctor_of(request.user), placement)
+    if not referent and (existing is None or request.method == "POST"):
+        raise PermissionDenied(_("Seul le maître de stage référent remplit les évaluations."))
     criteria_ = evaluations.grid(placement.offer.period.faculty_id, Audience.MSU)
     form = EvaluationForm(request.POST or None, criteria=criteria_)
     status = 200

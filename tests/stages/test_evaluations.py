@@ -163,10 +163,20 @@ def test_the_referent_fills_the_end_evaluation_from_mes_stages(client, world):
         with pytest.raises(WorkflowError, match="déjà été remplie le 20/04/2027"):
             evaluations.record_evaluation(placement, referent.user, "end", {})
 
-    # The other MSU of the team sees the evaluations but does not fill them.
+    # The other MSU of the team reads the evaluation its page offers to « Voir », and does
+    # not fill one.
     client.force_login(partner.user)
-    assert client.get(url).status_code == 403
-    assert "Voir" in page(client.get(reverse("stages:placement_followup", args=[placement.pk])))
+    followup = page(client.get(reverse("stages:placement_followup", args=[placement.pk])))
+    assert url in followup and "Voir" in followup
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "Elle est signalée à la faculté comme défavorable." in page(response)
+    assert "<form" not in page(response).split("<main", 1)[1].split("</main>", 1)[0]
+    assert client.post(url, scores_data(criteria, 4)).status_code == 403
+    not_filled = reverse("stages:evaluate", args=[placement.pk, "debut"])
+    assert not_filled not in followup
+    assert client.get(not_filled).status_code == 403
+    assert Evaluation.objects.filter(placement=placement).count() == 1
     # An MSU of no team of this placement reaches nothing.
     client.force_login(make_msu(staff.faculty).user)
     assert client.get(url).status_code == 404

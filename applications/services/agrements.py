@@ -12,6 +12,7 @@ import datetime
 from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Membership
 
@@ -28,12 +29,14 @@ from ..models import (
 from ..models.agrement import REVIEW_OUTCOMES
 from ..selectors.commission import fixed_opinion
 from ..selectors.roles import actor_roles
-from ..workflow import AUTHORITY_ROLES, Action
+from ..workflow import AUTHORITY_ROLES, Action, Status
 from .common import WorkflowError, check_allowed, check_version, lock, record_event, transition
 from .lifecycle import _lock_agrements, _move, current_suspension
 
 __all__ = [
+    "NO_AGREMENT_IN_FORCE",
     "change_main_site",
+    "holds_agrement_in_force",
     "lift_suspension",
     "open_review",
     "record_review_decision",
@@ -96,6 +99,27 @@ def require_authority(agrement, roles):
 # --- The change of main site ----------------------------------------------------------------
 
 
+NO_AGREMENT_IN_FORCE = gettext_lazy(
+    "Sans agrément en vigueur, vos lieux d'exercice se déclarent dans votre dossier de "
+    "candidature ; une fois celui-ci transmis, écrivez au secrétariat du DUMG depuis le dossier."
+)
+IN_INSTRUCTION = [
+    Status.SUBMITTED,
+    Status.INCOMPLETE,
+    Status.ADMISSIBLE,
+    Status.VISIT_SCHEDULED,
+    Status.VISIT_DONE,
+    Status.IN_COMMISSION,
+]
+
+
+def holds_agrement_in_force(doctor, today=None):
+    today = today or timezone.localdate()
+    return Agrement.objects.filter(
+        doctor=doctor, status=Agrement.Status.IN_FORCE, valid_until__gte=today
+    ).exists()
+
+
 @transaction.atomic
 def change_main_site(doctor, by, site, since, today=None):
     """The doctor now practises mainly at `site` (an unsaved PracticeSite of theirs) from
@@ -107,6 +131,10 @@ def change_main_site(doctor, by, site, since, today=None):
         raise WorkflowError(_("Seul le médecin déclare ses propres lieux d'exercice."))
     if since is None or since > today + datetime.timedelta(days=365):
         raise WorkflowError(_("Indiquez depuis quand (au plus tard dans un an) vous y exercez."))
+    if not holds_agrement_in_force(doctor, today):
+        # The page speaks of the agréments it proposes for review: without one, the sites are
+        # declared in the candidature, and a dossier transmitted is the secretariat's to amend.
+        raise WorkflowError(str(NO_AGREMENT_IN_FORCE))
     if doctor.sites.count() >= 5:
         raise WorkflowError(
             _("Vous avez déjà cinq lieux d'exercice : retirez-en un dans votre dossier d'abord.")
@@ -129,9 +157,13 @@ def change_main_site(doctor, by, site, since, today=None):
         agrement.review_proposed_at = now
         agrement.review_proposal = proposal[:300]
         agrement.save(update_fields=["review_proposed_at", "review_proposal"])
-    for application_id in sorted({a.application_id for a in agrements}):
-        application = next(a.application for a in agrements if a.application_id == application_id)
-        record_event(application, by, "main_site_changed", proposal, now=now)
+    # The history of each dossier the change concerns: those of the agréments, and those in
+    # instruction (a renewal's), whose sites are the doctor's and have just changed.
+    concerned = {a.application_id: a.application for a in agrements}
+    for application in Application.objects.filter(doctor=doctor, status__in=IN_INSTRUCTION):
+        concerned.setdefault(application.pk, application)
+    for application_id in sorted(concerned):
+        record_event(concerned[application_id], by, "main_site_changed", proposal, now=now)
     if agrements:
         _notices().review_proposed([a.pk for a in agrements])
     return agrements

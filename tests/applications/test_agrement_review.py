@@ -28,9 +28,15 @@ from applications.services import WorkflowError, documents
 from applications.workflow import Status
 from notifications.models import Notification
 from stages import services as stage_services
+from tests.factories import ApplicationFactory
 from tests.stages_helpers import make_msu, semester, team
 from tests.stages_helpers import student as student_input
-from tests.workflow_helpers import advance, make_staff, review_in_commission
+from tests.workflow_helpers import (
+    advance,
+    attach_required_pieces,
+    make_staff,
+    review_in_commission,
+)
 from tests.workflow_helpers import decide_review as decide
 
 pytestmark = pytest.mark.django_db
@@ -494,13 +500,33 @@ def test_a_change_of_main_site_proposes_a_review(client, staff, msu):
     assert "Réexamens proposés" not in client.get(reverse("home")).content.decode()
 
 
-def test_a_doctor_without_agrement_in_force_changes_site_without_proposal(staff):
+def test_without_agrement_in_force_the_sites_are_declared_in_the_candidature(client, staff):
+    """The page speaks of the agréments it proposes for review; without one it rewrote the main
+    site of a dossier under instruction, unseen by its secretariat."""
     doctor = make_msu(
         staff.faculty, valid_from=datetime.date(2018, 1, 1), valid_until=datetime.date(2022, 1, 1)
     )
+    main = doctor.main_site
     site = PracticeSite(kind="group", address="1 place", postal_code="34000", commune="Lattes")
-    assert services.change_main_site(doctor, doctor.user, site, TODAY()) == []
+    with pytest.raises(services.WorkflowError) as excinfo:
+        services.change_main_site(doctor, doctor.user, site, TODAY())
+    assert "Sans agrément en vigueur" in str(excinfo.value)
+    client.force_login(doctor.user)
+    response = client.get(reverse("applications:change_main_site"), follow=True)
+    assert response.redirect_chain == [(reverse("home"), 302)]
+    assert "vos lieux d&#x27;exercice se déclarent dans votre dossier" in response.content.decode()
+    assert client.post(reverse("applications:change_main_site"), {"kind": "msp"}).status_code == 302
+    assert list(PracticeSite.objects.filter(doctor=doctor)) == [main]
     assert not Notification.objects.filter(kind="review_proposed").exists()
+
+
+def test_a_change_of_main_site_is_in_the_history_of_the_dossier_under_instruction(staff, msu):
+    renewal = ApplicationFactory(doctor=msu, levels=["externe"])
+    attach_required_pieces(renewal)
+    services.submit(renewal, msu.user)
+    site = PracticeSite(kind="group", address="1 place", postal_code="34000", commune="Lattes")
+    services.change_main_site(msu, msu.user, site, TODAY())
+    assert renewal.events.filter(action="main_site_changed").exists()
 
 
 # --- Who reaches the pages without an id --------------------------------------------------------

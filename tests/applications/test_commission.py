@@ -852,17 +852,16 @@ def test_a_transmission_names_the_site_examined_even_after_the_doctor_has_moved(
     examined = doctor.main_site
     before, _text = sites_in_files()
     assert before == [examined.name or examined.get_kind_display(), examined.commune]
-    services.change_main_site(
-        doctor,
-        doctor.user,
-        PracticeSite(
-            kind="msp",
-            name="MSP du Nouveau Quartier",
-            address="1 rue Neuve",
-            postal_code="30000",
-            commune="Nîmes",
-        ),
-        since=timezone.localdate(),
+    # The doctor moves (with no agrément yet, the sites change through a new candidature).
+    PracticeSite.objects.filter(doctor=doctor).update(is_main=False)
+    PracticeSite.objects.create(
+        doctor=doctor,
+        is_main=True,
+        kind="msp",
+        name="MSP du Nouveau Quartier",
+        address="1 rue Neuve",
+        postal_code="30000",
+        commune="Nîmes",
     )
     after, text = sites_in_files()
     assert after == before

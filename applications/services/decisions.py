@@ -123,8 +123,10 @@ def record_decision(
     else:
         transition(locked, Action.RECORD_DECISIONS, by, summary)
         from ..emails import notices
+        from .documents import request_dossier_pdf
 
         notices.decision_notification(locked.pk)
+        request_dossier_pdf(locked)  # the file kept is the decided dossier's, with its history
     return decision
 
 

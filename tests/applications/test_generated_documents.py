@@ -3,6 +3,7 @@ only once complete, idempotent builds, downloads and what the pages show meanwhi
 
 import datetime
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -242,3 +243,20 @@ def test_a_slow_older_build_never_overwrites_a_newer_one_stored_meanwhile(
     assert document.built_revision == 3
     assert document.file.name.rsplit("/", 1)[1].startswith("r3-")
     assert stored(settings, submitted) == [document.file.name.rsplit("/", 1)[1]]
+
+
+def test_the_decided_dossier_pdf_is_rebuilt_with_its_state_and_its_decisions(
+    submitted, staff, client, django_capture_on_commit_callbacks
+):
+    """The PDF kept said « En commission » after the decisions, without them in its history."""
+    with django_capture_on_commit_callbacks(execute=True):
+        in_commission = advance(submitted, staff, Status.IN_COMMISSION)  # built: visit report
+    with django_capture_on_commit_callbacks(execute=True):
+        decided = advance(in_commission, staff, Status.DECIDED)
+    document = dossier_pdf(decided)
+    assert not document.is_building and document.built_revision == document.requested_revision
+    client.force_login(staff.secretariat)
+    _reader, text = pdf_text(client.get(reverse("applications:dossier_pdf", args=[decided.pk])))
+    text = " ".join(text.split())
+    assert re.search(r"État au 1?\d?(er)? \w+ 20\d\d : Décidé", text)
+    assert "Décisions enregistrées" in text

@@ -32,3 +32,22 @@ class PrivateCacheMiddleware:
             # Drops "public" if a view said so; never_cache's extra directives stay.
             patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+class MethodNotAllowedPage:
+    """A page, in French, for an address reached in the browser that only takes a form's
+    POST (a bookmark, the history): Django answers an empty 405, which Chromium shows as its own
+    English « HTTP ERROR 405 »."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code == 405 and not response.content and request.method == "GET":
+            from django.shortcuts import render
+
+            page = render(request, "405.html", status=405)
+            page["Allow"] = response.get("Allow", "")
+            return page
+        return response

@@ -107,6 +107,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "accounts.memberships.RequestMemberships",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "msu_portal.middleware.MethodNotAllowedPage",
     "accounts.middleware.IdleTimeoutMiddleware",
     "accounts.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

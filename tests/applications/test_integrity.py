@@ -150,6 +150,19 @@ def test_forbidden_and_missing_pages_are_french(client, doctor):
     assert "Page introuvable" in response.content.decode()
 
 
+def test_a_post_only_address_opened_from_a_bookmark_is_a_french_page(client, doctor):
+    """Django's empty 405 showed as Chromium's English « HTTP ERROR 405 »."""
+    client.force_login(doctor.user)
+    drafts = Application.objects.count()
+    for name in ("applications:start", "applications:renew"):
+        response = client.get(reverse(name))
+        assert response.status_code == 405 and response["Allow"] == "POST"
+        page = response.content.decode()
+        assert "<title>Action à lancer depuis sa page" in page
+        assert "Rien n'a été modifié." in page
+    assert Application.objects.count() == drafts
+
+
 def test_max_students_is_bounded(client, doctor, draft):
     client.force_login(doctor.user)
     site = doctor.sites.get()

@@ -149,7 +149,8 @@ def _level_row(level, item, session, roles, user, recused, voters, draft=None):
         )
     computed = selectors.computed_votes(opinions, voters)
     commission_form = None
-    if roles.runs and open_here:
+    # The commission's opinion is the meeting's outcome: no form to fill in before its day.
+    if roles.runs and open_here and selectors.is_past_meeting_day(session):
         initial = {"votes_for": computed[0], "votes_against": computed[1]}
         initial["votes_abstain"] = computed[2]
         if review:
@@ -174,6 +175,7 @@ def _level_row(level, item, session, roles, user, recused, voters, draft=None):
         "review": review,
         "computed": computed,
         "commission_form": commission_form,
+        "commission_later": roles.runs and open_here and commission_form is None,
     }
 
 
@@ -236,6 +238,7 @@ def session_detail(request, pk):
                 session, roles, request.user, members, attendance, request.session.pop(DRAFT, None)
             ),
             "ready": ready,
+            "met": selectors.is_past_meeting_day(session),
             "version_form": VersionForm(initial={"version": session.version}),
             "events": Event.objects.filter(session=session).select_related("actor")
             if roles.sees_all_opinions

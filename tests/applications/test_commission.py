@@ -296,8 +296,9 @@ def test_the_commission_opinion_is_the_one_its_vote_count_carries(
     assert not Review.objects.filter(requested_level=level).exists()
 
 
-def test_the_commission_opinion_waits_for_the_day_of_the_meeting(commission):
-    """Members may prepare their own opinions; the commission's is the meeting's outcome."""
+def test_the_commission_opinion_waits_for_the_day_of_the_meeting(commission, client):
+    """Members may prepare their own opinions; the commission's is the meeting's outcome. The
+    page offers no form to fill in (nor a close) before that day, only when they open."""
     session = past_session(
         commission.staff, commission.members, commission.president, hours=-14 * 24
     )
@@ -318,6 +319,20 @@ def test_the_commission_opinion_waits_for_the_day_of_the_meeting(commission):
         f"(le {meeting_day:%d/%m/%Y})."
     ]
     assert not Review.objects.filter(requested_level=level).exists()
+    opinion_url = reverse("applications:commission_opinion", args=[session.pk, level.pk])
+    close_url = reverse("applications:session_close", args=[session.pk])
+    for user in (commission.president, commission.staff.secretariat):
+        client.force_login(user)
+        page = client.get(reverse("applications:session", args=[session.pk])).content.decode()
+        assert opinion_url not in page and close_url not in page
+        assert f"s'enregistre le jour de la séance ({meeting_day:%d/%m/%Y})" in page
+        assert f"La séance se clôt le jour où elle se tient ({meeting_day:%d/%m/%Y})" in page
+    # On the day, both are there.
+    client.force_login(commission.staff.secretariat)
+    page = client.get(reverse("applications:session", args=[commission.session.pk]))
+    assert (
+        reverse("applications:session_close", args=[commission.session.pk]) in page.content.decode()
+    )
 
 
 def test_only_the_president_or_the_secretariat_record_the_commission_opinion(commission):

@@ -63,6 +63,8 @@ TRANSITIONS = {
         Action.WITHDRAW: _WITHDRAW,
     },
     Status.VISIT_SCHEDULED: {
+        # Planned again: a visit postponed, a date or a visitor to correct.
+        Action.SCHEDULE_VISIT: (Status.VISIT_SCHEDULED, {SECRETARIAT}),
         Action.RECORD_VISIT: (Status.VISIT_DONE, {VISITOR}),
         Action.WITHDRAW: _WITHDRAW,
     },
@@ -97,6 +99,7 @@ REVIEW_TRANSITIONS = {
         Action.SEND_TO_COMMISSION: (Status.IN_COMMISSION, {SECRETARIAT}),
     },
     Status.VISIT_SCHEDULED: {
+        Action.SCHEDULE_VISIT: (Status.VISIT_SCHEDULED, {SECRETARIAT}),
         Action.RECORD_VISIT: (Status.VISIT_DONE, {VISITOR}),
     },
     Status.VISIT_DONE: {

@@ -61,9 +61,13 @@ class VisitScheduleForm(VersionForm):
         error_messages={"required": _("Choisissez au moins un visiteur.")},
     )
 
-    def __init__(self, *args, visitors=None, **kwargs):
+    def __init__(self, *args, visitors=None, visit=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["visitors"].queryset = visitors
+        self.rescheduling = visit is not None
+        if visit is not None:  # planned again: from the date and visitors planned
+            self.initial.setdefault("scheduled_for", timezone.localtime(visit.scheduled_for))
+            self.initial.setdefault("visitors", [v.pk for v in visit.visitors.all()])
 
     def clean_visitors(self):
         chosen = self.cleaned_data["visitors"]

@@ -90,7 +90,9 @@ def declare_admissible(request, pk):
     return redirect("applications:detail", pk)
 
 
-def _action_form_page(request, pk, action, form_class, template, act, success, **form_kwargs):
+def _action_form_page(
+    request, pk, action, form_class, template, act, success, heading=None, **form_kwargs
+):
     """GET shows the form; POST validates it and calls `act(application, form)`.
 
     On a refusal the form comes back with what was typed and the French reasons. The page's
@@ -121,7 +123,7 @@ def _action_form_page(request, pk, action, form_class, template, act, success, *
         {
             "application": application,
             "form": form,
-            "heading": action.label,
+            "heading": (heading and heading(application)) or action.label,
             **summary_context(application, for_staff=True),
         },
         status=status,
@@ -165,7 +167,11 @@ def schedule_visit(request, pk):
             expected_version=form.cleaned_data.get("version"),
         ),
         _("Visite programmée ; le médecin et les visiteurs sont prévenus par courriel."),
+        heading=lambda a: (
+            _("Reprogrammer la visite") if a.status == Status.VISIT_SCHEDULED else None
+        ),
         visitors=lambda a: selectors.faculty_visitors(a.faculty),
+        visit=selectors.visit_of,
     )
 
 

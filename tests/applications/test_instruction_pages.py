@@ -392,3 +392,42 @@ def test_the_visits_to_report_head_the_visitors_list(client, staff):
     visits = client.get(reverse("applications:my_visits")).content.decode()
     order = sorted((to_report, to_come, reported), key=lambda a: visits.index(a.reference))
     assert order == [to_report, to_come, reported]
+
+
+def test_the_secretariat_reschedules_a_visit_and_both_sides_are_told_the_new_date(
+    client, staff, django_capture_on_commit_callbacks
+):
+    """A visit postponed, or a date mistyped, left the dossier with no action at all."""
+    application = advance(submitted_application(staff), staff, Status.VISIT_SCHEDULED)
+    planned = timezone.localtime(application.visit.scheduled_for)
+    client.force_login(staff.secretariat)
+    url = reverse("applications:schedule_visit", args=[application.pk])
+    assert url in client.get(detail(application)).content.decode()
+    page = client.get(url).content.decode()
+    assert "<h1>Reprogrammer la visite</h1>" in page
+    assert f'value="{planned:%Y-%m-%dT%H:%M}"' in page  # from the date planned
+
+    later = (planned + datetime.timedelta(days=9)).replace(
+        hour=15, minute=30, second=0, microsecond=0
+    )
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url,
+            {
+                "version": Application.objects.get(pk=application.pk).version,
+                "scheduled_for": f"{later:%Y-%m-%dT%H:%M}",
+                "visitors": [staff.visitor.pk],
+            },
+        )
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.status == Status.VISIT_SCHEDULED
+    assert timezone.localtime(application.visit.scheduled_for) == later
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        [application.doctor.user.email, staff.visitor.email]
+    )
+    assert all(f"{later:%d/%m/%Y}" in m.subject for m in mail.outbox)
+    client.force_login(staff.visitor)
+    visits = client.get(reverse("applications:my_visits")).content.decode()
+    assert f"rapport à partir du {later:%d/%m/%Y}" in visits

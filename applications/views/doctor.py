@@ -1,3 +1,5 @@
+import re
+
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
@@ -190,6 +192,26 @@ def levels_step(request, application, slug):
     )
 
 
+# The browser keeps a file over the limit out of the upload (static/js/pieces.js) and says so
+# beside it; the page that comes back says it again, where the next click would have lost it.
+LEFT_BEHIND = "__trop_lourd"
+
+
+def _name_files_left_behind(request, form, pieces):
+    for piece in pieces:
+        size = request.POST.get(piece.value + LEFT_BEHIND, "")
+        if request.FILES.get(piece.value) or not re.fullmatch(r"\d{1,6}(,\d)?", size):
+            continue
+        form.add_error(
+            piece.value,
+            _(
+                "Le fichier choisi (%(size)s Mo) n'a pas été envoyé : la limite est de "
+                "%(limit)s par pièce. Choisissez un fichier plus léger."
+            )
+            % {"size": size, "limit": limit_text()},
+        )
+
+
 def pieces_step(request, application, slug):
     pieces = [
         piece
@@ -207,6 +229,7 @@ def pieces_step(request, application, slug):
         form.is_valid()  # errors are per file; the files that pass are kept below
         for piece, uploaded, detected in form.accepted_files():
             services.attach_document(application, request.user, piece, uploaded, detected)
+        _name_files_left_behind(request, form, pieces)
         if not form.errors:
             return _after_save(request, application, slug)
         saved = len(form.accepted_files())

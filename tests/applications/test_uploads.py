@@ -119,3 +119,22 @@ def test_pieces_have_no_public_url(logged, draft, client):
     response = client.get(url)
     assert response.status_code == 302
     assert response.url.startswith(reverse("accounts:login"))
+
+
+def test_a_file_kept_back_by_the_browser_is_named_on_the_page_that_comes_back(logged, draft):
+    """The browser keeps a file over the limit out of the upload (static/js/pieces.js) and
+    names it in a hidden field: the other pieces are saved, and the page says which one was not
+    sent, where the banner « les autres fichiers ont été refusés » had nothing beside it."""
+    response = logged.post(
+        pieces_url(draft), {"cv": upload("cv.pdf", pdf_bytes()), "insurance__trop_lourd": "11,0"}
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "1 pièce enregistrée ; les autres fichiers ont été refusés" in page
+    assert "Le fichier choisi (11,0 Mo) n&#x27;a pas été envoyé : la limite est de 10 Mo" in page
+    assert list(Document.objects.filter(application=draft).values_list("piece", flat=True)) == [
+        "cv"
+    ]
+    # Anything else in that field is ignored.
+    response = logged.post(pieces_url(draft), {"insurance__trop_lourd": "<b>x</b>"})
+    assert "n&#x27;a pas été envoyé" not in response.content.decode()

@@ -39,3 +39,18 @@ def item_steps(request):
 def describe_items(request):
     """The French names of what a complement request points at."""
     return [label for _step, label in item_steps(request)]
+
+
+def pieces_not_replaced(request, documents):
+    """The French names of the pieces a complement request asked for that still are the file
+    seen before the request (or none): the doctor is told before answering with them."""
+    current = {document.piece: document for document in documents}
+    names = []
+    for item in request.items:
+        code = item.split(":", 1)[1] if item.startswith("piece:") else None
+        if code not in Document.Piece.values:
+            continue
+        document = current.get(code)
+        if document is None or document.uploaded_at < request.requested_at:
+            names.append(str(Document.Piece(code).label))
+    return names

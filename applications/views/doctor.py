@@ -13,6 +13,7 @@ from accounts.models import FacultySettings
 from stages.levels import StageLevel
 
 from .. import selectors, services, steps
+from ..complements import pieces_not_replaced
 from ..forms.doctor import (
     CommitmentsForm,
     EnvironmentForm,
@@ -284,6 +285,11 @@ def commitments_step(request, application, slug):
 
 
 def review_step(request, application, slug):
+    not_replaced = []
+    if application.status == Status.INCOMPLETE:
+        request_ = selectors.open_complement_request(application)
+        if request_ is not None:
+            not_replaced = pieces_not_replaced(request_, application.documents.all())
     return _render_step(
         request,
         application,
@@ -291,6 +297,7 @@ def review_step(request, application, slug):
         {
             **summary_context(application),
             "problems": selectors.completeness_problems(application),
+            "not_replaced": not_replaced,
         },
     )
 

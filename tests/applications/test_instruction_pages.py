@@ -105,10 +105,15 @@ def test_complement_loop_from_both_sides(client, staff, django_capture_on_commit
     assert response.url.endswith("/etape/pieces/")
     pieces = client.get(response.url).content.decode()
     assert 'name="cv"' in pieces and 'name="insurance"' not in pieces
+    # Answering with the CV the secretariat saw: the summary says it was not replaced.
+    recap = reverse("applications:step", args=[application.pk, "recapitulatif"])
+    warning = client.get(recap).content.decode().split('id="pieces-non-remplacees"', 1)
+    assert len(warning) == 2 and "Curriculum vitae" in warning[1].split("</div>", 1)[0]
     client.post(
         reverse("applications:step", args=[application.pk, "pieces"]),
         {"cv": pdf_upload("cv-signe.pdf")},
     )
+    assert 'id="pieces-non-remplacees"' not in client.get(recap).content.decode()
     client.post(reverse("applications:submit", args=[application.pk]))
     assert Application.objects.get(pk=application.pk).status == Status.SUBMITTED
 

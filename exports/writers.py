@@ -291,6 +291,20 @@ def _ods_settings(sheet_name):
     )
 
 
+# A column's width is counted in characters, as the XLSX file counts it; a character of the
+# default font is about 0.19 cm wide. Without it every ODS column had LibreOffice's default
+# width, and « Niveau 1 — stage chez le praticien (phase socle) » was cut.
+CM_PER_CHARACTER = 0.19
+
+
+def _ods_column_style(width):
+    return (
+        f'<style:style style:name="co{width}" style:family="table-column">'
+        f'<style:table-column-properties style:column-width="{width * CM_PER_CHARACTER:.2f}cm"/>'
+        "</style:style>"
+    )
+
+
 def _ods_cell(kind, value, bold=False):
     head = ' table:style-name="ce-head"' if bold else ""
     if value is None or value == "":
@@ -342,15 +356,21 @@ def write_ods(table, out):
         archive.writestr("settings.xml", _ods_settings(name))
         with archive.open("content.xml", "w", force_zip64=True) as content:
             write = content.write
+            widths = sorted({column.width for column in table.columns})
+            styles = _STYLES.replace(
+                "</office:automatic-styles>",
+                "".join(_ods_column_style(width) for width in widths)
+                + "</office:automatic-styles>",
+            )
             write(
                 (
                     f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {_NS} '
-                    f'office:version="1.2">{_STYLES}<office:body><office:spreadsheet>'
+                    f'office:version="1.2">{styles}<office:body><office:spreadsheet>'
                     f"<table:table table:name={quoteattr(name)}>"
                 ).encode()
             )
-            for _column in table.columns:
-                write(b"<table:table-column/>")
+            for column in table.columns:
+                write(f'<table:table-column table:style-name="co{column.width}"/>'.encode())
             write(
                 (
                     "<table:table-header-rows><table:table-row>"

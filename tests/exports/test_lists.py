@@ -14,7 +14,8 @@ import time_machine
 from django.db import connection
 from django.urls import reverse
 from odf.opendocument import load
-from odf.table import Table, TableCell, TableRow
+from odf.style import Style, TableColumnProperties
+from odf.table import Table, TableCell, TableColumn, TableRow
 from pypdf import PdfReader
 
 from accounts.models import Organisation
@@ -250,6 +251,23 @@ def test_the_register_as_ods_opens_with_odfpy(staff, register):
     assert header == REGISTER_HEADER
     assert line[0] == "Bernard" and line[8] == "À renouveler"
     assert line[6] == datetime.date(2022, 1, 1) and line[13] == 1.0
+    # Each column as wide as in the XLSX file (LibreOffice's default cut the level labels).
+    with time_machine.travel(at(TODAY), tick=False):
+        _export, xlsx = build(staff, "agrements", "xlsx", {"niveau": "externe"})
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx)).active
+    xlsx_widths = [sheet.column_dimensions[c.column_letter].width for c in sheet[1]]
+    odf = load(io.BytesIO(content))
+    cm = {
+        style.getAttribute("name"): style.getElementsByType(TableColumnProperties)[0]
+        for style in odf.automaticstyles.getElementsByType(Style)
+        if style.getAttribute("family") == "table-column"
+    }
+    ods_widths = [
+        float(cm[column.getAttribute("stylename")].getAttribute("columnwidth").removesuffix("cm"))
+        for column in odf.spreadsheet.getElementsByType(TableColumn)
+    ]
+    assert ods_widths == pytest.approx([w * 0.19 for w in xlsx_widths], abs=0.01)
+    assert max(ods_widths) >= 5
 
 
 def test_the_directory_with_offers_placements_tutees_and_obligations(staff):

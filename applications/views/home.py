@@ -35,12 +35,24 @@ def home(request):
     # A review dossier is the secretariat's: it never stops the doctor's own renewal.
     own = [d for d in dossiers if d["application"].kind != Application.Kind.REVIEW]
     agrements = list(doctor.agrements.all())
+    # A renewal asked and not yet decided: the agréments due say so, rather than « À renouveler ».
+    renewal = next(
+        (
+            d["application"]
+            for d in own
+            if d["application"].kind == Application.Kind.RENEWAL
+            and d["application"].status not in CLOSED
+            and d["application"].status != Status.DRAFT
+        ),
+        None,
+    )
     return render(
         request,
         "applications/doctor_home.html",
         {
             "doctor": doctor,
             "dossiers": dossiers,
+            "renewal": renewal,
             "agrements": [
                 {"agrement": a, "state": a.state(), "label": a.state_label()} for a in agrements
             ],

@@ -1370,3 +1370,20 @@ def test_only_the_doctor_renews(world, expiring):
         services.start_renewal(world.doctor, world.staff.secretariat)
     assert messages_of(excinfo) == ["Seul le médecin titulaire peut renouveler ses agréments."]
     assert Application.objects.filter(kind=Application.Kind.RENEWAL).count() == 0
+
+
+def test_the_home_page_says_a_renewal_is_asked_instead_of_to_renew(world, expiring, client):
+    """After « Demander le renouvellement » and its transmission, the agrément still read only
+    « renouvelable depuis le … », as if nothing had been asked."""
+    client.force_login(world.doctor.user)
+    assert "renouvelable depuis le" in client.get(reverse("home")).content.decode()
+    renewal = services.start_renewal(world.doctor, world.doctor.user)
+    attach_required_pieces(renewal)
+    Application.objects.filter(pk=renewal.pk).update(  # the doctor ticks the commitments
+        commit_training=True, commit_charter=True, commit_insurer=True, certify_accuracy=True
+    )
+    services.submit(fresh(renewal), world.doctor.user)
+    home = client.get(reverse("home")).content.decode()
+    assert "renouvelable depuis le" not in home
+    assert "renouvellement demandé :" in home
+    assert f'href="{reverse("applications:detail", args=[renewal.pk])}">{renewal.reference}' in home

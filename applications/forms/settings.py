@@ -110,6 +110,23 @@ class FacultySettingsForm(forms.ModelForm):
             )
         return quorum
 
+    def clean(self):
+        cleaned = super().clean()
+        in_state, total = cleaned.get("alert_months_in_state"), cleaned.get("alert_months_total")
+        # A dossier sent N months ago has been at most N months in one state: with the first
+        # threshold above the second, it would never flag anything the second had not already.
+        if in_state and total and in_state > total:
+            self.add_error(
+                "alert_months_in_state",
+                _(
+                    "Ce seuil ne peut dépasser celui des dossiers transmis (%(total)s mois) : "
+                    "un dossier ne reste pas dans un état plus longtemps que depuis sa "
+                    "transmission."
+                )
+                % {"total": total},
+            )
+        return cleaned
+
     def save(self, commit=True):
         self.instance.required_pieces = {
             level.value: self.cleaned_data[f"pieces_{level.value}"] for level in StageLevel

@@ -14,7 +14,13 @@ from applications import selectors, services
 from applications.models import Agrement, Application, Message
 from applications.workflow import Status
 from tests.files import EXE_BYTES, pdf_upload, upload
-from tests.workflow_helpers import advance, make_staff, submitted_application, visit_made
+from tests.workflow_helpers import (
+    advance,
+    make_staff,
+    settings_form,
+    submitted_application,
+    visit_made,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -253,6 +259,21 @@ def test_faculty_settings_screen_drives_eligibility_pieces_and_duration(client, 
     decided = advance(submitted_application(staff, levels=["externe"]), staff, Status.DECIDED)
     agrement = Agrement.objects.get(application=decided)
     assert agrement.valid_until.year - agrement.valid_from.year == 3
+
+
+def test_the_alert_thresholds_cannot_be_inverted(client, staff):
+    """12 months in one state against 1 month since transmission was saved without a word."""
+    url = reverse("applications:faculty_settings", args=[staff.faculty.pk])
+    client.force_login(staff.admin)
+    response = client.post(url, settings_form(alert_months_in_state=12, alert_months_total=1))
+    assert response.status_code == 400
+    assert response.context["form"].errors["alert_months_in_state"] == [
+        "Ce seuil ne peut dépasser celui des dossiers transmis (1 mois) : un dossier ne reste "
+        "pas dans un état plus longtemps que depuis sa transmission."
+    ]
+    assert not FacultySettings.objects.filter(faculty=staff.faculty).exists()
+    response = client.post(url, settings_form(alert_months_in_state=6, alert_months_total=6))
+    assert response.status_code == 302
 
 
 def test_demo_gives_every_account_something_to_do(client):

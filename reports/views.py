@@ -301,7 +301,7 @@ def agrements_pdf(request):
         },
     )
     response = HttpResponse(content, content_type=CONTENT_TYPES["pdf"])
-    name = f"liste-msu-agrees-{level}-{today:%Y-%m-%d}.pdf"
+    name = f"liste-msu-agrees-{level.replace('_', '-')}-{today:%Y-%m-%d}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return private(response)
 

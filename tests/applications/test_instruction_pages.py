@@ -182,12 +182,18 @@ def test_messages_with_attachments_and_read_status(
     message = Message.objects.get()
     assert message.from_doctor and message.read_at is None
     assert mail.outbox[-1].to == [staff.secretariat.email]
+    # The badge says whose reading it is (« non lu » alone read as the doctor's own to-do).
+    assert "non lu par le secrétariat" in client.get(detail(application)).content.decode()
 
     client.force_login(staff.secretariat)
     html = client.get(detail(application)).content.decode()
     assert "attestation.pdf" in html
     message.refresh_from_db()
     assert message.read_at is not None  # the secretariat has opened the thread
+    client.force_login(doctor)
+    html = client.get(detail(application)).content.decode()
+    assert "lu par le secrétariat" in html and "non lu par" not in html
+    client.force_login(staff.secretariat)
     attachment = reverse("applications:message_attachment", args=[application.pk, message.pk])
     response = client.get(attachment)
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"

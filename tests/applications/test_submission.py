@@ -161,8 +161,12 @@ def test_doctor_home_shows_status_in_plain_french_and_next_step(client, complete
 
 
 def test_withdraw_before_decision(client, complete):
-    submit(client, complete)
     url = reverse("applications:withdraw", args=[complete.pk])
+    # A draft never sent is not « no longer instructed »: it never was.
+    page = client.get(url).content.decode()
+    assert "Ce brouillon n'a pas été transmis" in page and "ne sera plus instruit" not in page
+    submit(client, complete)
+    assert "ne sera plus instruit" in client.get(url).content.decode()
     response = client.post(url, {"comment": "Déménagement"})
     assert response.status_code == 400  # confirmation box not ticked: nothing changes
     assert Application.objects.get(pk=complete.pk).status == "submitted"

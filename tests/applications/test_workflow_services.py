@@ -895,6 +895,22 @@ def test_session_members_are_convened(world, django_capture_on_commit_callbacks)
     for email in mail.outbox:
         assert timezone.localtime(session.meets_at).strftime("%d/%m/%Y") in email.subject
         assert f"L'ordre du jour (PDF) : {settings.SITE_URL}{agenda_pdf}" in email.body
+        assert "Lieu : Salle du conseil." in email.body
+
+
+def test_a_convocation_without_a_place_names_none(world, django_capture_on_commit_callbacks):
+    """« Lieu : —. » read as a place called « — »."""
+    with django_capture_on_commit_callbacks(execute=True):
+        services.create_session(
+            world.staff.faculty,
+            world.staff.secretariat,
+            timezone.now() + datetime.timedelta(days=20),
+            "",
+            [world.staff.commission],
+        )
+    (email,) = mail.outbox
+    assert "Vous êtes convoqué(e)" in email.body and "Lieu" not in email.body
+    assert "Lieu" not in email.alternatives[0][0]
 
 
 def test_a_session_of_several_members_needs_its_president_among_them(world):

@@ -310,6 +310,7 @@ def test_the_pdf_list_of_approved_msus_of_a_level(client, staff, register):
     with time_machine.travel(at(TODAY), tick=False):
         response = client.get(reverse("reports:agrements_pdf") + "?niveau=niveau_1")
     assert response["Content-Type"] == "application/pdf"
+    assert "liste-msu-agrees-niveau-1-" in response["Content-Disposition"]  # no code name
     assert {"private", "no-store"} <= set(response["Cache-Control"].split(", "))
     text = " ".join(
         " ".join(page.extract_text().split())

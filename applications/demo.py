@@ -257,12 +257,13 @@ def load_instruction_demo(faculty):
         if state == Status.VISIT_DONE:
             continue
         if state == "commission_open":
-            # The open session: three members, Paul Commissaire presiding; Marc Lefèvre has
-            # read the dossiers and given his opinions, the two others not yet.
+            # The open session, meeting today (the president records the commission's opinion
+            # from the session's day): three members, Paul Commissaire presiding; Marc Lefèvre
+            # has read the dossiers and given his opinions, the two others not yet.
             open_session = open_session or services.create_session(
                 faculty,
                 secretariat,
-                at_hour(now + datetime.timedelta(days=14), 14),
+                at_hour(now, 9),
                 "Salle du conseil",
                 [member, *others],
                 president=member,

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts.models import FacultySettings, Membership, User
 from applications import selectors, services
-from applications.models import Agrement, Application, Message
+from applications.models import Agrement, Application, CommissionSession, Message
 from applications.workflow import Status
 from tests.files import EXE_BYTES, pdf_upload, upload
 from tests.workflow_helpers import (
@@ -300,6 +300,11 @@ def test_demo_gives_every_account_something_to_do(client):
     assert "rapport à rédiger" in html
     html = page("commission@example.org", reverse("home"))
     assert "ouverte" in html
+    # The open session meets today: its president records the commission's opinion.
+    session = CommissionSession.objects.get(closed_at__isnull=True)
+    html = page("commission@example.org", reverse("applications:session", args=[session.pk]))
+    assert f"/dossiers/commission/{session.pk}/avis-commission/" in html
+    assert "commission-later" not in html
     html = page("admin@example.org", reverse("home"))
     assert "Réglages de la faculté" in html
     html = page("medecin@example.org", reverse("home"))

@@ -51,6 +51,6 @@ def pieces_not_replaced(request, documents):
         if code not in Document.Piece.values:
             continue
         document = current.get(code)
-        if document is None or document.uploaded_at < request.requested_at:
+        if document is None or document.uploaded_at <= request.requested_at:
             names.append(str(Document.Piece(code).label))
     return names

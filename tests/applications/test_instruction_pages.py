@@ -309,6 +309,12 @@ def test_demo_gives_every_account_something_to_do(client):
     assert "Réglages de la faculté" in html
     html = page("medecin@example.org", reverse("home"))
     assert "Reprendre le brouillon" in html
+    # Hugo Lambert was asked a new insurance certificate and has not given it yet.
+    hugo = Application.objects.get(doctor__user__email="hugo.lambert@example.org")
+    html = page(
+        "hugo.lambert@example.org", reverse("applications:step", args=[hugo.pk, "recapitulatif"])
+    )
+    assert 'id="pieces-non-remplacees"' in html
     html = page("adam.rousseau@example.org", reverse("home"))
     assert "Demander le renouvellement" in html
     assert User.objects.get(email="visiteur@example.org").check_password("demo-msu-2026")

@@ -102,6 +102,7 @@ def queue_page(request):
         "applications/staff/queue.html",
         {
             "tabs": [{"tab": t, "count": n, "current": t == tab} for t, n in tabs],
+            "elsewhere": [{"tab": t, "count": n} for t, n in tabs if n and t != tab],
             "tab": tab,
             "searching": searching,
             "page": page,

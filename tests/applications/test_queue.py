@@ -113,6 +113,11 @@ def test_filters_by_level_kind_upp_and_state(client, staff):
     html = client.get(QUEUE, {"etat": "admissible", "onglet": "visite"}).content.decode()
     assert externe.reference in html
     assert tab_count(html, "a-verifier") == 0 and tab_count(html, "visite") == 1
+    # In a tab with none of the matches, the page says where they are.
+    html = client.get(QUEUE, {"etat": "admissible"}).content.decode()
+    elsewhere = html.split('id="ailleurs"', 1)[1].split("</ul>", 1)[0]
+    assert "?onglet=visite&amp;etat=admissible" in elsewhere
+    assert "1 dossier dans l'onglet « " in elsewhere
 
 
 def test_the_filters_in_force_stay_chosen_in_the_form(client, staff):

@@ -22,15 +22,18 @@ def default_due_date(today=None):
     return (today or timezone.localdate()) + datetime.timedelta(days=30)
 
 
+def _piece_of(item):
+    """The piece a « piece:<code> » item names, or None (a section, or a piece since removed)."""
+    code = item.split(":", 1)[1] if item.startswith("piece:") else None
+    return Document.Piece(code) if code in Document.Piece.values else None
+
+
 def item_steps(request):
     """(step slug, French name) of each thing a complement request points at."""
     found = []
     for item in request.items:
-        if item.startswith("piece:"):
-            code = item.split(":", 1)[1]
-            if code in Document.Piece.values:
-                piece = Document.Piece(code).label
-                found.append(("pieces", _("Pièce : %(piece)s") % {"piece": piece}))
+        if piece := _piece_of(item):
+            found.append(("pieces", _("Pièce : %(piece)s") % {"piece": piece.label}))
         elif item in SECTIONS:
             found.append((item, str(SECTIONS[item])))
     return found
@@ -46,11 +49,8 @@ def pieces_not_replaced(request, documents):
     seen before the request (or none): the doctor is told before answering with them."""
     current = {document.piece: document for document in documents}
     names = []
-    for item in request.items:
-        code = item.split(":", 1)[1] if item.startswith("piece:") else None
-        if code not in Document.Piece.values:
-            continue
-        document = current.get(code)
+    for piece in filter(None, map(_piece_of, request.items)):
+        document = current.get(piece.value)
         if document is None or document.uploaded_at <= request.requested_at:
-            names.append(str(Document.Piece(code).label))
+            names.append(str(piece.label))
     return names

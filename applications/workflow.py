@@ -142,6 +142,8 @@ AGREMENT_TRANSITIONS = {
 # A dossier in one of these states is still in progress; a doctor has one at most, because
 # the profile and practice sites it shows are the doctor's (shared by all their dossiers).
 CLOSED = {Status.DECIDED, Status.WITHDRAWN}
+# Sent and not yet decided nor withdrawn.
+IN_INSTRUCTION = set(Status) - CLOSED - {Status.DRAFT}
 
 # States in which the doctor may edit the dossier's content.
 DOCTOR_EDITABLE = {Status.DRAFT, Status.INCOMPLETE}

@@ -261,8 +261,7 @@ _STYLES = (
     '<style:style style:name="ce-pct" style:family="table-cell" style:data-style-name="N-pct"/>'
     '<style:style style:name="ce-head" style:family="table-cell">'
     '<style:text-properties fo:font-weight="bold"/></style:style>'
-    "</office:automatic-styles>"
-)
+)  # closed after the sheet's column widths (_ods_column_style)
 
 
 def _ods_settings(sheet_name):
@@ -357,10 +356,10 @@ def write_ods(table, out):
         with archive.open("content.xml", "w", force_zip64=True) as content:
             write = content.write
             widths = sorted({column.width for column in table.columns})
-            styles = _STYLES.replace(
-                "</office:automatic-styles>",
-                "".join(_ods_column_style(width) for width in widths)
-                + "</office:automatic-styles>",
+            styles = (
+                _STYLES
+                + "".join(_ods_column_style(width) for width in widths)
+                + "</office:automatic-styles>"
             )
             write(
                 (

@@ -134,7 +134,7 @@ class Agrement(models.Model):
     @property
     def counts(self):
         """Whether it still lets its MSU host students today (not suspended nor withdrawn)."""
-        return self.status in (self.Status.IN_FORCE, self.Status.UNDER_REVIEW)
+        return self.status in COUNTING
 
     def spans(self):
         """The periods during which it lets its MSU host students: its validity, ended the day
@@ -233,3 +233,7 @@ def validity_end(start: datetime.date, years: int) -> datetime.date:
     """The last day of an agrément of `years` starting on `start` (5 years from 1 March 2026
     run to 28 February 2031 inclusive)."""
     return add_months(start, 12 * years) - datetime.timedelta(days=1)
+
+
+# The statuses in which an agrément lets its MSU host students (Agrement.counts).
+COUNTING = (Agrement.Status.IN_FORCE, Agrement.Status.UNDER_REVIEW)

@@ -187,5 +187,10 @@ class SiteVisit(models.Model):
         return self.reported_at is None and timezone.localdate() >= self.report_opens_on
 
     @property
+    def report_to_come(self):
+        """Not reported, and its day not come yet: no form to offer."""
+        return self.reported_at is None and timezone.localdate() < self.report_opens_on
+
+    @property
     def checklist(self):
         return [(label, getattr(self, field)) for field, label in self.CHECKLIST]

@@ -3,13 +3,16 @@ dossier about it and those of its reviews), the reviews proposed to the secretar
 
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from ..events import AGREMENT_EVENTS
 from ..models import Agrement, AgrementSuspension, Application, Event
+from ..models.agrement import COUNTING
 from ..workflow import CLOSED
 from .roles import secretariat_faculties, staff_faculties
 
 __all__ = [
+    "holds_agrement_in_force",
     "agrements_visible_to",
     "agrement_timeline",
     "get_agrement_for",
@@ -17,6 +20,14 @@ __all__ = [
     "proposed_reviews",
     "reviews_of",
 ]
+
+
+def holds_agrement_in_force(doctor, today=None):
+    """An agrément that still counts and has not expired: what the home page's link to the
+    change of main site reads (Agrement.counts, state() not « expired »), asked of the database."""
+    return doctor.agrements.filter(
+        status__in=COUNTING, valid_until__gte=today or timezone.localdate()
+    ).exists()
 
 
 def agrements_visible_to(user):

@@ -27,16 +27,16 @@ from ..models import (
     RequestedLevel,
 )
 from ..models.agrement import REVIEW_OUTCOMES
+from ..selectors.agrements import holds_agrement_in_force
 from ..selectors.commission import fixed_opinion
 from ..selectors.roles import actor_roles
-from ..workflow import AUTHORITY_ROLES, Action, Status
+from ..workflow import AUTHORITY_ROLES, IN_INSTRUCTION, Action
 from .common import WorkflowError, check_allowed, check_version, lock, record_event, transition
 from .lifecycle import _lock_agrements, _move, current_suspension
 
 __all__ = [
     "NO_AGREMENT_IN_FORCE",
     "change_main_site",
-    "holds_agrement_in_force",
     "lift_suspension",
     "open_review",
     "record_review_decision",
@@ -103,21 +103,6 @@ NO_AGREMENT_IN_FORCE = gettext_lazy(
     "Sans agrément en vigueur, vos lieux d'exercice se déclarent dans votre dossier de "
     "candidature ; une fois celui-ci transmis, écrivez au secrétariat du DUMG depuis le dossier."
 )
-IN_INSTRUCTION = [
-    Status.SUBMITTED,
-    Status.INCOMPLETE,
-    Status.ADMISSIBLE,
-    Status.VISIT_SCHEDULED,
-    Status.VISIT_DONE,
-    Status.IN_COMMISSION,
-]
-
-
-def holds_agrement_in_force(doctor, today=None):
-    today = today or timezone.localdate()
-    return Agrement.objects.filter(
-        doctor=doctor, status=Agrement.Status.IN_FORCE, valid_until__gte=today
-    ).exists()
 
 
 @transaction.atomic

@@ -174,7 +174,7 @@ def lift_suspension(request, pk):
 @never_cache
 def change_main_site(request):
     doctor = request.doctor
-    if not services.holds_agrement_in_force(doctor):
+    if not selectors.holds_agrement_in_force(doctor):
         messages.info(request, services.NO_AGREMENT_IN_FORCE)
         return redirect("home")
     form = MainSiteForm(posted(request), initial={"since": timezone.localdate()})

@@ -9,7 +9,7 @@ from accounts.models import Membership, Organisation
 from .. import selectors
 from ..models import Application
 from ..selectors import queue
-from ..workflow import CLOSED, DOCTOR_EDITABLE, STATUS_BADGE, Status, next_step
+from ..workflow import CLOSED, DOCTOR_EDITABLE, IN_INSTRUCTION, STATUS_BADGE, Status, next_step
 from .access import doctor_of
 
 
@@ -41,8 +41,7 @@ def home(request):
             d["application"]
             for d in own
             if d["application"].kind == Application.Kind.RENEWAL
-            and d["application"].status not in CLOSED
-            and d["application"].status != Status.DRAFT
+            and d["application"].status in IN_INSTRUCTION
         ),
         None,
     )

@@ -178,7 +178,7 @@ def schedule_visit(request, pk):
 @login_required
 def record_visit(request, pk):
     visit = selectors.visit_of(selectors.get_application_for(request.user, pk))
-    if visit is not None and visit.reported_at is None and not visit.report_is_open:
+    if visit is not None and visit.report_to_come:
         # Before the visit there is nothing to report: no form to fill in for nothing.
         messages.info(
             request,

@@ -520,6 +520,15 @@ def test_without_agrement_in_force_the_sites_are_declared_in_the_candidature(cli
     assert not Notification.objects.filter(kind="review_proposed").exists()
 
 
+def test_a_doctor_whose_agrements_are_under_review_still_declares_a_new_site(client, staff, msu):
+    """The home page offers the link while an agrément counts (in force or under review): the
+    page it leads to must not send him back."""
+    review_in_commission(staff, list(Agrement.objects.filter(doctor=msu)))
+    client.force_login(msu.user)
+    assert reverse("applications:change_main_site") in client.get(reverse("home")).content.decode()
+    assert client.get(reverse("applications:change_main_site")).status_code == 200
+
+
 def test_a_change_of_main_site_is_in_the_history_of_the_dossier_under_instruction(staff, msu):
     renewal = ApplicationFactory(doctor=msu, levels=["externe"])
     attach_required_pieces(renewal)
